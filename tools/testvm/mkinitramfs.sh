@@ -1,0 +1,37 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Build the initramfs both emulated machines boot: busybox, /init, the
+# module, KVM's modules (the peer), the selftests and thinrun.
+# Usage: mkinitramfs.sh OUT.cpio.gz KVER MODULE.ko BINDIR...
+set -euo pipefail
+out=$1 kver=$2 module=$3
+shift 3
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(mktemp -d)
+trap 'rm -rf "$root"' EXIT
+
+mkdir -p "$root"/{bin,sbin,dev,proc,sys,tmp,mnt,lib/modules,selftests,helpers,etc}
+cp /bin/busybox "$root/bin/busybox"
+cp "$here/init.sh" "$root/init"
+cp "$here/run-tests.sh" "$root/bin/run-tests"
+chmod +x "$root/init" "$root/bin/run-tests"
+cp "$module" "$root/lib/modules/thinvisor.ko"
+
+# KVM, the peer the selftests and benchmarks compare with.
+kmods=/lib/modules/$kver/kernel
+for m in virt/lib/irqbypass.ko arch/x86/kvm/kvm.ko arch/x86/kvm/kvm-amd.ko \
+	 arch/x86/kvm/kvm-intel.ko; do
+	[ -f "$kmods/$m" ] && cp "$kmods/$m" "$root/lib/modules/"
+done
+
+for d in "$@"; do
+	case $d in
+	*/selftests) find "$d" -maxdepth 1 -type f -exec cp {} "$root/selftests/" \; ;;
+	*/helpers) find "$d" -maxdepth 1 -type f -exec cp {} "$root/helpers/" \; ;;
+	*) cp "$d" "$root/bin/" ;;
+	esac
+done
+
+mkdir -p "$(dirname "$out")"
+(cd "$root" && find . | cpio -o -H newc --quiet | gzip -1) >"$out.tmp"
+mv "$out.tmp" "$out"

@@ -1,0 +1,161 @@
+#!/bin/busybox sh
+# SPDX-License-Identifier: GPL-2.0
+# Runs inside an emulated test machine.  Prints, for the host to collect:
+#   @@TAP ok|not ok NAME [# reason]      a test done by this script
+#   @@BIN NAME ... @@RC NAME STATUS      a selftest binary's own TAP output
+mode=$1
+expect_vendor=$mode
+
+tap() { # ok|fail|skip NAME [reason]
+	case $1 in
+	ok) echo "@@TAP ok $2" ;;
+	skip) echo "@@TAP ok $2 # SKIP $3" ;;
+	*) echo "@@TAP not ok $2 # $3" ;;
+	esac
+}
+
+load_kvm() {
+	insmod /lib/modules/irqbypass.ko 2>/dev/null
+	insmod /lib/modules/kvm.ko 2>/dev/null
+	case $mode in
+	svm) insmod /lib/modules/kvm-amd.ko ;;
+	vmx) insmod /lib/modules/kvm-intel.ko ;;
+	esac
+}
+
+# The module must refuse to load where SVM/VMX is held by another
+# hypervisor: a live KVM VM in another process is one.
+test_refused_while_kvm_holds() {
+	if [ ! -e /dev/kvm ]; then
+		tap skip module_refused_while_kvm_holds "no /dev/kvm in this machine"
+		return
+	fi
+	/helpers/kvm_hold >/tmp/hold.out 2>&1 &
+	pid=$!
+	i=0
+	while ! grep -q held /tmp/hold.out && [ $i -lt 100 ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	if ! grep -q held /tmp/hold.out; then
+		tap fail module_refused_while_kvm_holds "kvm_hold did not start: $(cat /tmp/hold.out)"
+		kill $pid 2>/dev/null
+		return
+	fi
+	out=$(insmod /lib/modules/thinvisor.ko 2>&1)
+	rc=$?
+	kill $pid
+	wait $pid 2>/dev/null
+	if [ $rc -eq 0 ]; then
+		rmmod thinvisor
+		tap fail module_refused_while_kvm_holds "insmod succeeded while KVM held $mode"
+	elif echo "$out" | grep -q 'busy' &&
+	     dmesg | grep -q "thinvisor: $mode is in use by another hypervisor"; then
+		tap ok module_refused_while_kvm_holds
+	else
+		tap fail module_refused_while_kvm_holds "wrong refusal: $out"
+	fi
+}
+
+test_load() {
+	out=$(insmod /lib/modules/thinvisor.ko 2>&1)
+	if [ $? -ne 0 ]; then
+		tap fail module_load "insmod: $out"
+		return 1
+	fi
+	vendor=$(cat /sys/class/misc/thinvisor/vendor)
+	features=$(cat /sys/class/misc/thinvisor/features)
+	echo "# vendor=$vendor features=$features"
+	dmesg | grep 'thinvisor: loaded' | sed 's/^/# /'
+	if [ "$vendor" != "$expect_vendor" ]; then
+		tap fail module_load "vendor '$vendor', expected '$expect_vendor'"
+	elif [ ! -c /dev/thinvisor ]; then
+		tap fail module_load "no /dev/thinvisor"
+	else
+		tap ok module_load
+	fi
+}
+
+# Every feature the backend needs must be reported.
+test_features() {
+	case $mode in
+	svm) need="npt" ;;
+	vmx) need="ept unrestricted_guest vpid" ;;
+	esac
+	for f in $need; do
+		if ! grep -qw "$f" /sys/class/misc/thinvisor/features; then
+			tap fail module_reports_features "'$f' missing"
+			return
+		fi
+	done
+	tap ok module_reports_features
+}
+
+run_selftests() {
+	for t in /selftests/*; do
+		name=${t##*/}
+		echo "@@BIN $name"
+		timeout 600 "$t" 2>&1
+		echo "@@RC $name $?"
+	done
+}
+
+test_unload() {
+	out=$(rmmod thinvisor 2>&1)
+	if [ $? -eq 0 ] && [ ! -e /dev/thinvisor ]; then
+		tap ok module_unload
+	else
+		tap fail module_unload "rmmod: $out"
+	fi
+}
+
+# What the emulated CPU itself makes the kernel say while booting (Bochs'
+# xstate sizes give a WARNING in fpu__init_system_xstate) is shown, but only
+# what comes after boot_lines counts against thinvisor.
+boot_lines=$(dmesg | wc -l)
+
+test_kernel_log() {
+	bad='BUG:|WARNING: CPU|Oops|general protection|list_del corruption|Call Trace'
+	bad="$bad|UBSAN|KASAN|refcount_t: |soft lockup|hung_task|rcu.*stall|double fault"
+	bad="$bad|segfault|Kernel panic|kernel BUG"
+	dmesg | head -n "$boot_lines" | grep -E "$bad" | sed 's/^/# at boot, not counted: /'
+	if dmesg | tail -n +$((boot_lines + 1)) | grep -E "$bad" >/tmp/bad.log; then
+		sed 's/^/# dmesg: /' /tmp/bad.log
+		tap fail kernel_log_clean "see the dmesg lines above"
+	else
+		tap ok kernel_log_clean
+	fi
+}
+
+case $mode in
+nosvm)
+	# A CPU without SVM: the module must refuse to load, and say why.
+	out=$(insmod /lib/modules/thinvisor.ko 2>&1)
+	if [ $? -eq 0 ]; then
+		tap fail module_refused_without_virt "insmod succeeded"
+	elif echo "$out" | grep -q 'No such device' &&
+	     dmesg | grep -q 'thinvisor: this AMD CPU has no SVM'; then
+		tap ok module_refused_without_virt
+	else
+		tap fail module_refused_without_virt "wrong refusal: $out"
+	fi
+	test_kernel_log
+	;;
+svm | vmx)
+	load_kvm
+	test_refused_while_kvm_holds
+	test_load && {
+		test_features
+		run_selftests
+		test_unload
+	}
+	test_kernel_log
+	;;
+demo)
+	insmod /lib/modules/thinvisor.ko && thinrun --info
+	echo "@@DEMO-STATUS $?"
+	;;
+*)
+	echo "unknown mode $mode"
+	;;
+esac

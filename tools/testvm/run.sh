@@ -1,0 +1,58 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Boot one emulated test machine and collect what it reports.
+#   svm    QEMU TCG, -cpu EPYC,+svm,+npt       (AMD SVM + NPT)
+#   vmx    Bochs, corei7_skylake_x             (Intel VMX + EPT)
+#   nosvm  QEMU TCG, a CPU without SVM         (the load refusal)
+#   demo   the SVM machine running thinrun
+# Writes build/test/MODE.tap and build/test/MODE.serial; exits non-zero on
+# any failure, and when the machine hangs, panics or runs no test.
+set -uo pipefail
+mode=$1
+top=$(cd "$(dirname "$0")/../.." && pwd)
+here=$top/tools/testvm
+out=$top/build/test
+vmdir=$top/build/testvm
+mkdir -p "$out" "$vmdir"
+
+kver=$("$here/kver.sh")
+[ -n "$kver" ] || { echo "testvm: no cloud kernel installed: run 'make deps'" >&2; exit 1; }
+kernel=/boot/vmlinuz-$kver
+module=$("$here/module-for.sh" "$kver") || exit 1
+
+initrd=$vmdir/initramfs-$mode.cpio.gz
+"$here/mkinitramfs.sh" "$initrd" "$kver" "$module" \
+	"$top/build/selftests" "$top/build/selftests/helpers" "$top/build/thinrun" || exit 1
+
+serial=$out/$mode.serial
+rm -f "$out/$mode.tap" "$out/$mode.tap.summary"
+rm -f "$serial"
+cmdline="console=ttyS0 loglevel=1 panic=-1 tv.mode=$mode"
+start=$(date +%s)
+case $mode in
+svm | demo | nosvm)
+	cpu=EPYC,+svm,+npt
+	[ "$mode" = nosvm ] && cpu=EPYC,-svm
+	timeout --foreground 1200 qemu-system-x86_64 -M q35 -cpu "$cpu" -smp 2 -m 2G \
+		-accel tcg,thread=multi -kernel "$kernel" -initrd "$initrd" \
+		-append "$cmdline" -display none -monitor none -serial "file:$serial" \
+		-no-reboot </dev/null 2>"$out/$mode.qemu.log"
+	status=$?
+	;;
+vmx)
+	"$here/bochs.sh" "$kernel" "$initrd" "$cmdline" "$serial" "$vmdir/bochs-$mode"
+	status=$?
+	;;
+*)
+	echo "testvm: unknown mode $mode" >&2
+	exit 2
+	;;
+esac
+echo "testvm: $mode machine ran $(($(date +%s) - start)) s (exit status $status)"
+
+if [ "$mode" = demo ]; then
+	tr -d '\r' <"$serial" | sed -n '/^@@TESTVM-BEGIN/,/^@@TESTVM-END/p' | grep -v '^@@'
+	grep -q '^@@DEMO-STATUS 0' "$serial"
+	exit
+fi
+"$here/collect.sh" "$mode" "$serial" "$out/$mode.tap"
