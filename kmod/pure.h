@@ -2,8 +2,9 @@
 /*
  * Pure logic (the instruction decoder, the guest page walker, ...) is
  * written once and built twice: into the module, and into a userspace
- * unit test that runs with no VM.  Such files include this header, and only
- * this header, for their types.
+ * unit test that runs with no VM (selftests/unit/, whose unit_shim.h gives
+ * the same names there).  Such files include this header, and only this
+ * header, for their types.
  */
 #ifndef THINVISOR_PURE_H
 #define THINVISOR_PURE_H
@@ -13,19 +14,7 @@
 #include <linux/string.h>
 #include <linux/errno.h>
 #else
-#include <errno.h>
-#include <stdbool.h>
-#include <stddef.h>
-#include <stdint.h>
-#include <string.h>
-typedef uint8_t u8;
-typedef uint16_t u16;
-typedef uint32_t u32;
-typedef uint64_t u64;
-typedef int8_t s8;
-typedef int16_t s16;
-typedef int32_t s32;
-typedef int64_t s64;
+#include "unit_shim.h"
 #endif
 
 #endif
