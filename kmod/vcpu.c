@@ -43,6 +43,8 @@ static int tv_vcpu_run(struct tv_vcpu *vcpu)
 
 	run->exit_reason = TV_EXIT_NONE;
 	r = tv_complete_userspace_exit(vcpu);
+	if (r > 0 && vcpu->halted)
+		r = tv_vcpu_halt(vcpu);
 	while (r > 0) {
 		if (READ_ONCE(run->immediate_exit) || signal_pending(current)) {
 			r = -EINTR;
@@ -373,7 +375,8 @@ int tv_vcpu_create(struct tv_vm *vm, unsigned long id)
 	mutex_init(&vcpu->mutex);
 	init_waitqueue_head(&vcpu->wq);
 	vcpu->rflags = X86_EFLAGS_FIXED;
-	vcpu->xcr0 = XFEATURE_MASK_FP;
+	/* XCR0 at reset; none at all where the host has no XSAVE. */
+	vcpu->xcr0 = tv_host_xcr0 ? XFEATURE_MASK_FP : 0;
 	vcpu->run_page = alloc_page(GFP_KERNEL_ACCOUNT | __GFP_ZERO);
 	if (!vcpu->run_page) {
 		r = -ENOMEM;

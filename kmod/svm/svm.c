@@ -531,7 +531,14 @@ static void svm_run(struct tv_vcpu *vcpu)
 	 */
 	asm volatile("clgi" : : : "memory");
 	asm volatile("vmsave %%rax" : : "a" (sc->host_area_pa) : "memory");
+	/*
+	 * With V_INTR_MASKING the host's IF at VMRUN decides whether host
+	 * interrupts end the guest, so it must be set.  GIF=0 still keeps
+	 * them out of this host code until STGI.
+	 */
+	raw_local_irq_enable();
 	tv_svm_vmrun(sv->vmcb_pa, vcpu->regs);
+	raw_local_irq_disable();
 	asm volatile("vmload %%rax" : : "a" (sc->host_area_pa) : "memory");
 	asm volatile("stgi" : : : "memory");
 
