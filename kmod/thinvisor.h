@@ -5,6 +5,7 @@
 
 #include <linux/types.h>
 #include <linux/fs.h>
+#include <linux/jump_label.h>
 #include <linux/mutex.h>
 #include <linux/rcupdate.h>
 #include <linux/refcount.h>
@@ -142,5 +143,10 @@ int tv_write_guest(struct tv_vm *vm, u64 gpa, const void *buf, unsigned int len)
 int tv_set_cpuid(struct tv_vm *vm, struct tv_cpuid __user *argp);
 
 extern u64 tv_host_xcr0;
+
+/* debugfs.c */
+DECLARE_STATIC_KEY_FALSE(tv_cpuid_floor);
+void tv_debugfs_init(void);
+void tv_debugfs_exit(void);
 
 #endif
