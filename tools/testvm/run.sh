@@ -53,7 +53,7 @@ esac
 echo "testvm: $mode machine ran $(($(date +%s) - start)) s (exit status $status)"
 
 if [ "$mode" = bench ]; then
-	tr -d '\r' <"$serial" | grep -E '^(bench |exit_bench:)'
+	tr -d '\r' <"$serial" | grep -E '^(bench |# microseconds|exit_bench:)'
 	grep -q '^@@BENCH-STATUS 0' "$serial"
 	exit
 fi
