@@ -100,6 +100,7 @@ struct tv_vcpu {
 	unsigned long regs[TV_NR_REGS];
 	unsigned long rip;
 	unsigned long rflags;
+	unsigned long cr4;		/* as of the last exit or SET_SREGS */
 
 	struct tv_exit_info exit;
 	enum tv_pending pending;
