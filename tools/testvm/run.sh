@@ -24,7 +24,7 @@ module=$("$here/module-for.sh" "$kver") || exit 1
 initrd=$vmdir/initramfs-$mode.cpio.gz
 "$here/mkinitramfs.sh" "$initrd" "$kver" "$module" \
 	"$top/build/selftests" "$top/build/selftests/helpers" "$top/build/thinrun" \
-	"$top/build/bench/exit_bench" || exit 1
+	"$top/build/bench/exit_bench" "$top/build/demo/hello.bin" || exit 1
 
 serial=$out/$mode.serial
 rm -f "$out/$mode.tap" "$out/$mode.tap.summary"
