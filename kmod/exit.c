@@ -19,25 +19,6 @@
 #include "msr.h"
 #include "vendor.h"
 
-const char *const tv_exit_names[TV_X_NR] = {
-	[TV_X_NONE] = "none",
-	[TV_X_EXTINT] = "extint",
-	[TV_X_NMI] = "nmi",
-	[TV_X_CPUID] = "cpuid",
-	[TV_X_HLT] = "hlt",
-	[TV_X_IO] = "io",
-	[TV_X_NPF] = "npf",
-	[TV_X_RDMSR] = "rdmsr",
-	[TV_X_WRMSR] = "wrmsr",
-	[TV_X_HYPERCALL] = "hypercall",
-	[TV_X_SHUTDOWN] = "shutdown",
-	[TV_X_FAIL_ENTRY] = "fail_entry",
-	[TV_X_XSETBV] = "xsetbv",
-	[TV_X_RDTSCP] = "rdtscp",
-	[TV_X_UD] = "invalid_opcode",
-	[TV_X_UNKNOWN] = "unknown",
-};
-
 /*
  * Step over the instruction that exited: by the hardware's word where it
  * gave one (NRIPS, VM-exit instruction length), else by the length the

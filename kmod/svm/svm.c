@@ -400,6 +400,14 @@ static void svm_requeue_event(struct tv_vcpu *vcpu, struct vmcb *vmcb)
 	}
 }
 
+/* The default address size of the code the guest runs: 2, 4 or 8 bytes. */
+static u8 svm_cs_addr_size(struct vmcb *vmcb)
+{
+	if ((vmcb->save.efer & EFER_LMA) && (vmcb->save.cs.attrib & SVM_SELECTOR_L_MASK))
+		return 8;
+	return (vmcb->save.cs.attrib & SVM_SELECTOR_DB_MASK) ? 4 : 2;
+}
+
 static void svm_decode_exit(struct tv_vcpu *vcpu, struct vmcb *vmcb)
 {
 	struct tv_exit_info *e = &vcpu->exit;
@@ -440,6 +448,9 @@ static void svm_decode_exit(struct tv_vcpu *vcpu, struct vmcb *vmcb)
 		/* Both fields are one-hot: 1, 2, 4 bytes and 16, 32, 64 bits. */
 		e->io.size = (info1 & SVM_IOIO_SIZE_MASK) >> SVM_IOIO_SIZE_SHIFT;
 		e->io.addr_size = ((info1 & SVM_IOIO_ASIZE_MASK) >> SVM_IOIO_ASIZE_SHIFT) * 2;
+		/* QEMU's TCG leaves ASIZE clear: take the code segment's size. */
+		if (!e->io.addr_size)
+			e->io.addr_size = svm_cs_addr_size(vmcb);
 		e->io.port = info1 >> 16;
 		/* EXITINFO2 holds the next RIP for IOIO, with or without NRIPS. */
 		e->next_rip = vmcb->control.exit_info_2;

@@ -4,7 +4,7 @@
 # command line (tv.mode=svm|vmx|nosvm|demo|bench); everything the host needs
 # comes back over the serial console between @@ markers.
 /bin/busybox --install -s
-export PATH=/bin:/sbin
+export PATH=/bin:/sbin:/usr/bin
 mount -t proc proc /proc
 mount -t sysfs sys /sys
 mount -t devtmpfs dev /dev

@@ -22,6 +22,7 @@ kernel=/boot/vmlinuz-$kver
 module=$("$here/module-for.sh" "$kver") || exit 1
 
 initrd=$vmdir/initramfs-$mode.cpio.gz
+[ "$mode" = svm ] && export TESTVM_PERF=1
 "$here/mkinitramfs.sh" "$initrd" "$kver" "$module" \
 	"$top/build/selftests" "$top/build/selftests/helpers" "$top/build/thinrun" \
 	"$top/build/bench/exit_bench" "$top/build/demo/hello.bin" || exit 1
