@@ -20,28 +20,28 @@
  *
  * Slot TV_SLOT_LOW holds 0 - 0xbffff, slot TV_SLOT_MAIN 0x100000 up to the
  * end of the image (rounded up to 2 MiB).  Tests use slots from
- * TV_SLOT_FIRST_FREE on.
+ * TV_SLOT_FIRST_FREE on.  The numbers have no C suffix: asm uses them too.
  */
 #ifndef TV_LAYOUT_H
 #define TV_LAYOUT_H
 
-#define TV_PML4_GPA		0x1000UL
-#define TV_PDPT_GPA		0x2000UL
-#define TV_PD_GPA		0x3000UL	/* 4 pages */
-#define TV_GDT_GPA		0x7000UL
-#define TV_TSS_GPA		0x8000UL
-#define TV_IDT_GPA		0x9000UL
-#define TV_BLOB_DATA_GPA	0xe000UL
-#define TV_BLOB_STACK_GPA	0xf000UL
-#define TV_BLOB_GPA		0x10000UL
-#define TV_BLOB_MAX		0x10000UL
-#define TV_LOW_FREE_GPA		0x20000UL
-#define TV_LOW_END		0xc0000UL
-#define TV_MMIO_GPA		0xd0000UL
-#define TV_HEAP_GPA		0x100000UL
-#define TV_HEAP_END		0x400000UL
-#define TV_IMAGE_GPA		0x400000UL
-#define TV_MMIO_HIGH_GPA	0xc0000000UL
+#define TV_PML4_GPA		0x1000
+#define TV_PDPT_GPA		0x2000
+#define TV_PD_GPA		0x3000	/* 4 pages */
+#define TV_GDT_GPA		0x7000
+#define TV_TSS_GPA		0x8000
+#define TV_IDT_GPA		0x9000
+#define TV_BLOB_DATA_GPA	0xe000
+#define TV_BLOB_STACK_GPA	0xf000
+#define TV_BLOB_GPA		0x10000
+#define TV_BLOB_MAX		0x10000
+#define TV_LOW_FREE_GPA		0x20000
+#define TV_LOW_END		0xc0000
+#define TV_MMIO_GPA		0xd0000
+#define TV_HEAP_GPA		0x100000
+#define TV_HEAP_END		0x400000
+#define TV_IMAGE_GPA		0x400000
+#define TV_MMIO_HIGH_GPA	0xc0000000
 
 #define TV_SLOT_LOW		0
 #define TV_SLOT_MAIN		1

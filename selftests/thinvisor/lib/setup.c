@@ -29,7 +29,7 @@ static void load_image(struct tv_vm *vm)
 			continue;
 		TV_CHECK(ph[i].p_vaddr >= TV_IMAGE_GPA,
 			 "a static non-PIE binary linked at 0x%lx is needed (segment at 0x%lx)",
-			 TV_IMAGE_GPA, (unsigned long)ph[i].p_vaddr);
+			 (unsigned long)TV_IMAGE_GPA, (unsigned long)ph[i].p_vaddr);
 		tv_write_guest(vm, ph[i].p_vaddr, (void *)ph[i].p_vaddr, ph[i].p_memsz);
 	}
 }
@@ -92,7 +92,7 @@ struct tv_vm *tv_vm_create_std(void)
 
 	TV_CHECK((uintptr_t)__executable_start == TV_IMAGE_GPA,
 		 "the test binary must be static and linked at 0x%lx, not %p",
-		 TV_IMAGE_GPA, __executable_start);
+		 (unsigned long)TV_IMAGE_GPA, __executable_start);
 	tv_vm_add_ram(vm, TV_SLOT_LOW, 0, TV_LOW_END, 0);
 	tv_vm_add_ram(vm, TV_SLOT_MAIN, TV_HEAP_GPA, end - TV_HEAP_GPA, 0);
 	vm->std_layout = 1;
