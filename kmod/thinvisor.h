@@ -5,9 +5,27 @@
 
 #include <linux/types.h>
 #include <linux/fs.h>
+#include <linux/mutex.h>
+#include <linux/rcupdate.h>
 #include <linux/refcount.h>
+#include <linux/rwsem.h>
+#include <linux/wait.h>
+#include <asm/fpu/api.h>
+#include <asm/fpu/types.h>
+
+#include "decode.h"
+#include "exit.h"
+#include "../uapi/linux/thinvisor.h"
 
 #define TV_NAME "thinvisor"
+
+#define TV_MAX_SLOTS	32
+#define TV_MAX_VCPUS	64
+#define TV_MAX_CPUID	256
+#define TV_MAX_MSRS	64
+/* Where port I/O data sits in struct tv_run, and how much fits. */
+#define TV_RUN_IO_OFFSET 1024
+#define TV_RUN_IO_SIZE	(PAGE_SIZE - TV_RUN_IO_OFFSET)
 
 /* hw.c: SVM/VMX is on in every CPU while at least one VM exists. */
 int tv_hw_init(void);
@@ -16,11 +34,113 @@ int tv_hw_get(void);
 void tv_hw_put(void);
 int tv_hw_busy_cpu(void);
 
-/* vm.c */
-struct tv_vm {
-	refcount_t users;
+/* The guest's general registers, numbered as enum tv_gpr (decode.h). */
+#define TV_NR_REGS	16
+
+/* mmu.c: one memory slot, its pages pinned for as long as it exists. */
+struct tv_slot {
+	u64 gpa;
+	u64 size;
+	u64 uaddr;
+	u32 flags;
+	bool used;
+	struct page **pages;
 };
 
+/* The second-stage (NPT/EPT) page table of a VM. */
+struct tv_mmu {
+	u64 root_pa;
+	struct list_head table_pages;
+	unsigned long nr_table_pages;
+};
+
+struct tv_cpuid_table {
+	struct rcu_head rcu;
+	u32 nent;
+	struct tv_cpuid_entry entries[];
+};
+
+struct tv_vcpu;
+
+struct tv_vm {
+	refcount_t users;		/* the VM fd and each vCPU */
+	struct mutex lock;		/* slots, vCPU creation, CPUID table */
+	struct mm_struct *mm;		/* whose memory the slots pin */
+	struct tv_slot slots[TV_MAX_SLOTS];
+	struct tv_mmu mmu;
+	struct tv_vcpu *vcpus[TV_MAX_VCPUS];
+	/* Each vCPU in RUN holds it shared; slot changes try it exclusive. */
+	struct rw_semaphore run_lock;
+	struct tv_cpuid_table __rcu *cpuid;
+	bool msr_exit_user;
+	u64 tlb_generation;		/* bumped when the NPT/EPT changes */
+	void *vendor;
+};
+
+/* What a userspace exit left for the next RUN to finish. */
+enum tv_pending {
+	TV_PENDING_NONE,
+	TV_PENDING_IO_IN,		/* IN: data from run page into RAX */
+	TV_PENDING_INS,			/* INS: data from run page into memory */
+	TV_PENDING_MMIO_READ,		/* MOV from MMIO: data into a register */
+	TV_PENDING_HYPERCALL,		/* result into RAX */
+	TV_PENDING_RDMSR,		/* result into EDX:EAX, or #GP */
+	TV_PENDING_WRMSR,		/* #GP or done */
+};
+
+struct tv_vcpu {
+	struct tv_vm *vm;
+	u32 id;
+	struct mutex mutex;		/* held across RUN and the state ioctls */
+	struct tv_run *run;
+	struct page *run_page;
+
+	/* Authoritative for the backends: copied to and from the VMCB/VMCS. */
+	unsigned long regs[TV_NR_REGS];
+	unsigned long rip;
+	unsigned long rflags;
+
+	struct tv_exit_info exit;
+	enum tv_pending pending;
+	/* What an exit to userspace left for the next RUN (io.c). */
+	struct tv_insn mmio_insn;	/* an MMIO read: where the data goes */
+	struct {
+		u64 gva;		/* INS: where the data goes */
+		u32 count;
+	} ins;
+
+	bool regs_set, sregs_set;
+	bool halted;
+	struct tv_events events;	/* pending injection, set by userspace */
+
+	struct fpu_guest guest_fpu;
+	u64 xcr0;
+	u64 tsc_aux;
+	u32 pkru;
+
+	wait_queue_head_t wq;		/* HLT sleeps here */
+	void *vendor;
+};
+
+/* vm.c */
 int tv_vm_create(unsigned long type);
+void tv_vm_put(struct tv_vm *vm);
+
+/* vcpu.c */
+int tv_vcpu_create(struct tv_vm *vm, unsigned long id);
+
+/* mmu.c */
+int tv_mmu_init(struct tv_vm *vm);
+void tv_mmu_destroy(struct tv_vm *vm);
+void tv_mmu_free_slots(struct tv_vm *vm);
+int tv_set_memory_region(struct tv_vm *vm, const struct tv_memory_region *r);
+struct tv_slot *tv_slot_find(struct tv_vm *vm, u64 gpa);
+int tv_read_guest(struct tv_vm *vm, u64 gpa, void *buf, unsigned int len);
+int tv_write_guest(struct tv_vm *vm, u64 gpa, const void *buf, unsigned int len);
+
+/* cpuid.c */
+int tv_set_cpuid(struct tv_vm *vm, struct tv_cpuid __user *argp);
+
+extern u64 tv_host_xcr0;
 
 #endif

@@ -8,6 +8,10 @@
 
 #include <linux/types.h>
 
+struct tv_vm;
+struct tv_vcpu;
+struct tv_sregs;
+
 struct tv_vendor_ops {
 	const char *name;		/* "svm" or "vmx" */
 	u32 uapi_vendor;		/* TV_VENDOR_* */
@@ -22,8 +26,37 @@ struct tv_vendor_ops {
 
 	/* sysfs "features": one line of the features found at load. */
 	int (*show_features)(char *buf);
-
 	void (*exit)(void);
+
+	/*
+	 * The second-stage table format (NPT or EPT): a non-leaf entry, and
+	 * a leaf at level 1 (4 KiB), 2 (2 MiB) or 3 (1 GiB).  max_level is
+	 * the largest leaf the CPU supports.
+	 */
+	u64 (*mmu_table_entry)(u64 pa);
+	u64 (*mmu_leaf_entry)(u64 pa, int level, bool writable);
+	int mmu_max_level;
+
+	int (*vm_init)(struct tv_vm *vm);
+	void (*vm_destroy)(struct tv_vm *vm);
+	int (*vcpu_create)(struct tv_vcpu *vcpu);
+	void (*vcpu_free)(struct tv_vcpu *vcpu);
+
+	/*
+	 * Enter the guest with interrupts off; come back with vcpu->exit
+	 * decoded and vcpu->regs, rip and rflags up to date.  Events pending
+	 * in vcpu->events are injected on the way in.
+	 */
+	void (*run)(struct tv_vcpu *vcpu);
+
+	void (*get_sregs)(struct tv_vcpu *vcpu, struct tv_sregs *sregs);
+	int (*set_sregs)(struct tv_vcpu *vcpu, const struct tv_sregs *sregs);
+	/* MSRs kept in the VMCB/VMCS: -ENOENT for one it does not hold. */
+	int (*get_msr)(struct tv_vcpu *vcpu, u32 index, u64 *data);
+	int (*set_msr)(struct tv_vcpu *vcpu, u32 index, u64 data);
+	/* The interrupt shadow (after STI or MOV SS), for TV_GET/SET_EVENTS. */
+	bool (*get_interrupt_shadow)(struct tv_vcpu *vcpu);
+	void (*set_interrupt_shadow)(struct tv_vcpu *vcpu, bool shadow);
 };
 
 extern const struct tv_vendor_ops *tv_ops;

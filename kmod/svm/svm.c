@@ -1,95 +1,558 @@
 // SPDX-License-Identifier: GPL-2.0
-/* thinvisor on AMD SVM: probing, and SVM on and off per host CPU. */
+/*
+ * thinvisor on AMD SVM: the VMCB of each vCPU, the world switch, and the
+ * decoding of every #VMEXIT into the neutral struct tv_exit_info.
+ */
 #include <linux/gfp.h>
 #include <linux/mm.h>
 #include <linux/percpu.h>
-#include <linux/printk.h>
-#include <linux/sysfs.h>
 #include <asm/cpufeature.h>
 #include <asm/io.h>
-#include <asm/msr.h>
-#include <asm/processor.h>
+#include <asm/msr-index.h>
+#include <asm/processor-flags.h>
 #include <asm/svm.h>
+#include <asm/traps.h>
 
 #include "../thinvisor.h"
 #include "../vendor.h"
-#include "../../uapi/linux/thinvisor.h"
+#include "svm.h"
 
-/* Each CPU's host save area: VMRUN stores host state there (VM_HSAVE_PA). */
-static DEFINE_PER_CPU(struct page *, svm_hsave);
+#define SVM_DEFAULT_PAT	0x0007040600070406ULL
 
-static bool svm_cpu_in_use(void)
+#define NPT_PRESENT	BIT_ULL(0)
+#define NPT_WRITE	BIT_ULL(1)
+#define NPT_USER	BIT_ULL(2)
+#define NPT_LARGE	BIT_ULL(7)
+
+/* NPT entries are ordinary long-mode entries, all "user" for the guest. */
+static u64 svm_mmu_table_entry(u64 pa)
 {
-	u64 efer;
-
-	rdmsrl(MSR_EFER, efer);
-	return efer & EFER_SVME;
+	return pa | NPT_PRESENT | NPT_WRITE | NPT_USER;
 }
 
-static int svm_cpu_enable(void)
+static u64 svm_mmu_leaf_entry(u64 pa, int level, bool writable)
 {
-	struct page *hsave = this_cpu_read(svm_hsave);
-	u64 efer;
+	return pa | NPT_PRESENT | NPT_USER | (writable ? NPT_WRITE : 0) |
+	       (level > 1 ? NPT_LARGE : 0);
+}
 
-	rdmsrl(MSR_EFER, efer);
-	wrmsrl(MSR_EFER, efer | EFER_SVME);
-	wrmsrl(MSR_VM_HSAVE_PA, page_to_phys(hsave));
+static int svm_vm_init(struct tv_vm *vm)
+{
 	return 0;
 }
 
-static void svm_cpu_disable(void)
+static void svm_vm_destroy(struct tv_vm *vm)
 {
-	u64 efer;
-
-	wrmsrl(MSR_VM_HSAVE_PA, 0);
-	rdmsrl(MSR_EFER, efer);
-	wrmsrl(MSR_EFER, efer & ~EFER_SVME);
 }
 
-static const struct {
-	int feature;
-	const char *name;
-} svm_features[] = {
-	{ X86_FEATURE_NPT, "npt" },
-	{ X86_FEATURE_NRIPS, "nrip_save" },
-	{ X86_FEATURE_DECODEASSISTS, "decode_assists" },
-	{ X86_FEATURE_FLUSHBYASID, "flush_by_asid" },
-	{ X86_FEATURE_VMCBCLEAN, "vmcb_clean" },
-	{ X86_FEATURE_LBRV, "lbrv" },
-	{ X86_FEATURE_PAUSEFILTER, "pause_filter" },
-	{ X86_FEATURE_TSCRATEMSR, "tsc_scale" },
-	{ X86_FEATURE_AVIC, "avic" },
-	{ X86_FEATURE_V_VMSAVE_VMLOAD, "v_vmsave_vmload" },
-	{ X86_FEATURE_VGIF, "vgif" },
-};
-
-static int svm_show_features(char *buf)
+static inline void svm_intercept(struct vmcb *vmcb, int bit)
 {
-	int i, n = 0;
-
-	for (i = 0; i < ARRAY_SIZE(svm_features); i++)
-		if (boot_cpu_has(svm_features[i].feature))
-			n += sysfs_emit_at(buf, n, "%s ", svm_features[i].name);
-	n += sysfs_emit_at(buf, n, "asids=%u\n", cpuid_ebx(SVM_CPUID_FUNC));
-	return n;
+	vmcb->control.intercepts[bit / 32] |= BIT(bit % 32);
 }
 
-static void svm_free_hsave(void)
+static inline void svm_unintercept(struct vmcb *vmcb, int bit)
 {
-	int cpu;
+	vmcb->control.intercepts[bit / 32] &= ~BIT(bit % 32);
+}
 
-	for_each_possible_cpu(cpu) {
-		__free_page(per_cpu(svm_hsave, cpu));
-		per_cpu(svm_hsave, cpu) = NULL;
+/* The VMX access-rights layout of the uAPI, and the VMCB's packed one. */
+static u16 svm_attrib_from_uapi(u16 a)
+{
+	return (a & 0xff) | ((a >> 4) & 0xf00);
+}
+
+static u16 svm_attrib_to_uapi(u16 a)
+{
+	return (a & 0xff) | ((a & 0xf00) << 4);
+}
+
+static void svm_seg_set(struct vmcb_seg *v, const struct tv_segment *s)
+{
+	v->base = s->base;
+	v->limit = s->limit;
+	v->selector = s->selector;
+	v->attrib = svm_attrib_from_uapi(s->attrib);
+}
+
+static void svm_seg_get(const struct vmcb_seg *v, struct tv_segment *s)
+{
+	s->base = v->base;
+	s->limit = v->limit;
+	s->selector = v->selector;
+	s->attrib = svm_attrib_to_uapi(v->attrib);
+}
+
+static int svm_vcpu_create(struct tv_vcpu *vcpu)
+{
+	struct svm_vcpu *sv = kzalloc(sizeof(*sv), GFP_KERNEL_ACCOUNT);
+	struct page *page;
+	struct vmcb *vmcb;
+
+	if (!sv)
+		return -ENOMEM;
+	page = alloc_page(GFP_KERNEL_ACCOUNT | __GFP_ZERO);
+	if (!page) {
+		kfree(sv);
+		return -ENOMEM;
 	}
+	sv->vmcb = page_address(page);
+	sv->vmcb_pa = page_to_phys(page);
+	sv->asid_cpu = -1;
+	vmcb = sv->vmcb;
+
+	/* Only what the core must see exits; everything else stays in. */
+	svm_intercept(vmcb, INTERCEPT_INTR);
+	svm_intercept(vmcb, INTERCEPT_NMI);
+	svm_intercept(vmcb, INTERCEPT_SMI);
+	svm_intercept(vmcb, INTERCEPT_CPUID);
+	svm_intercept(vmcb, INTERCEPT_HLT);
+	svm_intercept(vmcb, INTERCEPT_IOIO_PROT);
+	svm_intercept(vmcb, INTERCEPT_MSR_PROT);
+	svm_intercept(vmcb, INTERCEPT_SHUTDOWN);
+	svm_intercept(vmcb, INTERCEPT_INVD);
+	svm_intercept(vmcb, INTERCEPT_INVLPGA);
+	svm_intercept(vmcb, INTERCEPT_VMRUN);
+	svm_intercept(vmcb, INTERCEPT_VMMCALL);
+	svm_intercept(vmcb, INTERCEPT_VMLOAD);
+	svm_intercept(vmcb, INTERCEPT_VMSAVE);
+	svm_intercept(vmcb, INTERCEPT_STGI);
+	svm_intercept(vmcb, INTERCEPT_CLGI);
+	svm_intercept(vmcb, INTERCEPT_SKINIT);
+	svm_intercept(vmcb, INTERCEPT_RDTSCP);
+	svm_intercept(vmcb, INTERCEPT_MONITOR);
+	svm_intercept(vmcb, INTERCEPT_MWAIT);
+	svm_intercept(vmcb, INTERCEPT_MWAIT_COND);
+	svm_intercept(vmcb, INTERCEPT_XSETBV);
+
+	vmcb->control.iopm_base_pa = svm_iopm_pa;
+	vmcb->control.msrpm_base_pa = svm_msrpm_pa;
+	/* The guest's IF masks only virtual interrupts: host ones still exit. */
+	vmcb->control.int_ctl = V_INTR_MASKING_MASK;
+	vmcb->control.nested_ctl = SVM_NESTED_CTL_NP_ENABLE;
+	vmcb->control.nested_cr3 = vcpu->vm->mmu.root_pa;
+
+	vmcb->save.efer = EFER_SVME;
+	vmcb->save.g_pat = SVM_DEFAULT_PAT;
+	vmcb->save.dr6 = 0xffff0ff0;	/* the reset values */
+	vmcb->save.dr7 = 0x400;
+	vcpu->vendor = sv;
+	return 0;
+}
+
+static void svm_vcpu_free(struct tv_vcpu *vcpu)
+{
+	struct svm_vcpu *sv = vcpu->vendor;
+
+	if (!sv)
+		return;
+	__free_page(virt_to_page(sv->vmcb));
+	kfree(sv);
+	vcpu->vendor = NULL;
+}
+
+static void svm_get_sregs(struct tv_vcpu *vcpu, struct tv_sregs *s)
+{
+	struct vmcb_save_area *save = &((struct svm_vcpu *)vcpu->vendor)->vmcb->save;
+
+	svm_seg_get(&save->cs, &s->cs);
+	svm_seg_get(&save->ds, &s->ds);
+	svm_seg_get(&save->es, &s->es);
+	svm_seg_get(&save->fs, &s->fs);
+	svm_seg_get(&save->gs, &s->gs);
+	svm_seg_get(&save->ss, &s->ss);
+	svm_seg_get(&save->tr, &s->tr);
+	svm_seg_get(&save->ldtr, &s->ldt);
+	s->gdt.base = save->gdtr.base;
+	s->gdt.limit = save->gdtr.limit;
+	s->idt.base = save->idtr.base;
+	s->idt.limit = save->idtr.limit;
+	s->cr0 = save->cr0;
+	s->cr2 = save->cr2;
+	s->cr3 = save->cr3;
+	s->cr4 = save->cr4;
+	s->cr8 = ((struct svm_vcpu *)vcpu->vendor)->vmcb->control.int_ctl & V_TPR_MASK;
+	s->efer = save->efer & ~EFER_SVME;
+}
+
+#define SVM_GUEST_EFER	(EFER_SCE | EFER_LME | EFER_LMA | EFER_NX)
+
+/*
+ * Obvious nonsense is refused here; the rest of the consistency checks are
+ * the CPU's, and a state it refuses comes back as TV_EXIT_FAIL_ENTRY.
+ */
+static int svm_set_sregs(struct tv_vcpu *vcpu, const struct tv_sregs *s)
+{
+	struct vmcb *vmcb = ((struct svm_vcpu *)vcpu->vendor)->vmcb;
+	struct vmcb_save_area *save = &vmcb->save;
+
+	if ((s->efer & ~SVM_GUEST_EFER) || (s->cr0 >> 32) || s->cr8 > 15)
+		return -EINVAL;
+	svm_seg_set(&save->cs, &s->cs);
+	svm_seg_set(&save->ds, &s->ds);
+	svm_seg_set(&save->es, &s->es);
+	svm_seg_set(&save->fs, &s->fs);
+	svm_seg_set(&save->gs, &s->gs);
+	svm_seg_set(&save->ss, &s->ss);
+	svm_seg_set(&save->tr, &s->tr);
+	svm_seg_set(&save->ldtr, &s->ldt);
+	save->gdtr.base = s->gdt.base;
+	save->gdtr.limit = s->gdt.limit;
+	save->idtr.base = s->idt.base;
+	save->idtr.limit = s->idt.limit;
+	save->cr0 = s->cr0;
+	save->cr2 = s->cr2;
+	save->cr3 = s->cr3;
+	save->cr4 = s->cr4;
+	save->efer = s->efer | EFER_SVME;
+	/* The CPL is SS.DPL once protected mode is on. */
+	save->cpl = (s->cr0 & X86_CR0_PE) ? (s->ss.attrib >> 5) & 3 : 0;
+	vmcb->control.int_ctl = (vmcb->control.int_ctl & ~V_TPR_MASK) | s->cr8;
+	return 0;
+}
+
+static bool svm_canonical(u64 v)
+{
+	return (u64)(((s64)v << 16) >> 16) == v;
+}
+
+static u64 *svm_msr_slot(struct vmcb_save_area *save, u32 index)
+{
+	switch (index) {
+	case MSR_STAR:
+		return &save->star;
+	case MSR_LSTAR:
+		return &save->lstar;
+	case MSR_CSTAR:
+		return &save->cstar;
+	case MSR_SYSCALL_MASK:
+		return &save->sfmask;
+	case MSR_KERNEL_GS_BASE:
+		return &save->kernel_gs_base;
+	case MSR_FS_BASE:
+		return &save->fs.base;
+	case MSR_GS_BASE:
+		return &save->gs.base;
+	case MSR_IA32_SYSENTER_CS:
+		return &save->sysenter_cs;
+	case MSR_IA32_SYSENTER_ESP:
+		return &save->sysenter_esp;
+	case MSR_IA32_SYSENTER_EIP:
+		return &save->sysenter_eip;
+	case MSR_IA32_CR_PAT:
+		return &save->g_pat;
+	default:
+		return NULL;
+	}
+}
+
+static int svm_get_msr(struct tv_vcpu *vcpu, u32 index, u64 *data)
+{
+	struct vmcb_save_area *save = &((struct svm_vcpu *)vcpu->vendor)->vmcb->save;
+	u64 *slot;
+
+	if (index == MSR_EFER) {
+		*data = save->efer & ~EFER_SVME;
+		return 0;
+	}
+	slot = svm_msr_slot(save, index);
+	if (!slot)
+		return -ENOENT;
+	*data = *slot;
+	return 0;
+}
+
+static bool svm_pat_valid(u64 pat)
+{
+	int i;
+
+	for (i = 0; i < 8; i++) {
+		u8 type = pat >> (i * 8);
+
+		if (type > 7 || type == 2 || type == 3)
+			return false;
+	}
+	return true;
+}
+
+static int svm_set_msr(struct tv_vcpu *vcpu, u32 index, u64 data)
+{
+	struct vmcb_save_area *save = &((struct svm_vcpu *)vcpu->vendor)->vmcb->save;
+	u64 *slot;
+
+	switch (index) {
+	case MSR_EFER:
+		if (data & ~SVM_GUEST_EFER)
+			return -EINVAL;
+		/* SVME stays set: VMRUN refuses a guest without it. */
+		save->efer = data | EFER_SVME;
+		return 0;
+	case MSR_IA32_CR_PAT:
+		if (!svm_pat_valid(data))
+			return -EINVAL;
+		break;
+	case MSR_LSTAR:
+	case MSR_CSTAR:
+	case MSR_KERNEL_GS_BASE:
+	case MSR_FS_BASE:
+	case MSR_GS_BASE:
+	case MSR_IA32_SYSENTER_ESP:
+	case MSR_IA32_SYSENTER_EIP:
+		if (!svm_canonical(data))
+			return -EINVAL;
+		break;
+	case MSR_SYSCALL_MASK:
+	case MSR_IA32_SYSENTER_CS:
+		if (data >> 32)
+			return -EINVAL;
+		break;
+	}
+	slot = svm_msr_slot(save, index);
+	if (!slot)
+		return -ENOENT;
+	*slot = data;
+	return 0;
+}
+
+static bool svm_get_interrupt_shadow(struct tv_vcpu *vcpu)
+{
+	struct vmcb *vmcb = ((struct svm_vcpu *)vcpu->vendor)->vmcb;
+
+	return vmcb->control.int_state & SVM_INTERRUPT_SHADOW_MASK;
+}
+
+static void svm_set_interrupt_shadow(struct tv_vcpu *vcpu, bool shadow)
+{
+	struct vmcb *vmcb = ((struct svm_vcpu *)vcpu->vendor)->vmcb;
+
+	if (shadow)
+		vmcb->control.int_state |= SVM_INTERRUPT_SHADOW_MASK;
+	else
+		vmcb->control.int_state &= ~SVM_INTERRUPT_SHADOW_MASK;
+}
+
+/*
+ * One event per entry, the most urgent first.  An interrupt the guest
+ * cannot take yet (IF clear, or in a shadow) waits for a window exit.
+ */
+static void svm_inject_events(struct tv_vcpu *vcpu, struct vmcb *vmcb)
+{
+	struct tv_events *ev = &vcpu->events;
+
+	if (ev->exception.flags & TV_EVENT_VALID) {
+		vmcb->control.event_inj = ev->exception.vector |
+			SVM_EVTINJ_TYPE_EXEPT | SVM_EVTINJ_VALID |
+			((ev->exception.flags & TV_EVENT_HAS_ERROR) ?
+			 SVM_EVTINJ_VALID_ERR : 0);
+		vmcb->control.event_inj_err = ev->exception.error_code;
+		ev->exception.flags = 0;
+		return;
+	}
+	if (ev->nmi_pending) {
+		vmcb->control.event_inj = X86_TRAP_NMI | SVM_EVTINJ_TYPE_NMI |
+					  SVM_EVTINJ_VALID;
+		ev->nmi_pending = 0;
+		return;
+	}
+	if (!(ev->interrupt.flags & TV_EVENT_VALID))
+		return;
+	if ((vcpu->rflags & X86_EFLAGS_IF) &&
+	    !(vmcb->control.int_state & SVM_INTERRUPT_SHADOW_MASK)) {
+		vmcb->control.event_inj = ev->interrupt.vector |
+			SVM_EVTINJ_TYPE_INTR | SVM_EVTINJ_VALID;
+		ev->interrupt.flags = 0;
+		vmcb->control.int_ctl &= ~V_IRQ_MASK;
+		svm_unintercept(vmcb, INTERCEPT_VINTR);
+	} else {
+		/* A virtual interrupt exits (VINTR) as soon as it could go in. */
+		vmcb->control.int_ctl |= V_IRQ_MASK | V_IGN_TPR_MASK;
+		svm_intercept(vmcb, INTERCEPT_VINTR);
+	}
+}
+
+/* An event cut short by the exit goes back in on the next entry. */
+static void svm_requeue_event(struct tv_vcpu *vcpu, struct vmcb *vmcb)
+{
+	u32 info = vmcb->control.exit_int_info;
+	struct tv_events *ev = &vcpu->events;
+
+	if (!(info & SVM_EXITINTINFO_VALID))
+		return;
+	switch (info & SVM_EXITINTINFO_TYPE_MASK) {
+	case SVM_EXITINTINFO_TYPE_EXEPT:
+		ev->exception.vector = info & SVM_EXITINTINFO_VEC_MASK;
+		ev->exception.flags = TV_EVENT_VALID;
+		if (info & SVM_EXITINTINFO_VALID_ERR) {
+			ev->exception.flags |= TV_EVENT_HAS_ERROR;
+			ev->exception.error_code = vmcb->control.exit_int_info_err;
+		}
+		break;
+	case SVM_EXITINTINFO_TYPE_NMI:
+		ev->nmi_pending = 1;
+		break;
+	case SVM_EXITINTINFO_TYPE_INTR:
+		ev->interrupt.vector = info & SVM_EXITINTINFO_VEC_MASK;
+		ev->interrupt.flags = TV_EVENT_VALID;
+		break;
+	default:
+		/* A software interrupt: RIP still points at INTn, it reruns. */
+		break;
+	}
+}
+
+static void svm_decode_exit(struct tv_vcpu *vcpu, struct vmcb *vmcb)
+{
+	struct tv_exit_info *e = &vcpu->exit;
+	u64 code = vmcb->control.exit_code | ((u64)vmcb->control.exit_code_hi << 32);
+	u64 info1 = vmcb->control.exit_info_1;
+
+	e->raw[0] = code;
+	e->raw[1] = info1;
+	e->raw[2] = vmcb->control.exit_info_2;
+	e->insn_len = 0;
+	e->next_rip = svm_has_nrips ? vmcb->control.next_rip : 0;
+
+	switch (code) {
+	case SVM_EXIT_INTR:
+		e->kind = TV_X_EXTINT;
+		break;
+	case SVM_EXIT_NMI:
+	case SVM_EXIT_SMI:
+		e->kind = TV_X_NMI;
+		break;
+	case SVM_EXIT_VINTR:
+		/* The interrupt window is open: the next entry injects. */
+		vmcb->control.int_ctl &= ~V_IRQ_MASK;
+		svm_unintercept(vmcb, INTERCEPT_VINTR);
+		e->kind = TV_X_NONE;
+		break;
+	case SVM_EXIT_CPUID:
+		e->kind = TV_X_CPUID;
+		break;
+	case SVM_EXIT_HLT:
+		e->kind = TV_X_HLT;
+		break;
+	case SVM_EXIT_IOIO:
+		e->kind = TV_X_IO;
+		e->io.in = info1 & SVM_IOIO_TYPE_MASK;
+		e->io.string = info1 & SVM_IOIO_STR_MASK;
+		e->io.rep = info1 & SVM_IOIO_REP_MASK;
+		/* Both fields are one-hot: 1, 2, 4 bytes and 16, 32, 64 bits. */
+		e->io.size = (info1 & SVM_IOIO_SIZE_MASK) >> SVM_IOIO_SIZE_SHIFT;
+		e->io.addr_size = ((info1 & SVM_IOIO_ASIZE_MASK) >> SVM_IOIO_ASIZE_SHIFT) * 2;
+		e->io.port = info1 >> 16;
+		/* EXITINFO2 holds the next RIP for IOIO, with or without NRIPS. */
+		e->next_rip = vmcb->control.exit_info_2;
+		break;
+	case SVM_EXIT_MSR:
+		e->kind = info1 ? TV_X_WRMSR : TV_X_RDMSR;
+		break;
+	case SVM_EXIT_NPF:
+		e->kind = TV_X_NPF;
+		e->npf.gpa = vmcb->control.exit_info_2;
+		e->npf.write = info1 & BIT(1);
+		e->npf.fetch = info1 & BIT(4);
+		break;
+	case SVM_EXIT_VMMCALL:
+		e->kind = TV_X_HYPERCALL;
+		break;
+	case SVM_EXIT_SHUTDOWN:
+		e->kind = TV_X_SHUTDOWN;
+		break;
+	case SVM_EXIT_XSETBV:
+		e->kind = TV_X_XSETBV;
+		break;
+	case SVM_EXIT_RDTSCP:
+		e->kind = TV_X_RDTSCP;
+		break;
+	case SVM_EXIT_VMRUN:
+	case SVM_EXIT_VMLOAD:
+	case SVM_EXIT_VMSAVE:
+	case SVM_EXIT_STGI:
+	case SVM_EXIT_CLGI:
+	case SVM_EXIT_SKINIT:
+	case SVM_EXIT_INVLPGA:
+	case SVM_EXIT_MONITOR:
+	case SVM_EXIT_MWAIT:
+	case SVM_EXIT_MWAIT_COND:
+	case SVM_EXIT_INVD:
+		/* No nested SVM, no MONITOR/MWAIT: as on a CPU without them. */
+		e->kind = TV_X_UD;
+		break;
+	case SVM_EXIT_ERR:
+		e->kind = TV_X_FAIL_ENTRY;
+		e->fail.hardware_reason = code;
+		break;
+	default:
+		e->kind = TV_X_UNKNOWN;
+		break;
+	}
+}
+
+/* Per host CPU: a fresh ASID when the vCPU arrives or the CPU ran out. */
+static void svm_pick_asid(struct svm_vcpu *sv, struct svm_cpu *sc, int cpu)
+{
+	if (sc->next_asid > svm_max_asid) {
+		sc->asid_generation++;
+		sc->next_asid = 1;
+		sv->vmcb->control.tlb_ctl = TLB_CONTROL_FLUSH_ALL_ASID;
+	}
+	sv->asid = sc->next_asid++;
+	sv->asid_cpu = cpu;
+	sv->asid_generation = sc->asid_generation;
+	sv->vmcb->control.asid = sv->asid;
+}
+
+static void svm_run(struct tv_vcpu *vcpu)
+{
+	struct svm_vcpu *sv = vcpu->vendor;
+	struct svm_cpu *sc = this_cpu_ptr(&svm_cpu);
+	struct vmcb *vmcb = sv->vmcb;
+	int cpu = smp_processor_id();
+
+	if (sv->asid_cpu != cpu || sv->asid_generation != sc->asid_generation)
+		svm_pick_asid(sv, sc, cpu);
+	if (unlikely(sv->tlb_generation != vcpu->vm->tlb_generation)) {
+		sv->tlb_generation = vcpu->vm->tlb_generation;
+		if (vmcb->control.tlb_ctl == TLB_CONTROL_DO_NOTHING)
+			vmcb->control.tlb_ctl = TLB_CONTROL_FLUSH_ASID;
+	}
+	if (unlikely(vcpu->events.exception.flags || vcpu->events.nmi_pending ||
+		     vcpu->events.interrupt.flags))
+		svm_inject_events(vcpu, vmcb);
+
+	vmcb->save.rax = vcpu->regs[TV_RAX];
+	vmcb->save.rsp = vcpu->regs[TV_RSP];
+	vmcb->save.rip = vcpu->rip;
+	vmcb->save.rflags = vcpu->rflags;
+
+	/*
+	 * GIF clear from here: no NMI may run while VMLOAD has put the
+	 * guest's GS base in place of the host's.
+	 */
+	asm volatile("clgi" : : : "memory");
+	asm volatile("vmsave %%rax" : : "a" (sc->host_area_pa) : "memory");
+	tv_svm_vmrun(sv->vmcb_pa, vcpu->regs);
+	asm volatile("vmload %%rax" : : "a" (sc->host_area_pa) : "memory");
+	asm volatile("stgi" : : : "memory");
+
+	vcpu->regs[TV_RAX] = vmcb->save.rax;
+	vcpu->regs[TV_RSP] = vmcb->save.rsp;
+	vcpu->rip = vmcb->save.rip;
+	vcpu->rflags = vmcb->save.rflags;
+	vmcb->control.tlb_ctl = TLB_CONTROL_DO_NOTHING;
+	vmcb->control.event_inj = 0;
+
+	svm_decode_exit(vcpu, vmcb);
+	if (unlikely(vmcb->control.exit_int_info & SVM_EXITINTINFO_VALID))
+		svm_requeue_event(vcpu, vmcb);
 }
 
 static void svm_exit(void)
 {
-	svm_free_hsave();
+	svm_hw_teardown();
 }
 
-static const struct tv_vendor_ops svm_ops = {
+struct tv_vendor_ops svm_ops = {
 	.name = "svm",
 	.uapi_vendor = TV_VENDOR_AMD_SVM,
 	.cpu_in_use = svm_cpu_in_use,
@@ -97,37 +560,18 @@ static const struct tv_vendor_ops svm_ops = {
 	.cpu_disable = svm_cpu_disable,
 	.show_features = svm_show_features,
 	.exit = svm_exit,
+	.mmu_table_entry = svm_mmu_table_entry,
+	.mmu_leaf_entry = svm_mmu_leaf_entry,
+	.mmu_max_level = 3,
+	.vm_init = svm_vm_init,
+	.vm_destroy = svm_vm_destroy,
+	.vcpu_create = svm_vcpu_create,
+	.vcpu_free = svm_vcpu_free,
+	.run = svm_run,
+	.get_sregs = svm_get_sregs,
+	.set_sregs = svm_set_sregs,
+	.get_msr = svm_get_msr,
+	.set_msr = svm_set_msr,
+	.get_interrupt_shadow = svm_get_interrupt_shadow,
+	.set_interrupt_shadow = svm_set_interrupt_shadow,
 };
-
-int tv_svm_init(const struct tv_vendor_ops **ops)
-{
-	u64 vm_cr;
-	int cpu;
-
-	if (!boot_cpu_has(X86_FEATURE_SVM)) {
-		pr_err(TV_NAME ": this AMD CPU has no SVM\n");
-		return -ENODEV;
-	}
-	rdmsrl(MSR_VM_CR, vm_cr);
-	if (vm_cr & (1 << SVM_VM_CR_SVM_DISABLE)) {
-		pr_err(TV_NAME ": SVM is disabled by firmware (VM_CR.SVMDIS)\n");
-		return -ENODEV;
-	}
-	if (!boot_cpu_has(X86_FEATURE_NPT)) {
-		pr_err(TV_NAME ": SVM without nested paging (NPT) is not supported\n");
-		return -ENODEV;
-	}
-
-	for_each_possible_cpu(cpu) {
-		struct page *p = alloc_pages_node(cpu_to_node(cpu),
-						  GFP_KERNEL | __GFP_ZERO, 0);
-
-		if (!p) {
-			svm_free_hsave();
-			return -ENOMEM;
-		}
-		per_cpu(svm_hsave, cpu) = p;
-	}
-	*ops = &svm_ops;
-	return 0;
-}

@@ -106,7 +106,43 @@ static void vmx_exit(void)
 	vmx_free_regions();
 }
 
-static const struct tv_vendor_ops vmx_ops = {
+/* EPT entries: read, write and execute bits, write-back memory. */
+#define EPT_RWX		0x7ULL
+#define EPT_READ_EXEC	0x5ULL
+#define EPT_MT_WB	(6ULL << 3)
+#define EPT_LARGE	BIT_ULL(7)
+
+static u64 vmx_mmu_table_entry(u64 pa)
+{
+	return pa | EPT_RWX;
+}
+
+static u64 vmx_mmu_leaf_entry(u64 pa, int level, bool writable)
+{
+	return pa | (writable ? EPT_RWX : EPT_READ_EXEC) | EPT_MT_WB |
+	       (level > 1 ? EPT_LARGE : 0);
+}
+
+static int vmx_vm_init(struct tv_vm *vm)
+{
+	return 0;
+}
+
+static void vmx_vm_destroy(struct tv_vm *vm)
+{
+}
+
+/* The VMX vCPU (VMCS, VM entry, exits) is not written yet. */
+static int vmx_vcpu_create(struct tv_vcpu *vcpu)
+{
+	return -EOPNOTSUPP;
+}
+
+static void vmx_vcpu_free(struct tv_vcpu *vcpu)
+{
+}
+
+static struct tv_vendor_ops vmx_ops = {
 	.name = "vmx",
 	.uapi_vendor = TV_VENDOR_INTEL_VMX,
 	.cpu_in_use = vmx_cpu_in_use,
@@ -114,6 +150,13 @@ static const struct tv_vendor_ops vmx_ops = {
 	.cpu_disable = vmx_cpu_disable,
 	.show_features = vmx_show_features,
 	.exit = vmx_exit,
+	.mmu_table_entry = vmx_mmu_table_entry,
+	.mmu_leaf_entry = vmx_mmu_leaf_entry,
+	.mmu_max_level = 2,
+	.vm_init = vmx_vm_init,
+	.vm_destroy = vmx_vm_destroy,
+	.vcpu_create = vmx_vcpu_create,
+	.vcpu_free = vmx_vcpu_free,
 };
 
 int tv_vmx_init(const struct tv_vendor_ops **ops)
@@ -161,6 +204,8 @@ int tv_vmx_init(const struct tv_vendor_ops **ops)
 		}
 		per_cpu(vmx_vmxon_region, cpu) = p;
 	}
+	if (vmx_caps.ept_vpid_cap & VMX_EPT_1GB_PAGE_BIT)
+		vmx_ops.mmu_max_level = 3;
 	*ops = &vmx_ops;
 	return 0;
 }

@@ -1,0 +1,101 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * CPUID, answered in the kernel from a table userspace sets once per VM.
+ * The module adds only what it must own: the hypervisor bit and leaf, and
+ * each vCPU's APIC ID.
+ */
+#include <linux/slab.h>
+#include <linux/uaccess.h>
+
+#include "thinvisor.h"
+#include "cpuid.h"
+
+#define TV_CPUID_SIGNATURE_EBX	0x6e696874	/* "thin" */
+#define TV_CPUID_SIGNATURE_ECX	0x6f736976	/* "viso" */
+#define TV_CPUID_SIGNATURE_EDX	0x00000072	/* "r\0\0\0" */
+
+int tv_set_cpuid(struct tv_vm *vm, struct tv_cpuid __user *argp)
+{
+	struct tv_cpuid_table *table, *old;
+	struct tv_cpuid head;
+	u32 i;
+
+	if (copy_from_user(&head, argp, sizeof(head)))
+		return -EFAULT;
+	if (head.reserved)
+		return -EINVAL;
+	if (head.nent > TV_MAX_CPUID)
+		return -E2BIG;
+	table = kzalloc(struct_size(table, entries, head.nent), GFP_KERNEL_ACCOUNT);
+	if (!table)
+		return -ENOMEM;
+	table->nent = head.nent;
+	if (copy_from_user(table->entries, argp->entries,
+			   head.nent * sizeof(table->entries[0]))) {
+		kfree(table);
+		return -EFAULT;
+	}
+	for (i = 0; i < head.nent; i++) {
+		struct tv_cpuid_entry *e = &table->entries[i];
+
+		if (e->reserved[0] || e->reserved[1] || e->reserved[2] ||
+		    (e->flags & ~TV_CPUID_FLAG_INDEXED)) {
+			kfree(table);
+			return -EINVAL;
+		}
+	}
+
+	mutex_lock(&vm->lock);
+	old = rcu_dereference_protected(vm->cpuid, lockdep_is_held(&vm->lock));
+	rcu_assign_pointer(vm->cpuid, table);
+	mutex_unlock(&vm->lock);
+	if (old)
+		kfree_rcu(old, rcu);
+	return 0;
+}
+
+void tv_cpuid_lookup(struct tv_vcpu *vcpu, u32 fn, u32 index, u32 out[4])
+{
+	struct tv_cpuid_table *table;
+	u32 i;
+
+	out[0] = 0;
+	out[1] = 0;
+	out[2] = 0;
+	out[3] = 0;
+	if (fn == TV_CPUID_HYPERVISOR) {
+		out[0] = TV_CPUID_HYPERVISOR;
+		out[1] = TV_CPUID_SIGNATURE_EBX;
+		out[2] = TV_CPUID_SIGNATURE_ECX;
+		out[3] = TV_CPUID_SIGNATURE_EDX;
+		return;
+	}
+
+	rcu_read_lock();
+	table = rcu_dereference(vcpu->vm->cpuid);
+	for (i = 0; table && i < table->nent; i++) {
+		struct tv_cpuid_entry *e = &table->entries[i];
+
+		if (e->function != fn ||
+		    ((e->flags & TV_CPUID_FLAG_INDEXED) && e->index != index))
+			continue;
+		out[0] = e->eax;
+		out[1] = e->ebx;
+		out[2] = e->ecx;
+		out[3] = e->edx;
+		break;
+	}
+	rcu_read_unlock();
+
+	switch (fn) {
+	case 1:
+		/* The initial APIC ID, and "running under a hypervisor". */
+		out[1] = (out[1] & 0x00ffffff) | (vcpu->id << 24);
+		out[2] |= BIT(31);
+		break;
+	case 0xb:
+	case 0x1f:
+		out[3] = vcpu->id;	/* x2APIC ID */
+		break;
+	}
+}

@@ -1,0 +1,282 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The shared exit handlers: one table indexed by the neutral exit kind.
+ * Exits a guest makes all the time (CPUID, HLT, the MSRs the module owns)
+ * end here; the rest fill struct tv_run and go to userspace, and what they
+ * leave unfinished (the data of an IN, the result of a hypercall) is
+ * finished by tv_complete_userspace_exit() on the next RUN.
+ */
+#include <linux/sched/signal.h>
+#include <linux/wait.h>
+#include <asm/fpu/xcr.h>
+#include <asm/msr-index.h>
+#include <asm/msr.h>
+#include <asm/processor.h>
+#include <asm/traps.h>
+
+#include "thinvisor.h"
+#include "cpuid.h"
+#include "msr.h"
+#include "vendor.h"
+
+const char *const tv_exit_names[TV_X_NR] = {
+	[TV_X_NONE] = "none",
+	[TV_X_EXTINT] = "extint",
+	[TV_X_NMI] = "nmi",
+	[TV_X_CPUID] = "cpuid",
+	[TV_X_HLT] = "hlt",
+	[TV_X_IO] = "io",
+	[TV_X_NPF] = "npf",
+	[TV_X_RDMSR] = "rdmsr",
+	[TV_X_WRMSR] = "wrmsr",
+	[TV_X_HYPERCALL] = "hypercall",
+	[TV_X_SHUTDOWN] = "shutdown",
+	[TV_X_FAIL_ENTRY] = "fail_entry",
+	[TV_X_XSETBV] = "xsetbv",
+	[TV_X_RDTSCP] = "rdtscp",
+	[TV_X_UD] = "invalid_opcode",
+	[TV_X_UNKNOWN] = "unknown",
+};
+
+/*
+ * Step over the instruction that exited: by the hardware's word where it
+ * gave one (NRIPS, VM-exit instruction length), else by the length the
+ * caller knows for this instruction without prefixes.
+ */
+static void tv_skip(struct tv_vcpu *vcpu, unsigned int len)
+{
+	if (vcpu->exit.next_rip)
+		vcpu->rip = vcpu->exit.next_rip;
+	else if (vcpu->exit.insn_len)
+		vcpu->rip += vcpu->exit.insn_len;
+	else
+		vcpu->rip += len;
+}
+
+void tv_inject_exception(struct tv_vcpu *vcpu, u8 vector, bool has_error,
+			 u32 error)
+{
+	vcpu->events.exception.vector = vector;
+	vcpu->events.exception.flags = TV_EVENT_VALID |
+				       (has_error ? TV_EVENT_HAS_ERROR : 0);
+	vcpu->events.exception.error_code = error;
+}
+
+static int tv_resume(struct tv_vcpu *vcpu)
+{
+	return 1;
+}
+
+static int tv_handle_cpuid(struct tv_vcpu *vcpu)
+{
+	u32 out[4];
+
+	tv_cpuid_lookup(vcpu, vcpu->regs[TV_RAX], vcpu->regs[TV_RCX], out);
+	vcpu->regs[TV_RAX] = out[0];
+	vcpu->regs[TV_RBX] = out[1];
+	vcpu->regs[TV_RCX] = out[2];
+	vcpu->regs[TV_RDX] = out[3];
+	tv_skip(vcpu, 2);
+	return 1;
+}
+
+static bool tv_vcpu_has_wakeup(struct tv_vcpu *vcpu)
+{
+	return (vcpu->events.interrupt.flags & TV_EVENT_VALID) ||
+	       vcpu->events.nmi_pending;
+}
+
+/* HLT sleeps here, not in the guest, until something is due. */
+static int tv_handle_hlt(struct tv_vcpu *vcpu)
+{
+	tv_skip(vcpu, 1);
+	if (wait_event_interruptible(vcpu->wq, tv_vcpu_has_wakeup(vcpu)))
+		return -EINTR;
+	return 1;
+}
+
+static int tv_handle_hypercall(struct tv_vcpu *vcpu)
+{
+	struct tv_run *run = vcpu->run;
+
+	run->exit_reason = TV_EXIT_HYPERCALL;
+	run->hypercall.nr = vcpu->regs[TV_RAX];
+	run->hypercall.args[0] = vcpu->regs[TV_RBX];
+	run->hypercall.args[1] = vcpu->regs[TV_RCX];
+	run->hypercall.args[2] = vcpu->regs[TV_RDX];
+	run->hypercall.args[3] = vcpu->regs[TV_RSI];
+	run->hypercall.ret = 0;
+	vcpu->pending = TV_PENDING_HYPERCALL;
+	tv_skip(vcpu, 3);
+	return 0;
+}
+
+static int tv_msr_to_user(struct tv_vcpu *vcpu, u32 index, bool write, u64 data)
+{
+	struct tv_run *run = vcpu->run;
+
+	if (!READ_ONCE(vcpu->vm->msr_exit_user)) {
+		tv_inject_exception(vcpu, X86_TRAP_GP, true, 0);
+		return 1;
+	}
+	run->exit_reason = TV_EXIT_MSR;
+	run->msr.index = index;
+	run->msr.is_write = write;
+	run->msr.error = 0;
+	run->msr.data = data;
+	vcpu->pending = write ? TV_PENDING_WRMSR : TV_PENDING_RDMSR;
+	return 0;
+}
+
+static int tv_handle_rdmsr(struct tv_vcpu *vcpu)
+{
+	u32 index = vcpu->regs[TV_RCX];
+	u64 data;
+
+	if (tv_msr_get(vcpu, index, &data))
+		return tv_msr_to_user(vcpu, index, false, 0);
+	vcpu->regs[TV_RAX] = (u32)data;
+	vcpu->regs[TV_RDX] = data >> 32;
+	tv_skip(vcpu, 2);
+	return 1;
+}
+
+static int tv_handle_wrmsr(struct tv_vcpu *vcpu)
+{
+	u32 index = vcpu->regs[TV_RCX];
+	u64 data = (u32)vcpu->regs[TV_RAX] | ((u64)vcpu->regs[TV_RDX] << 32);
+	int r = tv_msr_set(vcpu, index, data);
+
+	if (r == -ENOENT)
+		return tv_msr_to_user(vcpu, index, true, data);
+	if (r) {
+		tv_inject_exception(vcpu, X86_TRAP_GP, true, 0);
+		return 1;
+	}
+	tv_skip(vcpu, 2);
+	return 1;
+}
+
+/* XCR0 is the guest's own; it may hold only what the host enabled. */
+static int tv_handle_xsetbv(struct tv_vcpu *vcpu)
+{
+	u64 xcr0 = (u32)vcpu->regs[TV_RAX] | ((u64)vcpu->regs[TV_RDX] << 32);
+	u64 allowed = vcpu->guest_fpu.fpstate->user_xfeatures & tv_host_xcr0;
+
+	if ((u32)vcpu->regs[TV_RCX] != XCR_XFEATURE_ENABLED_MASK ||
+	    !(xcr0 & XFEATURE_MASK_FP) || (xcr0 & ~allowed) ||
+	    ((xcr0 & XFEATURE_MASK_YMM) && !(xcr0 & XFEATURE_MASK_SSE))) {
+		tv_inject_exception(vcpu, X86_TRAP_GP, true, 0);
+		return 1;
+	}
+	vcpu->xcr0 = xcr0;
+	tv_skip(vcpu, 3);
+	return 1;
+}
+
+/* RDTSCP is caught so that the guest sees its own TSC_AUX. */
+static int tv_handle_rdtscp(struct tv_vcpu *vcpu)
+{
+	u64 tsc = rdtsc_ordered();
+
+	vcpu->regs[TV_RAX] = (u32)tsc;
+	vcpu->regs[TV_RDX] = tsc >> 32;
+	vcpu->regs[TV_RCX] = (u32)vcpu->tsc_aux;
+	tv_skip(vcpu, 3);
+	return 1;
+}
+
+static int tv_handle_ud(struct tv_vcpu *vcpu)
+{
+	tv_inject_exception(vcpu, X86_TRAP_UD, false, 0);
+	return 1;
+}
+
+static int tv_handle_shutdown(struct tv_vcpu *vcpu)
+{
+	vcpu->run->exit_reason = TV_EXIT_SHUTDOWN;
+	return 0;
+}
+
+static int tv_handle_fail_entry(struct tv_vcpu *vcpu)
+{
+	vcpu->run->exit_reason = TV_EXIT_FAIL_ENTRY;
+	vcpu->run->fail_entry.hardware_reason = vcpu->exit.fail.hardware_reason;
+	vcpu->run->fail_entry.cpu = raw_smp_processor_id();
+	return 0;
+}
+
+static int tv_handle_unknown(struct tv_vcpu *vcpu)
+{
+	pr_warn_ratelimited(TV_NAME ": unexpected %s exit 0x%llx 0x%llx 0x%llx\n",
+			    tv_ops->name, vcpu->exit.raw[0], vcpu->exit.raw[1],
+			    vcpu->exit.raw[2]);
+	vcpu->run->exit_reason = TV_EXIT_INTERNAL_ERROR;
+	vcpu->run->internal.suberror = TV_INTERNAL_BAD_GUEST;
+	return 0;
+}
+
+static int (*const tv_exit_handlers[TV_X_NR])(struct tv_vcpu *vcpu) = {
+	[TV_X_NONE] = tv_resume,
+	[TV_X_EXTINT] = tv_resume,
+	[TV_X_NMI] = tv_resume,
+	[TV_X_CPUID] = tv_handle_cpuid,
+	[TV_X_HLT] = tv_handle_hlt,
+	[TV_X_IO] = tv_handle_io,
+	[TV_X_NPF] = tv_handle_npf,
+	[TV_X_RDMSR] = tv_handle_rdmsr,
+	[TV_X_WRMSR] = tv_handle_wrmsr,
+	[TV_X_HYPERCALL] = tv_handle_hypercall,
+	[TV_X_SHUTDOWN] = tv_handle_shutdown,
+	[TV_X_FAIL_ENTRY] = tv_handle_fail_entry,
+	[TV_X_XSETBV] = tv_handle_xsetbv,
+	[TV_X_RDTSCP] = tv_handle_rdtscp,
+	[TV_X_UD] = tv_handle_ud,
+	[TV_X_UNKNOWN] = tv_handle_unknown,
+};
+
+int tv_handle_exit(struct tv_vcpu *vcpu)
+{
+	u32 kind = vcpu->exit.kind;
+
+	if (unlikely(kind >= TV_X_NR))
+		kind = TV_X_UNKNOWN;
+	return tv_exit_handlers[kind](vcpu);
+}
+
+/* Finish what the last exit to userspace left open. */
+int tv_complete_userspace_exit(struct tv_vcpu *vcpu)
+{
+	struct tv_run *run = vcpu->run;
+	enum tv_pending pending = vcpu->pending;
+
+	vcpu->pending = TV_PENDING_NONE;
+	switch (pending) {
+	case TV_PENDING_NONE:
+		return 1;
+	case TV_PENDING_IO_IN:
+	case TV_PENDING_INS:
+		return tv_complete_io(vcpu, pending);
+	case TV_PENDING_MMIO_READ:
+		return tv_complete_mmio(vcpu);
+	case TV_PENDING_HYPERCALL:
+		vcpu->regs[TV_RAX] = run->hypercall.ret;
+		return 1;
+	case TV_PENDING_RDMSR:
+		if (run->msr.error) {
+			tv_inject_exception(vcpu, X86_TRAP_GP, true, 0);
+			return 1;
+		}
+		vcpu->regs[TV_RAX] = (u32)run->msr.data;
+		vcpu->regs[TV_RDX] = run->msr.data >> 32;
+		tv_skip(vcpu, 2);
+		return 1;
+	case TV_PENDING_WRMSR:
+		if (run->msr.error)
+			tv_inject_exception(vcpu, X86_TRAP_GP, true, 0);
+		else
+			tv_skip(vcpu, 2);
+		return 1;
+	}
+	return 1;
+}

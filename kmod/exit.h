@@ -1,0 +1,76 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The vendor-neutral VM exit.  Each backend decodes its raw exit (a VMCB's
+ * exit code and EXITINFO, a VMCS's exit reason and qualification) into one
+ * struct tv_exit_info; the shared handlers in exit.c and io.c only ever see
+ * this.  A handler returns 1 to resume the guest, 0 to return to userspace
+ * (with struct tv_run filled in), or a negative errno for RUN to return.
+ */
+#ifndef THINVISOR_EXIT_H
+#define THINVISOR_EXIT_H
+
+#include <linux/types.h>
+
+enum tv_exit_kind {
+	TV_X_NONE,
+	TV_X_EXTINT,
+	TV_X_NMI,
+	TV_X_CPUID,
+	TV_X_HLT,
+	TV_X_IO,
+	TV_X_NPF,
+	TV_X_RDMSR,
+	TV_X_WRMSR,
+	TV_X_HYPERCALL,
+	TV_X_SHUTDOWN,
+	TV_X_FAIL_ENTRY,
+	TV_X_XSETBV,
+	TV_X_RDTSCP,
+	TV_X_UD,
+	TV_X_UNKNOWN,
+	TV_X_NR
+};
+
+extern const char *const tv_exit_names[TV_X_NR];
+
+struct tv_exit_info {
+	u32 kind;			/* enum tv_exit_kind */
+	u32 insn_len;			/* 0 when the hardware did not say */
+	u64 raw[3];			/* the vendor's own words, for tracing */
+	union {
+		struct {
+			u16 port;
+			u8 size;	/* 1, 2 or 4 */
+			u8 addr_size;	/* 2, 4 or 8: for string I/O */
+			bool in;
+			bool string;
+			bool rep;
+		} io;
+		struct {
+			u64 gpa;
+			bool write;
+			bool fetch;
+		} npf;
+		struct {
+			u64 hardware_reason;
+		} fail;
+	};
+	unsigned long next_rip;		/* 0 when the hardware did not say */
+};
+
+struct tv_vcpu;
+
+int tv_handle_exit(struct tv_vcpu *vcpu);
+int tv_complete_userspace_exit(struct tv_vcpu *vcpu);
+
+/* io.c */
+int tv_handle_io(struct tv_vcpu *vcpu);
+int tv_handle_npf(struct tv_vcpu *vcpu);
+int tv_complete_io(struct tv_vcpu *vcpu, int pending);
+int tv_complete_mmio(struct tv_vcpu *vcpu);
+
+/* exit.c: the exception goes in at the next entry. */
+void tv_inject_exception(struct tv_vcpu *vcpu, u8 vector, bool has_error,
+			 u32 error);
+
+#endif

@@ -1,0 +1,333 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Guest-physical memory: slots of userspace memory, pinned when the slot
+ * is made and mapped at once into the second-stage page table (NPT or EPT),
+ * with the largest pages the host backing allows.  A running guest so never
+ * takes a memory-management exit: every nested page fault is MMIO.
+ *
+ * One 4-level walker serves both formats; the backend gives the entries
+ * (tv_ops->mmu_table_entry and mmu_leaf_entry).  In both, bit 7 marks a
+ * large leaf and bits 51:12 hold the address.
+ */
+#include <linux/highmem.h>
+#include <linux/mm.h>
+#include <linux/sched/mm.h>
+#include <linux/slab.h>
+#include <linux/uaccess.h>
+#include <linux/vmalloc.h>
+#include <asm/io.h>
+#include <asm/page.h>
+
+#include "thinvisor.h"
+#include "vendor.h"
+
+#define TV_PTE_ADDR	GENMASK_ULL(51, 12)
+#define TV_PTE_LARGE	BIT_ULL(7)
+#define TV_LEVEL_SHIFT(level)	(PAGE_SHIFT + 9 * ((level) - 1))
+#define TV_LEVEL_SIZE(level)	(1ULL << TV_LEVEL_SHIFT(level))
+#define TV_LEVEL_INDEX(gpa, level) (((gpa) >> TV_LEVEL_SHIFT(level)) & 511)
+
+static u64 *tv_mmu_alloc_table(struct tv_mmu *mmu, u64 *pa)
+{
+	struct page *p = alloc_page(GFP_KERNEL_ACCOUNT | __GFP_ZERO);
+
+	if (!p)
+		return NULL;
+	list_add(&p->lru, &mmu->table_pages);
+	mmu->nr_table_pages++;
+	*pa = page_to_phys(p);
+	return page_address(p);
+}
+
+int tv_mmu_init(struct tv_vm *vm)
+{
+	INIT_LIST_HEAD(&vm->mmu.table_pages);
+	if (!tv_mmu_alloc_table(&vm->mmu, &vm->mmu.root_pa))
+		return -ENOMEM;
+	return 0;
+}
+
+void tv_mmu_destroy(struct tv_vm *vm)
+{
+	struct page *p, *tmp;
+
+	list_for_each_entry_safe(p, tmp, &vm->mmu.table_pages, lru) {
+		list_del(&p->lru);
+		__free_page(p);
+	}
+}
+
+/* Write one leaf; tables on the way down are made as needed. */
+static int tv_mmu_set(struct tv_vm *vm, u64 gpa, int level, u64 leaf)
+{
+	u64 *table = phys_to_virt(vm->mmu.root_pa);
+	int l;
+
+	for (l = 4; l > level; l--) {
+		u64 *e = &table[TV_LEVEL_INDEX(gpa, l)];
+		u64 pa;
+
+		if (!*e) {
+			if (!tv_mmu_alloc_table(&vm->mmu, &pa))
+				return -ENOMEM;
+			WRITE_ONCE(*e, tv_ops->mmu_table_entry(pa));
+		} else if (WARN_ON_ONCE(*e & TV_PTE_LARGE)) {
+			return -EEXIST;
+		}
+		table = phys_to_virt(*e & TV_PTE_ADDR);
+	}
+	WRITE_ONCE(table[TV_LEVEL_INDEX(gpa, level)], leaf);
+	return 0;
+}
+
+/* Clear every leaf in [gpa, gpa + size); tables stay until the VM goes. */
+static void tv_mmu_clear(struct tv_vm *vm, u64 gpa, u64 size)
+{
+	u64 end = gpa + size;
+
+	while (gpa < end) {
+		u64 *table = phys_to_virt(vm->mmu.root_pa);
+		u64 *e = NULL;
+		int l;
+
+		for (l = 4; l >= 1; l--) {
+			e = &table[TV_LEVEL_INDEX(gpa, l)];
+			if (!*e || l == 1 || (*e & TV_PTE_LARGE))
+				break;
+			table = phys_to_virt(*e & TV_PTE_ADDR);
+		}
+		WRITE_ONCE(*e, 0);
+		gpa = (gpa & ~(TV_LEVEL_SIZE(l) - 1)) + TV_LEVEL_SIZE(l);
+	}
+	vm->tlb_generation++;
+}
+
+/* Can pages[i...] be mapped with one leaf of this level? */
+static bool tv_can_map_large(struct tv_slot *s, unsigned long i, int level)
+{
+	unsigned long n = TV_LEVEL_SIZE(level) >> PAGE_SHIFT;
+	unsigned long pfn = page_to_pfn(s->pages[i]), k;
+
+	if (level > tv_ops->mmu_max_level || i + n > (s->size >> PAGE_SHIFT))
+		return false;
+	if (!IS_ALIGNED(s->gpa + (i << PAGE_SHIFT), TV_LEVEL_SIZE(level)) ||
+	    !IS_ALIGNED(pfn, n))
+		return false;
+	for (k = 1; k < n; k++)
+		if (page_to_pfn(s->pages[i + k]) != pfn + k)
+			return false;
+	return true;
+}
+
+static int tv_mmu_map_slot(struct tv_vm *vm, struct tv_slot *s)
+{
+	unsigned long npages = s->size >> PAGE_SHIFT, i = 0;
+	bool writable = !(s->flags & TV_MEM_READONLY);
+
+	while (i < npages) {
+		u64 gpa = s->gpa + ((u64)i << PAGE_SHIFT);
+		int level = 1, r;
+
+		if (tv_can_map_large(s, i, 3))
+			level = 3;
+		else if (tv_can_map_large(s, i, 2))
+			level = 2;
+		r = tv_mmu_set(vm, gpa, level,
+			       tv_ops->mmu_leaf_entry(page_to_phys(s->pages[i]),
+						      level, writable));
+		if (r) {
+			tv_mmu_clear(vm, s->gpa, (u64)i << PAGE_SHIFT);
+			return r;
+		}
+		i += TV_LEVEL_SIZE(level) >> PAGE_SHIFT;
+	}
+	vm->tlb_generation++;
+	return 0;
+}
+
+static void tv_slot_unpin(struct tv_vm *vm, struct tv_slot *s)
+{
+	unsigned long npages = s->size >> PAGE_SHIFT;
+
+	unpin_user_pages_dirty_lock(s->pages, npages,
+				    !(s->flags & TV_MEM_READONLY));
+	account_locked_vm(vm->mm, npages, false);
+	kvfree(s->pages);
+	s->pages = NULL;
+}
+
+static int tv_slot_pin(struct tv_vm *vm, struct tv_slot *s)
+{
+	unsigned long npages = s->size >> PAGE_SHIFT, done = 0;
+	unsigned int gup = FOLL_LONGTERM;
+	int r;
+
+	if (!(s->flags & TV_MEM_READONLY))
+		gup |= FOLL_WRITE;
+	r = account_locked_vm(vm->mm, npages, true);
+	if (r)
+		return r;
+	s->pages = kvcalloc(npages, sizeof(*s->pages), GFP_KERNEL_ACCOUNT);
+	if (!s->pages) {
+		r = -ENOMEM;
+		goto out_account;
+	}
+	while (done < npages) {
+		r = pin_user_pages_fast(s->uaddr + (done << PAGE_SHIFT),
+					min(npages - done, 65536UL), gup,
+					s->pages + done);
+		if (r <= 0) {
+			r = r ? r : -EFAULT;
+			goto out_unpin;
+		}
+		done += r;
+		if (fatal_signal_pending(current)) {
+			r = -EINTR;
+			goto out_unpin;
+		}
+	}
+	return 0;
+
+out_unpin:
+	unpin_user_pages(s->pages, done);
+	kvfree(s->pages);
+	s->pages = NULL;
+out_account:
+	account_locked_vm(vm->mm, npages, false);
+	return r;
+}
+
+static bool tv_overlaps(const struct tv_slot *s, u64 gpa, u64 size)
+{
+	return s->used && gpa < s->gpa + s->size && s->gpa < gpa + size;
+}
+
+static int tv_check_region(struct tv_vm *vm, const struct tv_memory_region *r)
+{
+	u64 max_gpa = 1ULL << min_t(u32, boot_cpu_data.x86_phys_bits, 48);
+	int i;
+
+	for (i = 0; i < ARRAY_SIZE(r->reserved); i++)
+		if (r->reserved[i])
+			return -EINVAL;
+	if (r->slot >= TV_MAX_SLOTS || (r->flags & ~TV_MEM_READONLY))
+		return -EINVAL;
+	if (!r->size)
+		return 0;
+	if (!PAGE_ALIGNED(r->guest_phys_addr) || !PAGE_ALIGNED(r->size) ||
+	    !PAGE_ALIGNED(r->userspace_addr))
+		return -EINVAL;
+	if (r->guest_phys_addr + r->size < r->guest_phys_addr ||
+	    r->guest_phys_addr + r->size > max_gpa)
+		return -EINVAL;
+	if (r->userspace_addr + r->size < r->userspace_addr ||
+	    !access_ok((void __user *)(unsigned long)r->userspace_addr, r->size))
+		return -EINVAL;
+	for (i = 0; i < TV_MAX_SLOTS; i++)
+		if (i != r->slot &&
+		    tv_overlaps(&vm->slots[i], r->guest_phys_addr, r->size))
+			return -EEXIST;
+	return 0;
+}
+
+/* Called with vm->lock held and no vCPU inside RUN. */
+int tv_set_memory_region(struct tv_vm *vm, const struct tv_memory_region *r)
+{
+	struct tv_slot *old = &vm->slots[r->slot];
+	struct tv_slot new = {};
+	int err;
+
+	if (current->mm != vm->mm)
+		return -EIO;
+	err = tv_check_region(vm, r);
+	if (err)
+		return err;
+
+	if (r->size) {
+		new.gpa = r->guest_phys_addr;
+		new.size = r->size;
+		new.uaddr = r->userspace_addr;
+		new.flags = r->flags;
+		new.used = true;
+		err = tv_slot_pin(vm, &new);
+		if (err)
+			return err;
+	}
+
+	if (old->used)
+		tv_mmu_clear(vm, old->gpa, old->size);
+	if (new.used) {
+		err = tv_mmu_map_slot(vm, &new);
+		if (err) {
+			/* The old slot's tables still exist: this cannot fail. */
+			if (old->used)
+				WARN_ON(tv_mmu_map_slot(vm, old));
+			tv_slot_unpin(vm, &new);
+			return err;
+		}
+	}
+	if (old->used)
+		tv_slot_unpin(vm, old);
+	*old = new;
+	return 0;
+}
+
+void tv_mmu_free_slots(struct tv_vm *vm)
+{
+	int i;
+
+	for (i = 0; i < TV_MAX_SLOTS; i++)
+		if (vm->slots[i].used)
+			tv_slot_unpin(vm, &vm->slots[i]);
+}
+
+struct tv_slot *tv_slot_find(struct tv_vm *vm, u64 gpa)
+{
+	int i;
+
+	for (i = 0; i < TV_MAX_SLOTS; i++) {
+		struct tv_slot *s = &vm->slots[i];
+
+		if (s->used && gpa >= s->gpa && gpa - s->gpa < s->size)
+			return s;
+	}
+	return NULL;
+}
+
+/*
+ * Guest memory from the vCPU thread, through the slot's userspace
+ * mapping: faults become errors, never oopses.  -EFAULT where there is no
+ * RAM (or, for a write, read-only RAM).
+ */
+static int tv_guest_copy(struct tv_vm *vm, u64 gpa, void *buf,
+			 unsigned int len, bool write)
+{
+	while (len) {
+		struct tv_slot *s = tv_slot_find(vm, gpa);
+		u64 off;
+		unsigned int n;
+		void __user *uaddr;
+
+		if (!s || (write && (s->flags & TV_MEM_READONLY)))
+			return -EFAULT;
+		off = gpa - s->gpa;
+		n = min_t(u64, len, s->size - off);
+		uaddr = (void __user *)(unsigned long)(s->uaddr + off);
+		if (write ? copy_to_user(uaddr, buf, n) : copy_from_user(buf, uaddr, n))
+			return -EFAULT;
+		gpa += n;
+		buf += n;
+		len -= n;
+	}
+	return 0;
+}
+
+int tv_read_guest(struct tv_vm *vm, u64 gpa, void *buf, unsigned int len)
+{
+	return tv_guest_copy(vm, gpa, buf, len, false);
+}
+
+int tv_write_guest(struct tv_vm *vm, u64 gpa, const void *buf, unsigned int len)
+{
+	return tv_guest_copy(vm, gpa, (void *)buf, len, true);
+}

@@ -1,0 +1,41 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The MSRs the module owns.  Most live in the VMCB/VMCS and belong to the
+ * backend; here are those kept beside it.  The host's own values (TSC_AUX,
+ * SPEC_CTRL, ...) are never written: the guest's writes to them are
+ * intercepted and kept in the vCPU.
+ */
+#include <asm/msr-index.h>
+#include <asm/msr.h>
+
+#include "thinvisor.h"
+#include "msr.h"
+#include "vendor.h"
+
+int tv_msr_get(struct tv_vcpu *vcpu, u32 index, u64 *data)
+{
+	switch (index) {
+	case MSR_TSC_AUX:
+		*data = vcpu->tsc_aux;
+		return 0;
+	case MSR_IA32_TSC:
+		/* The TSC passes through: no offset, no scaling. */
+		*data = rdtsc();
+		return 0;
+	default:
+		return tv_ops->get_msr(vcpu, index, data);
+	}
+}
+
+int tv_msr_set(struct tv_vcpu *vcpu, u32 index, u64 data)
+{
+	switch (index) {
+	case MSR_TSC_AUX:
+		if (data >> 32)
+			return -EINVAL;
+		vcpu->tsc_aux = data;
+		return 0;
+	default:
+		return tv_ops->set_msr(vcpu, index, data);
+	}
+}

@@ -1,0 +1,47 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* What the files of the SVM backend share. */
+#ifndef THINVISOR_SVM_H
+#define THINVISOR_SVM_H
+
+#include <linux/types.h>
+#include <asm/svm.h>
+
+struct tv_vendor_ops;
+
+/* Each host CPU's SVM state. */
+struct svm_cpu {
+	struct page *hsave;		/* VM_HSAVE_PA: VMRUN's own host save */
+	struct page *host_area;		/* VMSAVE/VMLOAD of the host's FS, GS, ... */
+	u64 host_area_pa;
+	u32 next_asid;
+	u64 asid_generation;
+};
+
+DECLARE_PER_CPU(struct svm_cpu, svm_cpu);
+
+extern u32 svm_max_asid;
+extern u64 svm_iopm_pa, svm_msrpm_pa;
+extern bool svm_has_nrips;
+
+struct svm_vcpu {
+	struct vmcb *vmcb;
+	u64 vmcb_pa;
+	u32 asid;
+	int asid_cpu;
+	u64 asid_generation;
+	u64 tlb_generation;
+};
+
+int svm_hw_setup(void);
+void svm_hw_teardown(void);
+
+void tv_svm_vmrun(u64 vmcb_pa, unsigned long *regs);
+
+/* hw.c */
+bool svm_cpu_in_use(void);
+int svm_cpu_enable(void);
+void svm_cpu_disable(void);
+int svm_show_features(char *buf);
+extern struct tv_vendor_ops svm_ops;
+
+#endif

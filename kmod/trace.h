@@ -1,0 +1,90 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * thinvisor's tracepoints: perf record -e 'thinvisor:*'.  An entry and the
+ * exit after it give the time spent in the guest; an exit and the next
+ * entry give the time the exit took to handle (Documentation/tracing.rst).
+ */
+#undef TRACE_SYSTEM
+#define TRACE_SYSTEM thinvisor
+
+#if !defined(THINVISOR_TRACE_H) || defined(TRACE_HEADER_MULTI_READ)
+#define THINVISOR_TRACE_H
+
+#include <linux/tracepoint.h>
+
+#include "exit.h"
+
+TRACE_EVENT(tv_entry,
+	    TP_PROTO(u32 vcpu_id, unsigned long rip),
+	    TP_ARGS(vcpu_id, rip),
+	    TP_STRUCT__entry(__field(u32, vcpu_id)
+			     __field(unsigned long, rip)),
+	    TP_fast_assign(__entry->vcpu_id = vcpu_id;
+			   __entry->rip = rip;),
+	    TP_printk("vcpu %u rip 0x%lx", __entry->vcpu_id, __entry->rip)
+);
+
+TRACE_EVENT(tv_exit,
+	    TP_PROTO(u32 vcpu_id, unsigned long rip, const struct tv_exit_info *e),
+	    TP_ARGS(vcpu_id, rip, e),
+	    TP_STRUCT__entry(__field(u32, vcpu_id)
+			     __field(u32, kind)
+			     __field(unsigned long, rip)
+			     __field(u64, raw0)
+			     __field(u64, raw1)
+			     __field(u64, raw2)),
+	    TP_fast_assign(__entry->vcpu_id = vcpu_id;
+			   __entry->kind = e->kind;
+			   __entry->rip = rip;
+			   __entry->raw0 = e->raw[0];
+			   __entry->raw1 = e->raw[1];
+			   __entry->raw2 = e->raw[2];),
+	    TP_printk("vcpu %u reason %s rip 0x%lx raw 0x%llx 0x%llx 0x%llx",
+		      __entry->vcpu_id,
+		      __entry->kind < TV_X_NR ? tv_exit_names[__entry->kind] : "?",
+		      __entry->rip, __entry->raw0, __entry->raw1, __entry->raw2)
+);
+
+TRACE_EVENT(tv_io,
+	    TP_PROTO(u32 vcpu_id, u16 port, u8 size, u32 count, bool in),
+	    TP_ARGS(vcpu_id, port, size, count, in),
+	    TP_STRUCT__entry(__field(u32, vcpu_id)
+			     __field(u16, port)
+			     __field(u8, size)
+			     __field(bool, in)
+			     __field(u32, count)),
+	    TP_fast_assign(__entry->vcpu_id = vcpu_id;
+			   __entry->port = port;
+			   __entry->size = size;
+			   __entry->in = in;
+			   __entry->count = count;),
+	    TP_printk("vcpu %u %s port 0x%x size %u count %u", __entry->vcpu_id,
+		      __entry->in ? "in" : "out", __entry->port, __entry->size,
+		      __entry->count)
+);
+
+TRACE_EVENT(tv_mmio,
+	    TP_PROTO(u32 vcpu_id, u64 gpa, u32 len, bool write, u64 value),
+	    TP_ARGS(vcpu_id, gpa, len, write, value),
+	    TP_STRUCT__entry(__field(u32, vcpu_id)
+			     __field(u32, len)
+			     __field(u64, gpa)
+			     __field(u64, value)
+			     __field(bool, write)),
+	    TP_fast_assign(__entry->vcpu_id = vcpu_id;
+			   __entry->len = len;
+			   __entry->gpa = gpa;
+			   __entry->value = value;
+			   __entry->write = write;),
+	    TP_printk("vcpu %u %s gpa 0x%llx len %u value 0x%llx", __entry->vcpu_id,
+		      __entry->write ? "write" : "read", __entry->gpa, __entry->len,
+		      __entry->value)
+);
+
+#endif /* THINVISOR_TRACE_H */
+
+#undef TRACE_INCLUDE_PATH
+#define TRACE_INCLUDE_PATH .
+#undef TRACE_INCLUDE_FILE
+#define TRACE_INCLUDE_FILE trace
+#include <trace/define_trace.h>

@@ -1,0 +1,420 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The vCPU file descriptor: the RUN loop, the register ioctls, and the
+ * shared run page (mmap offset 0).
+ */
+#include <linux/anon_inodes.h>
+#include <linux/file.h>
+#include <linux/fs.h>
+#include <linux/mm.h>
+#include <linux/sched/signal.h>
+#include <linux/slab.h>
+#include <linux/uaccess.h>
+#include <linux/vmalloc.h>
+#include <asm/fpu/api.h>
+#include <asm/fpu/xcr.h>
+#include <asm/processor-flags.h>
+
+#include "thinvisor.h"
+#include "msr.h"
+#include "vendor.h"
+
+#define CREATE_TRACE_POINTS
+#include "trace.h"
+
+u64 tv_host_xcr0;
+
+/*
+ * Enter the guest until an exit needs userspace.  The guest's FPU state
+ * is loaded once for the whole loop, not on every exit.
+ */
+static int tv_vcpu_run(struct tv_vcpu *vcpu)
+{
+	struct tv_run *run = vcpu->run;
+	int r;
+
+	if (!vcpu->regs_set || !vcpu->sregs_set)
+		return -EINVAL;
+
+	down_read(&vcpu->vm->run_lock);
+	r = fpu_swap_kvm_fpstate(&vcpu->guest_fpu, true);
+	if (r)
+		goto out_unlock;
+
+	run->exit_reason = TV_EXIT_NONE;
+	r = tv_complete_userspace_exit(vcpu);
+	while (r > 0) {
+		if (READ_ONCE(run->immediate_exit) || signal_pending(current)) {
+			r = -EINTR;
+			break;
+		}
+		cond_resched();
+		if (test_thread_flag(TIF_NEED_FPU_LOAD))
+			switch_fpu_return();
+
+		local_irq_disable();
+		if (need_resched() || signal_pending(current)) {
+			local_irq_enable();
+			continue;
+		}
+		if (vcpu->xcr0 != tv_host_xcr0)
+			xsetbv(XCR_XFEATURE_ENABLED_MASK, vcpu->xcr0);
+		trace_tv_entry(vcpu->id, vcpu->rip);
+		tv_ops->run(vcpu);
+		if (vcpu->xcr0 != tv_host_xcr0)
+			xsetbv(XCR_XFEATURE_ENABLED_MASK, tv_host_xcr0);
+		/* Host interrupts that ended the guest are taken here. */
+		local_irq_enable();
+		trace_tv_exit(vcpu->id, vcpu->rip, &vcpu->exit);
+
+		r = tv_handle_exit(vcpu);
+	}
+	if (r == -EINTR)
+		run->exit_reason = TV_EXIT_INTR;
+
+	fpu_swap_kvm_fpstate(&vcpu->guest_fpu, false);
+out_unlock:
+	up_read(&vcpu->vm->run_lock);
+	return r < 0 ? r : 0;
+}
+
+static int tv_get_regs(struct tv_vcpu *vcpu, void __user *argp)
+{
+	struct tv_regs regs = {};
+
+	regs.rax = vcpu->regs[TV_RAX];
+	regs.rbx = vcpu->regs[TV_RBX];
+	regs.rcx = vcpu->regs[TV_RCX];
+	regs.rdx = vcpu->regs[TV_RDX];
+	regs.rsi = vcpu->regs[TV_RSI];
+	regs.rdi = vcpu->regs[TV_RDI];
+	regs.rsp = vcpu->regs[TV_RSP];
+	regs.rbp = vcpu->regs[TV_RBP];
+	regs.r8 = vcpu->regs[TV_R8];
+	regs.r9 = vcpu->regs[TV_R9];
+	regs.r10 = vcpu->regs[TV_R10];
+	regs.r11 = vcpu->regs[TV_R11];
+	regs.r12 = vcpu->regs[TV_R12];
+	regs.r13 = vcpu->regs[TV_R13];
+	regs.r14 = vcpu->regs[TV_R14];
+	regs.r15 = vcpu->regs[TV_R15];
+	regs.rip = vcpu->rip;
+	regs.rflags = vcpu->rflags;
+	return copy_to_user(argp, &regs, sizeof(regs)) ? -EFAULT : 0;
+}
+
+static bool tv_all_zero(const u64 *p, size_t n)
+{
+	while (n--)
+		if (*p++)
+			return false;
+	return true;
+}
+
+static int tv_set_regs(struct tv_vcpu *vcpu, void __user *argp)
+{
+	struct tv_regs regs;
+
+	if (copy_from_user(&regs, argp, sizeof(regs)))
+		return -EFAULT;
+	if (!tv_all_zero(regs.reserved, ARRAY_SIZE(regs.reserved)))
+		return -EINVAL;
+	vcpu->regs[TV_RAX] = regs.rax;
+	vcpu->regs[TV_RBX] = regs.rbx;
+	vcpu->regs[TV_RCX] = regs.rcx;
+	vcpu->regs[TV_RDX] = regs.rdx;
+	vcpu->regs[TV_RSI] = regs.rsi;
+	vcpu->regs[TV_RDI] = regs.rdi;
+	vcpu->regs[TV_RSP] = regs.rsp;
+	vcpu->regs[TV_RBP] = regs.rbp;
+	vcpu->regs[TV_R8] = regs.r8;
+	vcpu->regs[TV_R9] = regs.r9;
+	vcpu->regs[TV_R10] = regs.r10;
+	vcpu->regs[TV_R11] = regs.r11;
+	vcpu->regs[TV_R12] = regs.r12;
+	vcpu->regs[TV_R13] = regs.r13;
+	vcpu->regs[TV_R14] = regs.r14;
+	vcpu->regs[TV_R15] = regs.r15;
+	vcpu->rip = regs.rip;
+	/* Bit 1 always reads as one; the hardware refuses it clear. */
+	vcpu->rflags = regs.rflags | X86_EFLAGS_FIXED;
+	vcpu->regs_set = true;
+	return 0;
+}
+
+static int tv_get_sregs(struct tv_vcpu *vcpu, void __user *argp)
+{
+	struct tv_sregs sregs = {};
+
+	tv_ops->get_sregs(vcpu, &sregs);
+	return copy_to_user(argp, &sregs, sizeof(sregs)) ? -EFAULT : 0;
+}
+
+static int tv_set_sregs(struct tv_vcpu *vcpu, void __user *argp)
+{
+	struct tv_sregs sregs;
+	int r;
+
+	if (copy_from_user(&sregs, argp, sizeof(sregs)))
+		return -EFAULT;
+	if (!tv_all_zero(sregs.reserved, ARRAY_SIZE(sregs.reserved)))
+		return -EINVAL;
+	r = tv_ops->set_sregs(vcpu, &sregs);
+	if (!r)
+		vcpu->sregs_set = true;
+	return r;
+}
+
+/* GET/SET_MSRS: the number of entries done; it stops at the first failure. */
+static int tv_msrs(struct tv_vcpu *vcpu, struct tv_msrs __user *argp, bool set)
+{
+	struct tv_msr_entry *e;
+	struct tv_msrs head;
+	u32 i;
+	int r;
+
+	if (copy_from_user(&head, argp, sizeof(head)))
+		return -EFAULT;
+	if (head.reserved)
+		return -EINVAL;
+	if (head.nmsrs > TV_MAX_MSRS)
+		return -E2BIG;
+	e = kmalloc_array(head.nmsrs, sizeof(*e), GFP_KERNEL);
+	if (!e && head.nmsrs)
+		return -ENOMEM;
+	if (copy_from_user(e, argp->entries, head.nmsrs * sizeof(*e))) {
+		r = -EFAULT;
+		goto out;
+	}
+	for (i = 0; i < head.nmsrs; i++) {
+		if (e[i].reserved) {
+			r = -EINVAL;
+			goto out;
+		}
+	}
+	for (i = 0; i < head.nmsrs; i++) {
+		if (set ? tv_msr_set(vcpu, e[i].index, e[i].data) :
+			  tv_msr_get(vcpu, e[i].index, &e[i].data))
+			break;
+	}
+	r = i;
+	if (!set && copy_to_user(argp->entries, e, i * sizeof(*e)))
+		r = -EFAULT;
+out:
+	kfree(e);
+	return r;
+}
+
+static int tv_xsave(struct tv_vcpu *vcpu, void __user *argp, bool set)
+{
+	struct tv_xsave *buf = kzalloc(sizeof(*buf), GFP_KERNEL);
+	int r = 0;
+
+	if (!buf)
+		return -ENOMEM;
+	if (set) {
+		if (copy_from_user(buf, argp, sizeof(*buf)))
+			r = -EFAULT;
+		else
+			r = fpu_copy_uabi_to_guest_fpstate(&vcpu->guest_fpu, buf,
+							   vcpu->guest_fpu.fpstate->user_xfeatures,
+							   &vcpu->pkru);
+	} else {
+		fpu_copy_guest_fpstate_to_uabi(&vcpu->guest_fpu, buf, sizeof(*buf),
+					       vcpu->guest_fpu.fpstate->user_xfeatures,
+					       vcpu->pkru);
+		if (copy_to_user(argp, buf, sizeof(*buf)))
+			r = -EFAULT;
+	}
+	kfree(buf);
+	return r;
+}
+
+static bool tv_event_ok(const struct tv_event *e, bool exception)
+{
+	if (e->pad[0] || e->pad[1] || e->pad[2] || e->reserved)
+		return false;
+	if (e->flags & ~(TV_EVENT_VALID | TV_EVENT_HAS_ERROR))
+		return false;
+	if (!exception && (e->flags & TV_EVENT_HAS_ERROR))
+		return false;
+	if (exception && (e->flags & TV_EVENT_VALID) && e->vector >= 32)
+		return false;
+	return true;
+}
+
+static int tv_events(struct tv_vcpu *vcpu, void __user *argp, bool set)
+{
+	struct tv_events ev;
+
+	if (!set) {
+		ev = vcpu->events;
+		ev.interrupt_shadow = tv_ops->get_interrupt_shadow(vcpu);
+		return copy_to_user(argp, &ev, sizeof(ev)) ? -EFAULT : 0;
+	}
+	if (copy_from_user(&ev, argp, sizeof(ev)))
+		return -EFAULT;
+	if (!tv_all_zero(ev.reserved, ARRAY_SIZE(ev.reserved)) ||
+	    memchr_inv(ev.pad, 0, sizeof(ev.pad)) || ev.nmi_pending > 1 ||
+	    ev.interrupt_shadow > 1 || !tv_event_ok(&ev.exception, true) ||
+	    !tv_event_ok(&ev.interrupt, false))
+		return -EINVAL;
+	tv_ops->set_interrupt_shadow(vcpu, ev.interrupt_shadow);
+	ev.interrupt_shadow = 0;
+	vcpu->events = ev;
+	return 0;
+}
+
+static long tv_vcpu_ioctl(struct file *filp, unsigned int ioctl,
+			  unsigned long arg)
+{
+	struct tv_vcpu *vcpu = filp->private_data;
+	void __user *argp = (void __user *)arg;
+	long r;
+
+	if (vcpu->vm->mm != current->mm)
+		return -EIO;
+
+	if (mutex_lock_killable(&vcpu->mutex))
+		return -EINTR;
+	switch (ioctl) {
+	case TV_RUN:
+		r = arg ? -EINVAL : tv_vcpu_run(vcpu);
+		break;
+	case TV_GET_REGS:
+		r = tv_get_regs(vcpu, argp);
+		break;
+	case TV_SET_REGS:
+		r = tv_set_regs(vcpu, argp);
+		break;
+	case TV_GET_SREGS:
+		r = tv_get_sregs(vcpu, argp);
+		break;
+	case TV_SET_SREGS:
+		r = tv_set_sregs(vcpu, argp);
+		break;
+	case TV_GET_MSRS:
+		r = tv_msrs(vcpu, argp, false);
+		break;
+	case TV_SET_MSRS:
+		r = tv_msrs(vcpu, argp, true);
+		break;
+	case TV_GET_XSAVE:
+		r = tv_xsave(vcpu, argp, false);
+		break;
+	case TV_SET_XSAVE:
+		r = tv_xsave(vcpu, argp, true);
+		break;
+	case TV_GET_EVENTS:
+		r = tv_events(vcpu, argp, false);
+		break;
+	case TV_SET_EVENTS:
+		r = tv_events(vcpu, argp, true);
+		break;
+	default:
+		r = -ENOTTY;
+	}
+	mutex_unlock(&vcpu->mutex);
+	return r;
+}
+
+static int tv_vcpu_mmap(struct file *filp, struct vm_area_struct *vma)
+{
+	struct tv_vcpu *vcpu = filp->private_data;
+
+	if (vma->vm_pgoff || vma_pages(vma) != 1)
+		return -EINVAL;
+	return vm_insert_page(vma, vma->vm_start, vcpu->run_page);
+}
+
+static void tv_vcpu_free(struct tv_vcpu *vcpu)
+{
+	tv_ops->vcpu_free(vcpu);
+	fpu_free_guest_fpstate(&vcpu->guest_fpu);
+	__free_page(vcpu->run_page);
+	kfree(vcpu);
+}
+
+static int tv_vcpu_release(struct inode *inode, struct file *filp)
+{
+	struct tv_vcpu *vcpu = filp->private_data;
+	struct tv_vm *vm = vcpu->vm;
+
+	mutex_lock(&vm->lock);
+	vm->vcpus[vcpu->id] = NULL;
+	mutex_unlock(&vm->lock);
+	tv_vcpu_free(vcpu);
+	tv_vm_put(vm);
+	return 0;
+}
+
+static const struct file_operations tv_vcpu_fops = {
+	.owner = THIS_MODULE,
+	.release = tv_vcpu_release,
+	.unlocked_ioctl = tv_vcpu_ioctl,
+	.compat_ioctl = compat_ptr_ioctl,
+	.mmap = tv_vcpu_mmap,
+	.llseek = noop_llseek,
+};
+
+int tv_vcpu_create(struct tv_vm *vm, unsigned long id)
+{
+	struct tv_vcpu *vcpu;
+	int r;
+
+	if (id >= TV_MAX_VCPUS)
+		return -EINVAL;
+
+	vcpu = kzalloc(sizeof(*vcpu), GFP_KERNEL_ACCOUNT);
+	if (!vcpu)
+		return -ENOMEM;
+	vcpu->vm = vm;
+	vcpu->id = id;
+	mutex_init(&vcpu->mutex);
+	init_waitqueue_head(&vcpu->wq);
+	vcpu->rflags = X86_EFLAGS_FIXED;
+	vcpu->xcr0 = XFEATURE_MASK_FP;
+	vcpu->run_page = alloc_page(GFP_KERNEL_ACCOUNT | __GFP_ZERO);
+	if (!vcpu->run_page) {
+		r = -ENOMEM;
+		goto out_free;
+	}
+	vcpu->run = page_address(vcpu->run_page);
+	if (!fpu_alloc_guest_fpstate(&vcpu->guest_fpu)) {
+		r = -ENOMEM;
+		goto out_page;
+	}
+	r = tv_ops->vcpu_create(vcpu);
+	if (r)
+		goto out_fpu;
+
+	mutex_lock(&vm->lock);
+	if (vm->vcpus[id]) {
+		mutex_unlock(&vm->lock);
+		r = -EEXIST;
+		goto out_vendor;
+	}
+	vm->vcpus[id] = vcpu;
+	refcount_inc(&vm->users);
+	mutex_unlock(&vm->lock);
+
+	r = anon_inode_getfd("thinvisor-vcpu", &tv_vcpu_fops, vcpu, O_RDWR | O_CLOEXEC);
+	if (r < 0) {
+		mutex_lock(&vm->lock);
+		vm->vcpus[id] = NULL;
+		mutex_unlock(&vm->lock);
+		tv_vcpu_free(vcpu);
+		tv_vm_put(vm);
+	}
+	return r;
+
+out_vendor:
+	tv_ops->vcpu_free(vcpu);
+out_fpu:
+	fpu_free_guest_fpstate(&vcpu->guest_fpu);
+out_page:
+	__free_page(vcpu->run_page);
+out_free:
+	kfree(vcpu);
+	return r;
+}
