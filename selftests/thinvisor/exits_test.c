@@ -426,21 +426,23 @@ TV_BLOB(blob_msr,
 	"wrmsr\n\t"
 	TV_BLOB_DONE);
 
-static int enable_msr_exits(struct tv_vm *vm)
-{
-	return __tv_enable_cap(vm, TV_CAP_MSR_EXIT_USER, 0);
-}
+/* Turn MSR exits on, or SKIP where the module has none. */
+#define ENABLE_MSR_EXITS(vm) do {					\
+	if (__tv_enable_cap((vm), TV_CAP_MSR_EXIT_USER, 1)) {		\
+		ASSERT_EQ(0, ioctl(self->dev, TV_CHECK_CAP, TV_CAP_MSR_EXIT_USER)) \
+			TH_LOG("TV_ENABLE_CAP: %s", strerror(errno));	\
+		SKIP(return, "no TV_CAP_MSR_EXIT_USER");		\
+	}								\
+} while (0)
 
 TEST_F(exits, msr_exit_to_userspace)
 {
 	struct tv_run *run;
 	struct tv_ucall uc;
 
-	if (!ioctl(self->dev, TV_CHECK_CAP, TV_CAP_MSR_EXIT_USER))
-		SKIP(return, "no TV_CAP_MSR_EXIT_USER");
 	CREATE(blob_msr);
 	run = self->vcpu->run;
-	ASSERT_EQ(0, enable_msr_exits(self->vm)) TH_LOG("TV_ENABLE_CAP: %s", strerror(errno));
+	ENABLE_MSR_EXITS(self->vm);
 	TV_ASSERT_RUN_OK(self->vcpu);
 	TV_ASSERT_EXIT(self->vcpu, TV_EXIT_MSR);
 	EXPECT_EQ(UNKNOWN_MSR, run->msr.index);
@@ -466,10 +468,8 @@ TEST_F(exits, msr_exit_error_injects_gp)
 {
 	struct tv_ucall uc;
 
-	if (!ioctl(self->dev, TV_CHECK_CAP, TV_CAP_MSR_EXIT_USER))
-		SKIP(return, "no TV_CAP_MSR_EXIT_USER");
 	CREATE(blob_msr);
-	ASSERT_EQ(0, enable_msr_exits(self->vm));
+	ENABLE_MSR_EXITS(self->vm);
 	TV_ASSERT_RUN_OK(self->vcpu);
 	TV_ASSERT_EXIT(self->vcpu, TV_EXIT_MSR);
 	self->vcpu->run->msr.error = 1;

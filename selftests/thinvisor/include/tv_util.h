@@ -135,6 +135,7 @@ void tv_write_guest(struct tv_vm *vm, uint64_t gpa, const void *buf, size_t len)
 /* Page-aligned guest memory from the heap of a standard VM. */
 uint64_t tv_vm_alloc(struct tv_vm *vm, size_t size);
 void tv_vm_set_cpuid(struct tv_vm *vm, const struct tv_cpuid_entry *e, uint32_t n);
+/* TV_ENABLE_CAP with args[0] = arg0 (1 turns TV_CAP_MSR_EXIT_USER on). */
 int __tv_enable_cap(struct tv_vm *vm, uint32_t cap, uint64_t arg0);
 
 /* The guest's copies of globals (the guest has its own, at the same address) */
