@@ -45,6 +45,14 @@
 	extern const char name##_32[], name##_32_end[];			\
 	extern const char name##_64[], name##_64_end[]
 
+/* A blob for 64-bit mode only (it uses 64-bit registers): name_64. */
+#define TV_BLOB64(name, body)						\
+	asm(".pushsection .text.tvblob,\"ax\",@progbits\n"		\
+	    __TV_BLOB_ONE(name, 64, body)				\
+	    ".popsection\n");						\
+	extern const char name##_64[], name##_64_end[]
+#define TV_BLOB64_OF(name)	((struct tv_blob){ name##_64, name##_64_end })
+
 /* Pick a blob's copy for a mode (enum tv_mode, tv_util.h). */
 #define TV_BLOB_FOR(name, mode)						\
 	((mode) == TV_MODE_REAL16 ? (struct tv_blob){ name##_16, name##_16_end } : \
