@@ -218,7 +218,10 @@ TEST_F(mem, replace_slot_while_stopped)
 	struct tv_ucall uc;
 
 	self->vm = tv_vm_create_with_vcpu((void (*)(void))guest_read_forever, &self->vcpu);
-	a = tv_vm_add_ram(self->vm, SLOT, SLOT_GPA, SLOT_SIZE, 0);
+	/* Our own mapping, so that the library leaves it when replaced. */
+	a = mmap(NULL, SLOT_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, a);
+	tv_set_memory_region(self->vm, SLOT, 0, SLOT_GPA, SLOT_SIZE, a);
 	a[0] = 0xaaaa;
 	tv_vcpu_set_args(self->vcpu, 1, (uint64_t)SLOT_GPA);
 	TV_RUN_SYNC(self->vcpu, &uc, 1);
@@ -236,6 +239,7 @@ TEST_F(mem, replace_slot_while_stopped)
 	EXPECT_EQ(0xbbbc, b[1]);
 	EXPECT_EQ(0xaaab, a[1]);	/* the old memory is left alone */
 	tv_vm_delete_slot(self->vm, SLOT);
+	munmap(a, SLOT_SIZE);
 	munmap(b, SLOT_SIZE);
 }
 
