@@ -288,20 +288,17 @@ TEST_F(bad, memory_region_overlap_eexist)
 /* Memory that is not there cannot be pinned. */
 TEST_F(bad, memory_region_unmapped_uaddr_efault)
 {
+	void *gone = mmap(NULL, 1 << 20, PROT_READ | PROT_WRITE,
+			  MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	ASSERT_NE(MAP_FAILED, gone);
+	munmap(gone, 1 << 20);	/* a user address nothing is mapped at now */
 	errno = 0;
 	EXPECT_EQ(-1, __tv_set_memory_region(self->vm, 0, 0, 0, 1 << 20, self->none));
 	EXPECT_EQ(EFAULT, errno);
-	/* A user address nothing is mapped at (any more). */
-	{
-		void *gone = mmap(NULL, 1 << 20, PROT_READ | PROT_WRITE,
-				  MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-
-		ASSERT_NE(MAP_FAILED, gone);
-		munmap(gone, 1 << 20);
-		errno = 0;
-		EXPECT_EQ(-1, __tv_set_memory_region(self->vm, 0, 0, 0, 1 << 20, gone));
-		EXPECT_EQ(EFAULT, errno);
-	}
+	errno = 0;
+	EXPECT_EQ(-1, __tv_set_memory_region(self->vm, 0, 0, 0, 1 << 20, gone));
+	EXPECT_EQ(EFAULT, errno);
 }
 
 TEST_F(bad, vcpu_id_out_of_range_or_taken)
