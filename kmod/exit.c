@@ -71,6 +71,10 @@ static int tv_handle_cpuid(struct tv_vcpu *vcpu)
 {
 	u32 out[4];
 
+	if (static_branch_unlikely(&tv_cpuid_floor)) {
+		tv_skip(vcpu, 2);
+		return 1;
+	}
 	tv_cpuid_lookup(vcpu, vcpu->regs[TV_RAX], vcpu->regs[TV_RCX], out);
 	vcpu->regs[TV_RAX] = out[0];
 	vcpu->regs[TV_RBX] = out[1];
@@ -86,13 +90,23 @@ static bool tv_vcpu_has_wakeup(struct tv_vcpu *vcpu)
 	       vcpu->events.nmi_pending;
 }
 
-/* HLT sleeps here, not in the guest, until something is due. */
+/*
+ * HLT sleeps in the kernel, not in the guest, until an event is due.  The
+ * vCPU stays halted across a signal: the next RUN sleeps again.
+ */
+int tv_vcpu_halt(struct tv_vcpu *vcpu)
+{
+	if (wait_event_interruptible(vcpu->wq, tv_vcpu_has_wakeup(vcpu)))
+		return -EINTR;
+	vcpu->halted = false;
+	return 1;
+}
+
 static int tv_handle_hlt(struct tv_vcpu *vcpu)
 {
 	tv_skip(vcpu, 1);
-	if (wait_event_interruptible(vcpu->wq, tv_vcpu_has_wakeup(vcpu)))
-		return -EINTR;
-	return 1;
+	vcpu->halted = true;
+	return tv_vcpu_halt(vcpu);
 }
 
 static int tv_handle_hypercall(struct tv_vcpu *vcpu)
@@ -157,11 +171,20 @@ static int tv_handle_wrmsr(struct tv_vcpu *vcpu)
 	return 1;
 }
 
+static int tv_handle_ud(struct tv_vcpu *vcpu)
+{
+	tv_inject_exception(vcpu, X86_TRAP_UD, false, 0);
+	return 1;
+}
+
 /* XCR0 is the guest's own; it may hold only what the host enabled. */
 static int tv_handle_xsetbv(struct tv_vcpu *vcpu)
 {
 	u64 xcr0 = (u32)vcpu->regs[TV_RAX] | ((u64)vcpu->regs[TV_RDX] << 32);
 	u64 allowed = vcpu->guest_fpu.fpstate->user_xfeatures & tv_host_xcr0;
+
+	if (!tv_host_xcr0)
+		return tv_handle_ud(vcpu);
 
 	if ((u32)vcpu->regs[TV_RCX] != XCR_XFEATURE_ENABLED_MASK ||
 	    !(xcr0 & XFEATURE_MASK_FP) || (xcr0 & ~allowed) ||
@@ -183,12 +206,6 @@ static int tv_handle_rdtscp(struct tv_vcpu *vcpu)
 	vcpu->regs[TV_RDX] = tsc >> 32;
 	vcpu->regs[TV_RCX] = (u32)vcpu->tsc_aux;
 	tv_skip(vcpu, 3);
-	return 1;
-}
-
-static int tv_handle_ud(struct tv_vcpu *vcpu)
-{
-	tv_inject_exception(vcpu, X86_TRAP_UD, false, 0);
 	return 1;
 }
 

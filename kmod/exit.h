@@ -62,6 +62,7 @@ struct tv_vcpu;
 
 int tv_handle_exit(struct tv_vcpu *vcpu);
 int tv_complete_userspace_exit(struct tv_vcpu *vcpu);
+int tv_vcpu_halt(struct tv_vcpu *vcpu);
 
 /* io.c */
 int tv_handle_io(struct tv_vcpu *vcpu);

@@ -10,6 +10,8 @@
 #include <linux/module.h>
 #include <linux/printk.h>
 #include <linux/sysfs.h>
+#include <asm/cpufeature.h>
+#include <asm/fpu/xcr.h>
 #include <asm/processor.h>
 
 #include "thinvisor.h"
@@ -21,8 +23,23 @@ const struct tv_vendor_ops *tv_ops;
 static long tv_check_cap(unsigned long cap)
 {
 	switch (cap) {
+	case TV_CAP_NR_SLOTS:
+		return TV_MAX_SLOTS;
+	case TV_CAP_NR_VCPUS:
+		return TV_MAX_VCPUS;
+	case TV_CAP_RUN_SIZE:
+		return PAGE_SIZE;
 	case TV_CAP_VENDOR:
 		return tv_ops->uapi_vendor;
+	case TV_CAP_MAX_CPUID:
+		return TV_MAX_CPUID;
+	case TV_CAP_MAX_MSRS:
+		return TV_MAX_MSRS;
+	case TV_CAP_XSAVE_SIZE:
+		return sizeof(struct tv_xsave);
+	case TV_CAP_MSR_EXIT_USER:
+	case TV_CAP_READONLY_MEM:
+		return 1;
 	default:
 		return 0;
 	}
@@ -103,6 +120,10 @@ static int __init tv_init(void)
 	if (r)
 		return r;
 
+	/* The host's XCR0, put back after each guest whose XCR0 differs. */
+	if (boot_cpu_has(X86_FEATURE_OSXSAVE))
+		tv_host_xcr0 = xgetbv(XCR_XFEATURE_ENABLED_MASK);
+
 	busy = tv_hw_busy_cpu();
 	if (busy >= 0) {
 		pr_err(TV_NAME ": %s is in use by another hypervisor (CPU %d); not loading\n",
@@ -118,6 +139,7 @@ static int __init tv_init(void)
 	if (r)
 		goto out_hw;
 
+	tv_debugfs_init();
 	features = (char *)get_zeroed_page(GFP_KERNEL);
 	if (features) {
 		tv_ops->show_features(features);
@@ -136,6 +158,7 @@ out_vendor:
 static void __exit tv_exit(void)
 {
 	misc_deregister(&tv_miscdev);
+	tv_debugfs_exit();
 	tv_hw_exit();
 	tv_ops->exit();
 }

@@ -31,6 +31,7 @@ u64 tv_host_xcr0;
 static int tv_vcpu_run(struct tv_vcpu *vcpu)
 {
 	struct tv_run *run = vcpu->run;
+	bool swap_xcr0;
 	int r;
 
 	if (!vcpu->regs_set || !vcpu->sregs_set)
@@ -43,6 +44,8 @@ static int tv_vcpu_run(struct tv_vcpu *vcpu)
 
 	run->exit_reason = TV_EXIT_NONE;
 	r = tv_complete_userspace_exit(vcpu);
+	if (r > 0 && vcpu->halted)
+		r = tv_vcpu_halt(vcpu);
 	while (r > 0) {
 		if (READ_ONCE(run->immediate_exit) || signal_pending(current)) {
 			r = -EINTR;
@@ -57,11 +60,16 @@ static int tv_vcpu_run(struct tv_vcpu *vcpu)
 			local_irq_enable();
 			continue;
 		}
-		if (vcpu->xcr0 != tv_host_xcr0)
+		/*
+		 * A guest without CR4.OSXSAVE cannot see XCR0: it keeps the
+		 * host's, and two XSETBVs per exit are saved.
+		 */
+		swap_xcr0 = (vcpu->cr4 & X86_CR4_OSXSAVE) && vcpu->xcr0 != tv_host_xcr0;
+		if (swap_xcr0)
 			xsetbv(XCR_XFEATURE_ENABLED_MASK, vcpu->xcr0);
 		trace_tv_entry(vcpu->id, vcpu->rip);
 		tv_ops->run(vcpu);
-		if (vcpu->xcr0 != tv_host_xcr0)
+		if (swap_xcr0)
 			xsetbv(XCR_XFEATURE_ENABLED_MASK, tv_host_xcr0);
 		/* Host interrupts that ended the guest are taken here. */
 		local_irq_enable();
@@ -373,7 +381,8 @@ int tv_vcpu_create(struct tv_vm *vm, unsigned long id)
 	mutex_init(&vcpu->mutex);
 	init_waitqueue_head(&vcpu->wq);
 	vcpu->rflags = X86_EFLAGS_FIXED;
-	vcpu->xcr0 = XFEATURE_MASK_FP;
+	/* XCR0 at reset; none at all where the host has no XSAVE. */
+	vcpu->xcr0 = tv_host_xcr0 ? XFEATURE_MASK_FP : 0;
 	vcpu->run_page = alloc_page(GFP_KERNEL_ACCOUNT | __GFP_ZERO);
 	if (!vcpu->run_page) {
 		r = -ENOMEM;

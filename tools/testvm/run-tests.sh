@@ -17,10 +17,11 @@ tap() { # ok|fail|skip NAME [reason]
 load_kvm() {
 	insmod /lib/modules/irqbypass.ko 2>/dev/null
 	insmod /lib/modules/kvm.ko 2>/dev/null
-	case $mode in
-	svm) insmod /lib/modules/kvm-amd.ko ;;
-	vmx) insmod /lib/modules/kvm-intel.ko ;;
-	esac
+	if grep -q AuthenticAMD /proc/cpuinfo; then
+		insmod /lib/modules/kvm-amd.ko
+	else
+		insmod /lib/modules/kvm-intel.ko
+	fi
 }
 
 # The module must refuse to load where SVM/VMX is held by another
@@ -150,6 +151,11 @@ svm | vmx)
 		test_unload
 	}
 	test_kernel_log
+	;;
+bench)
+	load_kvm
+	insmod /lib/modules/thinvisor.ko && exit_bench
+	echo "@@BENCH-STATUS $?"
 	;;
 demo)
 	insmod /lib/modules/thinvisor.ko && thinrun --info
