@@ -106,7 +106,9 @@ test_thinrun() {
 	out=$(thinrun --raw /share/hello.bin 2>&1)
 	rc=$?
 	echo "$out" | sed 's/^/# /'
-	if [ $rc -eq 0 ] && echo "$out" | grep -q 'Hello from a thinvisor guest' &&
+	if echo "$out" | grep -q 'TV_CREATE_VCPU: Operation not supported'; then
+		tap skip thinrun_raw_demo "this backend has no vCPUs yet"
+	elif [ $rc -eq 0 ] && echo "$out" | grep -q 'Hello from a thinvisor guest' &&
 	   echo "$out" | grep -q 'says: thinvisor'; then
 		tap ok thinrun_raw_demo
 	else
