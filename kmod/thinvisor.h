@@ -135,6 +135,7 @@ int tv_vcpu_create(struct tv_vm *vm, unsigned long id);
 int tv_mmu_init(struct tv_vm *vm);
 void tv_mmu_destroy(struct tv_vm *vm);
 void tv_mmu_free_slots(struct tv_vm *vm);
+extern atomic_long_t tv_mmu_leaves[3];
 int tv_set_memory_region(struct tv_vm *vm, const struct tv_memory_region *r);
 struct tv_slot *tv_slot_find(struct tv_vm *vm, u64 gpa);
 int tv_read_guest(struct tv_vm *vm, u64 gpa, void *buf, unsigned int len);
@@ -147,6 +148,7 @@ extern u64 tv_host_xcr0;
 
 /* debugfs.c */
 DECLARE_STATIC_KEY_FALSE(tv_cpuid_floor);
+extern atomic_t tv_nr_vms, tv_nr_vcpus;
 void tv_debugfs_init(void);
 void tv_debugfs_exit(void);
 

@@ -341,6 +341,7 @@ static void tv_vcpu_free(struct tv_vcpu *vcpu)
 	fpu_free_guest_fpstate(&vcpu->guest_fpu);
 	__free_page(vcpu->run_page);
 	kfree(vcpu);
+	atomic_dec(&tv_nr_vcpus);
 }
 
 static int tv_vcpu_release(struct inode *inode, struct file *filp)
@@ -396,6 +397,7 @@ int tv_vcpu_create(struct tv_vm *vm, unsigned long id)
 	r = tv_ops->vcpu_create(vcpu);
 	if (r)
 		goto out_fpu;
+	atomic_inc(&tv_nr_vcpus);
 
 	mutex_lock(&vm->lock);
 	if (vm->vcpus[id]) {
@@ -419,6 +421,7 @@ int tv_vcpu_create(struct tv_vm *vm, unsigned long id)
 
 out_vendor:
 	tv_ops->vcpu_free(vcpu);
+	atomic_dec(&tv_nr_vcpus);
 out_fpu:
 	fpu_free_guest_fpstate(&vcpu->guest_fpu);
 out_page:

@@ -24,6 +24,7 @@ static void tv_vm_destroy(struct tv_vm *vm)
 	kfree(cpuid);
 	mmdrop(vm->mm);
 	kfree(vm);
+	atomic_dec(&tv_nr_vms);
 	tv_hw_put();
 }
 
@@ -140,9 +141,12 @@ int tv_vm_create(unsigned long type)
 	if (r)
 		goto out_mmu;
 
+	atomic_inc(&tv_nr_vms);
 	r = anon_inode_getfd("thinvisor-vm", &tv_vm_fops, vm, O_RDWR | O_CLOEXEC);
-	if (r < 0)
+	if (r < 0) {
+		atomic_dec(&tv_nr_vms);
 		goto out_vendor;
+	}
 	return r;
 
 out_vendor:

@@ -119,8 +119,22 @@ static void churn(struct __test_metadata *_metadata, int rounds, int nvm, int nv
  * (within what per-CPU page lists and caches hold) and so do the module's
  * references.
  */
+/* VMs and vCPUs alive in the module (debugfs), or -1 where unreadable. */
+static int read_objects(long *vms, long *vcpus)
+{
+	FILE *f = fopen("/sys/kernel/debug/thinvisor/objects", "r");
+	int n;
+
+	if (!f)
+		return -1;
+	n = fscanf(f, "vms %ld vcpus %ld", vms, vcpus);
+	fclose(f);
+	return n == 2 ? 0 : -1;
+}
+
 TEST_F_TIMEOUT(life, many_vms_many_vcpus_no_leak, 120)
 {
+	long vms0 = -1, vcpus0 = -1, vms1 = -1, vcpus1 = -1;
 	long nvcpu = ioctl(self->dev, TV_CHECK_CAP, TV_CAP_NR_VCPUS);
 	long free0, free1, refs0, refs1;
 	int rounds = 12, nvm = 8;
@@ -128,11 +142,17 @@ TEST_F_TIMEOUT(life, many_vms_many_vcpus_no_leak, 120)
 	if (nvcpu <= 0 || nvcpu > 8)
 		nvcpu = 8;
 	refs0 = tv_module_refcnt();
+	read_objects(&vms0, &vcpus0);
 	churn(_metadata, 1, nvm, nvcpu);	/* warm the caches */
 	free0 = tv_meminfo_kb("MemFree");
 	churn(_metadata, rounds, nvm, nvcpu);
 	free1 = tv_meminfo_kb("MemFree");
 	refs1 = tv_module_refcnt();
+	/* Every VM and vCPU the module made is gone again. */
+	if (!read_objects(&vms1, &vcpus1)) {
+		EXPECT_EQ(vms0, vms1);
+		EXPECT_EQ(vcpus0, vcpus1);
+	}
 	TH_LOG("MemFree %ld kB before, %ld kB after %d VMs with %ld vCPUs each",
 	       free0, free1, rounds * nvm, nvcpu);
 	/*
