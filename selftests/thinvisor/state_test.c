@@ -155,6 +155,38 @@ TEST_F(state, huge_pages_map_as_2m_leaves)
 	munmap(host, HUGE_SIZE);
 }
 
+#ifndef MAP_HUGE_1GB
+#define MAP_HUGE_1GB	(30 << 26)
+#endif
+
+/*
+ * A 1 GiB huge page (the SVM test machine reserves one at boot with
+ * hugepagesz=1G hugepages=1) at a 1 GiB-aligned guest address: one leaf.
+ */
+TEST_F(state, gigantic_page_maps_as_1g_leaf)
+{
+	long k4, m2, g1, k4b, m2b, g1b;
+	uint8_t *host;
+
+	if (read_leaves(&k4, &m2, &g1))
+		SKIP(return, "no /sys/kernel/debug/thinvisor/mmu_leaves (debugfs)");
+	host = mmap(NULL, 1UL << 30, PROT_READ | PROT_WRITE,
+		    MAP_PRIVATE | MAP_ANONYMOUS | MAP_HUGETLB | MAP_HUGE_1GB, -1, 0);
+	if (host == MAP_FAILED)
+		SKIP(return, "no 1 GiB huge page reserved: %s", strerror(errno));
+
+	self->vm = tv_vm_create();
+	tv_set_memory_region(self->vm, 0, 0, 1UL << 30, 1UL << 30, host);
+	ASSERT_EQ(0, read_leaves(&k4b, &m2b, &g1b));
+	EXPECT_EQ(g1 + 1, g1b);
+	EXPECT_EQ(m2, m2b);
+	EXPECT_EQ(k4, k4b);
+	tv_vm_delete_slot(self->vm, 0);
+	ASSERT_EQ(0, read_leaves(&k4b, &m2b, &g1b));
+	EXPECT_EQ(g1, g1b);
+	munmap(host, 1UL << 30);
+}
+
 /* The same memory at a guest address that is not 2 MiB aligned: 4 KiB leaves. */
 TEST_F(state, misaligned_huge_pages_map_as_4k_leaves)
 {

@@ -19,6 +19,7 @@ for a in $(cat /proc/cmdline); do
 done
 
 echo "@@TESTVM-BEGIN mode=$mode cpus=$(grep -c ^processor /proc/cpuinfo)"
+echo "# 1 GiB pages reserved: $(cat /sys/kernel/mm/hugepages/hugepages-1048576kB/nr_hugepages 2>/dev/null || echo none)"
 run-tests "$mode"
 echo "@@TESTVM-END"
 # Let the UART drain: poweroff -f does not wait for the tty.
