@@ -107,6 +107,22 @@ static int reserve_huge_pages(long n)
 	return 0;
 }
 
+/* HUGE_SIZE of 2 MiB pages, or NULL after a SKIP where there are none. */
+static uint8_t *map_huge_or_skip(struct __test_metadata *_metadata)
+{
+	long k4, m2, g1;
+	void *p;
+
+	if (read_leaves(&k4, &m2, &g1))
+		SKIP(return NULL, "no /sys/kernel/debug/thinvisor/mmu_leaves (debugfs)");
+	reserve_huge_pages(4);
+	p = mmap(NULL, HUGE_SIZE, PROT_READ | PROT_WRITE,
+		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_HUGETLB, -1, 0);
+	if (p == MAP_FAILED)
+		SKIP(return NULL, "no 2 MiB huge pages: %s", strerror(errno));
+	return p;
+}
+
 static void guest_touch(uint64_t gpa, uint64_t size)
 {
 	volatile uint8_t *p = (volatile uint8_t *)gpa;
@@ -127,13 +143,9 @@ TEST_F(state, huge_pages_map_as_2m_leaves)
 	struct tv_ucall uc;
 	uint8_t *host;
 
-	if (read_leaves(&k4, &m2, &g1))
-		SKIP(return, "no /sys/kernel/debug/thinvisor/mmu_leaves (debugfs)");
-	reserve_huge_pages(4);
-	host = mmap(NULL, HUGE_SIZE, PROT_READ | PROT_WRITE,
-		    MAP_PRIVATE | MAP_ANONYMOUS | MAP_HUGETLB, -1, 0);
-	if (host == MAP_FAILED)
-		SKIP(return, "no 2 MiB huge pages: %s", strerror(errno));
+	host = map_huge_or_skip(_metadata);
+	if (!host)
+		return;
 
 	self->vm = tv_vm_create_with_vcpu((void (*)(void))guest_touch, &self->vcpu);
 	ASSERT_EQ(0, read_leaves(&k4, &m2, &g1));
@@ -193,13 +205,9 @@ TEST_F(state, misaligned_huge_pages_map_as_4k_leaves)
 	long k4, m2, g1, k4b, m2b, g1b;
 	uint8_t *host;
 
-	if (read_leaves(&k4, &m2, &g1))
-		SKIP(return, "no /sys/kernel/debug/thinvisor/mmu_leaves (debugfs)");
-	reserve_huge_pages(4);
-	host = mmap(NULL, HUGE_SIZE, PROT_READ | PROT_WRITE,
-		    MAP_PRIVATE | MAP_ANONYMOUS | MAP_HUGETLB, -1, 0);
-	if (host == MAP_FAILED)
-		SKIP(return, "no 2 MiB huge pages: %s", strerror(errno));
+	host = map_huge_or_skip(_metadata);
+	if (!host)
+		return;
 
 	self->vm = tv_vm_create();
 	ASSERT_EQ(0, read_leaves(&k4, &m2, &g1));
