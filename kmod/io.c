@@ -38,8 +38,8 @@ static int tv_internal_error(struct tv_vcpu *vcpu, u32 suberror, u64 gpa)
 /*
  * Copy between buf and guest-virtual memory, page by page.  0 when done;
  * 1 when the guest's tables refused and a #PF or #GP went in instead (the
- * caller resumes the guest so it takes it); -EFAULT when the memory is not
- * RAM.
+ * caller resumes the guest so it takes it); -EFAULT when the memory, or a
+ * page table on the way to it, is not RAM.
  */
 static int tv_virt_copy(struct tv_vcpu *vcpu, struct tv_sregs *s, u64 gva,
 			void *buf, unsigned int len, unsigned int access)
@@ -63,10 +63,12 @@ static int tv_virt_copy(struct tv_vcpu *vcpu, struct tv_sregs *s, u64 gva,
 			tv_inject_exception(vcpu, X86_TRAP_PF, true, fault.error_code);
 			return 1;
 		}
-		if (r) {
+		if (r == -EINVAL) {	/* non-canonical: #GP, not #PF */
 			tv_inject_exception(vcpu, X86_TRAP_GP, true, 0);
 			return 1;
 		}
+		if (r)			/* the guest's tables point at no RAM */
+			return -EFAULT;
 		if (access & TV_GWALK_WRITE)
 			r = tv_write_guest(vcpu->vm, gpa, buf, n);
 		else
