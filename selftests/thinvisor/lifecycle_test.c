@@ -156,10 +156,12 @@ TEST_F_TIMEOUT(life, many_vms_many_vcpus_no_leak, 120)
 	TH_LOG("MemFree %ld kB before, %ld kB after %d VMs with %ld vCPUs each",
 	       free0, free1, rounds * nvm, nvcpu);
 	/*
-	 * Each VM pins about 5 MiB and each vCPU has at least two pages: a
-	 * leak of either is well over 8 MiB here.
+	 * The module's own counts above catch a leaked VM or vCPU exactly.
+	 * MemFree moves by several MiB with per-CPU page lists and caches
+	 * (14 MiB was seen once with no object leaked), so it catches only
+	 * what is big: each VM pins about 5 MiB, 480 MiB over these rounds.
 	 */
-	EXPECT_GT(8 * 1024, free0 - free1);
+	EXPECT_GT(64 * 1024, free0 - free1);
 	EXPECT_EQ(refs0, refs1);
 }
 
