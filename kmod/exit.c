@@ -12,6 +12,7 @@
 #include <asm/msr-index.h>
 #include <asm/msr.h>
 #include <asm/processor.h>
+#include <asm/processor-flags.h>
 #include <asm/traps.h>
 
 #include "thinvisor.h"
@@ -65,10 +66,12 @@ static int tv_handle_cpuid(struct tv_vcpu *vcpu)
 	return 1;
 }
 
+/* What ends HLT: an NMI, or an interrupt the guest's IF lets in. */
 static bool tv_vcpu_has_wakeup(struct tv_vcpu *vcpu)
 {
 	return (vcpu->events.interrupt.flags & TV_EVENT_VALID) ||
-	       vcpu->events.nmi_pending;
+	       vcpu->events.nmi_pending ||
+	       ((vcpu->rflags & X86_EFLAGS_IF) && tv_lapic_has_interrupt(vcpu));
 }
 
 /*

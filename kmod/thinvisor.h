@@ -16,6 +16,7 @@
 
 #include "decode.h"
 #include "exit.h"
+#include "lapic.h"
 #include "../uapi/linux/thinvisor.h"
 
 #define TV_NAME "thinvisor"
@@ -120,6 +121,8 @@ struct tv_vcpu {
 	u64 tsc_aux;
 	u32 pkru;
 
+	struct tv_lapic lapic;
+	struct task_struct *task;	/* the thread in RUN, for kicks */
 	wait_queue_head_t wq;		/* HLT sleeps here */
 	void *vendor;
 };
@@ -130,6 +133,7 @@ void tv_vm_put(struct tv_vm *vm);
 
 /* vcpu.c */
 int tv_vcpu_create(struct tv_vm *vm, unsigned long id);
+void tv_vcpu_kick(struct tv_vcpu *vcpu);
 
 /* mmu.c */
 int tv_mmu_init(struct tv_vm *vm);

@@ -43,6 +43,7 @@ static int tv_vcpu_run(struct tv_vcpu *vcpu)
 		goto out_unlock;
 
 	run->exit_reason = TV_EXIT_NONE;
+	WRITE_ONCE(vcpu->task, current);
 	r = tv_complete_userspace_exit(vcpu);
 	if (r > 0 && vcpu->halted)
 		r = tv_vcpu_halt(vcpu);
@@ -67,8 +68,10 @@ static int tv_vcpu_run(struct tv_vcpu *vcpu)
 		swap_xcr0 = (vcpu->cr4 & X86_CR4_OSXSAVE) && vcpu->xcr0 != tv_host_xcr0;
 		if (swap_xcr0)
 			xsetbv(XCR_XFEATURE_ENABLED_MASK, vcpu->xcr0);
+		tv_lapic_offer(vcpu);
 		trace_tv_entry(vcpu->id, vcpu->rip);
 		tv_ops->run(vcpu);
+		tv_lapic_injected(vcpu);
 		if (swap_xcr0)
 			xsetbv(XCR_XFEATURE_ENABLED_MASK, tv_host_xcr0);
 		/* Host interrupts that ended the guest are taken here. */
@@ -80,10 +83,28 @@ static int tv_vcpu_run(struct tv_vcpu *vcpu)
 	if (r == -EINTR)
 		run->exit_reason = TV_EXIT_INTR;
 
+	WRITE_ONCE(vcpu->task, NULL);
 	fpu_swap_kvm_fpstate(&vcpu->guest_fpu, false);
 out_unlock:
 	up_read(&vcpu->vm->run_lock);
 	return r < 0 ? r : 0;
+}
+
+/*
+ * Something is due for the vCPU (an interrupt, from any context): wake it
+ * from HLT, or make it leave the guest if it is running on another CPU.
+ * Task structs are freed after an RCU grace period.
+ */
+void tv_vcpu_kick(struct tv_vcpu *vcpu)
+{
+	struct task_struct *t;
+
+	wake_up_interruptible(&vcpu->wq);
+	rcu_read_lock();
+	t = READ_ONCE(vcpu->task);
+	if (t)
+		kick_process(t);
+	rcu_read_unlock();
 }
 
 static int tv_get_regs(struct tv_vcpu *vcpu, void __user *argp)
@@ -337,6 +358,7 @@ static int tv_vcpu_mmap(struct file *filp, struct vm_area_struct *vma)
 
 static void tv_vcpu_free(struct tv_vcpu *vcpu)
 {
+	tv_lapic_destroy(vcpu);
 	tv_ops->vcpu_free(vcpu);
 	fpu_free_guest_fpstate(&vcpu->guest_fpu);
 	__free_page(vcpu->run_page);
@@ -381,6 +403,7 @@ int tv_vcpu_create(struct tv_vm *vm, unsigned long id)
 	vcpu->id = id;
 	mutex_init(&vcpu->mutex);
 	init_waitqueue_head(&vcpu->wq);
+	tv_lapic_init(vcpu);
 	vcpu->rflags = X86_EFLAGS_FIXED;
 	/* XCR0 at reset; none at all where the host has no XSAVE. */
 	vcpu->xcr0 = tv_host_xcr0 ? XFEATURE_MASK_FP : 0;
@@ -420,6 +443,7 @@ int tv_vcpu_create(struct tv_vm *vm, unsigned long id)
 	return r;
 
 out_vendor:
+	tv_lapic_destroy(vcpu);
 	tv_ops->vcpu_free(vcpu);
 	atomic_dec(&tv_nr_vcpus);
 out_fpu:
