@@ -49,6 +49,9 @@
 #define X2APIC_ICR_DM(icr)	(((icr) >> 8) & 7)
 #define X2APIC_ICR_DM_FIXED	0
 #define X2APIC_ICR_DM_NMI		4
+#define X2APIC_ICR_DM_INIT	5
+#define X2APIC_ICR_DM_SIPI	6
+#define X2APIC_ICR_LEVEL_ASSERT	BIT(14)
 #define X2APIC_ICR_SHORTHAND(icr)	(((icr) >> 18) & 3)
 #define X2APIC_BASE_DEFAULT	0xfee00000ULL
 #define X2APIC_BASE_BSP		BIT_ULL(8)
@@ -159,8 +162,12 @@ static int tv_lapic_ipi(struct tv_vcpu *vcpu, u64 icr)
 	u8 vector = icr & 0xff;
 	int dm = X2APIC_ICR_DM(icr), i;
 
-	if (dm != X2APIC_ICR_DM_FIXED && dm != X2APIC_ICR_DM_NMI)
-		return 0;	/* INIT, SIPI: not yet (SMP start-up) */
+	if (dm != X2APIC_ICR_DM_FIXED && dm != X2APIC_ICR_DM_NMI &&
+	    dm != X2APIC_ICR_DM_INIT && dm != X2APIC_ICR_DM_SIPI)
+		return 0;	/* SMI, lowest priority, ExtINT: not offered */
+	/* The de-assert half of an INIT (level 0) does nothing. */
+	if (dm == X2APIC_ICR_DM_INIT && !(icr & X2APIC_ICR_LEVEL_ASSERT))
+		return 0;
 
 	for (i = 0; i < TV_MAX_VCPUS; i++) {
 		struct tv_vcpu *t = READ_ONCE(vm->vcpus[i]);
@@ -184,10 +191,18 @@ static int tv_lapic_ipi(struct tv_vcpu *vcpu, u64 icr)
 		}
 		if (!hit)
 			continue;
-		if (dm == X2APIC_ICR_DM_NMI) {
+		switch (dm) {
+		case X2APIC_ICR_DM_NMI:
 			WRITE_ONCE(t->lapic.nmi_pending, true);
 			tv_vcpu_kick(t);
-		} else {
+			break;
+		case X2APIC_ICR_DM_INIT:
+			tv_vcpu_init_signal(t);
+			break;
+		case X2APIC_ICR_DM_SIPI:
+			tv_vcpu_sipi(t, vector);
+			break;
+		default:
 			tv_lapic_raise(t, vector);
 		}
 	}

@@ -114,6 +114,8 @@ struct tv_vcpu {
 
 	bool regs_set, sregs_set;
 	bool halted;
+	bool wait_sipi;			/* INIT received (set from any vCPU) */
+	int sipi_vector;		/* the SIPI that ends it, or -1 */
 	struct tv_events events;	/* pending injection, set by userspace */
 
 	struct fpu_guest guest_fpu;
@@ -134,6 +136,8 @@ void tv_vm_put(struct tv_vm *vm);
 /* vcpu.c */
 int tv_vcpu_create(struct tv_vm *vm, unsigned long id);
 void tv_vcpu_kick(struct tv_vcpu *vcpu);
+void tv_vcpu_init_signal(struct tv_vcpu *vcpu);
+void tv_vcpu_sipi(struct tv_vcpu *vcpu, u8 vector);
 
 /* mmu.c */
 int tv_mmu_init(struct tv_vm *vm);

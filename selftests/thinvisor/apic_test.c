@@ -5,6 +5,7 @@
  * vCPUs, and the MSRs and CPUID bits that describe it.
  */
 #include <pthread.h>
+#include <signal.h>
 
 #include "tv_test.h"
 
@@ -47,6 +48,10 @@ FIXTURE_TEARDOWN(apic)
 }
 
 static volatile uint64_t ticks, last_vector, isr_seen;
+
+static void nop_handler(int sig)
+{
+}
 
 static inline uint64_t tv_rdtsc(void)
 {
@@ -267,6 +272,91 @@ TEST_F(apic, ipi_wakes_other_vcpu)
 	EXPECT_EQ(2, r.uc.args[0]);
 	EXPECT_EQ(1, r.uc.args[1]);
 	EXPECT_EQ(IPI_VECTOR, r.uc.args[2]);
+}
+
+/*
+ * SMP start-up as Linux does it: vCPU 1 waits for a SIPI (set through
+ * TV_SET_EVENTS, as a launcher does for its APs); vCPU 0 sends INIT and
+ * SIPI with vector 0x10; vCPU 1 starts in real mode at 0x10000.
+ */
+#define SIPI_VECTOR	0x10
+#define AP_PORT		0x77
+
+static void guest_bsp(void)
+{
+	tv_wrmsr(X2APIC_ICR, ((uint64_t)1 << 32) | (5 << 8) | (1 << 14));	/* INIT */
+	tv_wrmsr(X2APIC_ICR, ((uint64_t)1 << 32) | (5 << 8) | (1 << 15));	/* de-assert */
+	tv_wrmsr(X2APIC_ICR, ((uint64_t)1 << 32) | (6 << 8) | SIPI_VECTOR);	/* SIPI */
+	GUEST_DONE();
+}
+
+struct ap_thread {
+	struct tv_vcpu *vcpu;
+	int ret, err;
+};
+
+static void *run_ap(void *arg)
+{
+	struct ap_thread *t = arg;
+
+	t->ret = __tv_vcpu_run(t->vcpu);
+	t->err = errno;
+	return NULL;
+}
+
+TEST_F(apic, init_sipi_starts_waiting_vcpu)
+{
+	/* mov $0x5a, %al; out %al, $AP_PORT; hlt */
+	static const uint8_t ap_code[] = { 0xb0, 0x5a, 0xe6, AP_PORT, 0xf4 };
+	struct tv_events ev = { .wait_for_sipi = 1 };
+	struct ap_thread t = {};
+	struct tv_sregs s;
+	struct tv_ucall uc;
+	struct tv_vcpu *ap;
+	pthread_t th;
+
+	self->vm = tv_vm_create_with_vcpu(guest_bsp, &self->vcpu);
+	ap = tv_vcpu_add(self->vm, 1);
+	tv_write_guest(self->vm, SIPI_VECTOR << 12, ap_code, sizeof(ap_code));
+	/* No registers set: a vCPU waiting for a SIPI may still RUN. */
+	ASSERT_EQ(0, ioctl(ap->fd, TV_SET_EVENTS, &ev));
+	memset(&ev, 0, sizeof(ev));
+	ASSERT_EQ(0, ioctl(ap->fd, TV_GET_EVENTS, &ev));
+	EXPECT_EQ(1, ev.wait_for_sipi);
+
+	t.vcpu = ap;
+	ASSERT_EQ(0, pthread_create(&th, NULL, run_ap, &t));
+	usleep(100000);		/* the AP sleeps in RUN */
+	TV_RUN_DONE(self->vcpu, &uc);
+	pthread_join(th, NULL);
+
+	ASSERT_EQ(0, t.ret) TH_LOG("AP RUN: %s", strerror(t.err));
+	TV_ASSERT_EXIT(ap, TV_EXIT_IO);
+	EXPECT_EQ(AP_PORT, ap->run->io.port);
+	EXPECT_EQ(0x5a, *(uint8_t *)tv_io_data(ap));
+	tv_get_sregs(ap, &s);
+	EXPECT_EQ(SIPI_VECTOR << 12, s.cs.base);
+	EXPECT_EQ(SIPI_VECTOR << 8, s.cs.selector);
+	EXPECT_EQ(0, s.cr0 & X86_CR0_PE);
+	ASSERT_EQ(0, ioctl(ap->fd, TV_GET_EVENTS, &ev));
+	EXPECT_EQ(0, ev.wait_for_sipi);
+}
+
+/* A vCPU waiting for a SIPI sleeps in RUN; a signal ends it with EINTR. */
+TEST_F(apic, wait_for_sipi_sleeps_until_signal)
+{
+	struct tv_events ev = { .wait_for_sipi = 1 };
+	struct tv_vcpu *ap;
+
+	self->vm = tv_vm_create_with_vcpu(guest_bsp, &self->vcpu);
+	ap = tv_vcpu_add(self->vm, 1);
+	ASSERT_EQ(0, ioctl(ap->fd, TV_SET_EVENTS, &ev));
+	/* A handler that does nothing: the signal only ends the sleep. */
+	ASSERT_EQ(0, sigaction(SIGALRM, &(struct sigaction){ .sa_handler = nop_handler }, NULL));
+	alarm(1);
+	EXPECT_EQ(-1, __tv_vcpu_run(ap));
+	EXPECT_EQ(EINTR, errno);
+	EXPECT_EQ(TV_EXIT_INTR, ap->run->exit_reason);
 }
 
 TEST_HARNESS_MAIN

@@ -174,7 +174,8 @@ struct tv_events {
 	struct tv_event interrupt;
 	__u8 nmi_pending;
 	__u8 interrupt_shadow;	/* after MOV SS or STI */
-	__u8 pad[6];
+	__u8 wait_for_sipi;	/* after INIT: RUN sleeps until a SIPI */
+	__u8 pad[5];
 	__u64 reserved[6];
 };
 
