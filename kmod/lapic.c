@@ -209,12 +209,17 @@ static int tv_lapic_ipi(struct tv_vcpu *vcpu, u64 icr)
 	return 0;
 }
 
-static void tv_lapic_eoi(struct tv_lapic *a)
+/* EOI ends the highest vector in service; a level one goes to the IOAPIC. */
+static void tv_lapic_eoi(struct tv_vcpu *vcpu)
 {
+	struct tv_lapic *a = &vcpu->lapic;
 	int v = tv_lapic_top(a->isr);
 
-	if (v >= 0)
-		__clear_bit(v, a->isr);
+	if (v < 0)
+		return;
+	__clear_bit(v, a->isr);
+	if (test_and_clear_bit(v, a->tmr))
+		tv_ioapic_eoi(vcpu->vm, v);
 }
 
 int tv_lapic_read(struct tv_vcpu *vcpu, u32 msr, u64 *data)
@@ -245,7 +250,7 @@ int tv_lapic_read(struct tv_vcpu *vcpu, u32 msr, u64 *data)
 		*data = ((u32 *)a->isr)[reg - X2APIC_ISR0];
 		return 0;
 	case X2APIC_TMR0 ... X2APIC_TMR0 + 7:
-		*data = 0;
+		*data = ((u32 *)a->tmr)[reg - X2APIC_TMR0];
 		return 0;
 	case X2APIC_IRR0 ... X2APIC_IRR0 + 7:
 		*data = ((u32 *)a->irr)[reg - X2APIC_IRR0];
@@ -286,7 +291,7 @@ int tv_lapic_write(struct tv_vcpu *vcpu, u32 msr, u64 data)
 		a->tpr = data & 0xff;
 		return 0;
 	case X2APIC_EOI:
-		tv_lapic_eoi(a);
+		tv_lapic_eoi(vcpu);
 		return 0;
 	case X2APIC_SVR:
 		a->svr = data & 0x1ff;

@@ -14,6 +14,7 @@ struct tv_vcpu;
 struct tv_lapic {
 	unsigned long irr[BITS_TO_LONGS(256)];	/* set from any context */
 	unsigned long isr[BITS_TO_LONGS(256)];	/* the vCPU thread's own */
+	unsigned long tmr[BITS_TO_LONGS(256)];	/* level-triggered vectors */
 	u64 base;				/* IA32_APIC_BASE */
 	u64 icr;
 	u64 tsc_deadline;

@@ -16,6 +16,7 @@
 
 #include "decode.h"
 #include "exit.h"
+#include "ioapic.h"
 #include "lapic.h"
 #include "../uapi/linux/thinvisor.h"
 
@@ -74,6 +75,7 @@ struct tv_vm {
 	/* Each vCPU in RUN holds it shared; slot changes try it exclusive. */
 	struct rw_semaphore run_lock;
 	struct tv_cpuid_table __rcu *cpuid;
+	struct tv_ioapic ioapic;
 	bool msr_exit_user;
 	u64 tlb_generation;		/* bumped when the NPT/EPT changes */
 	void *vendor;

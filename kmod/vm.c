@@ -98,6 +98,8 @@ static long tv_vm_ioctl(struct file *filp, unsigned int ioctl,
 		return tv_set_cpuid(vm, argp);
 	case TV_ENABLE_CAP:
 		return tv_vm_enable_cap(vm, argp);
+	case TV_IRQ_LINE:
+		return tv_ioapic_set_line(vm, argp);
 	default:
 		return -ENOTTY;
 	}
@@ -127,6 +129,7 @@ int tv_vm_create(unsigned long type)
 	init_rwsem(&vm->run_lock);
 	vm->mm = current->mm;
 	mmgrab(vm->mm);
+	tv_ioapic_init(vm);
 
 	r = tv_hw_get();
 	if (r) {
