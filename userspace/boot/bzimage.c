@@ -233,7 +233,7 @@ int bzimage_load(const void *image, size_t len, const void *initrd,
 		return -1;
 
 	memcpy(ram + info.load_addr, p + info.setup_size, info.payload_size);
-	if (initrd_len)
+	if (initrd)
 		memcpy(ram + entry->initrd_addr, initrd, initrd_len);
 	memset(ram + BOOT_CMDLINE_ADDR, 0, cmdline_len + 1);
 	if (cmdline_len)

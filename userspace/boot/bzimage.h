@@ -59,7 +59,9 @@ int bzimage_place(const struct bzimage_info *info, size_t initrd_len,
 /*
  * Parse, place and write: the payload, the initrd, the command line and
  * boot_params (with the e820 map and the RSDP's address).  guest_ram is
- * guest-physical 0 up to the MMIO hole.  cmdline may be NULL.
+ * guest-physical 0 up to the MMIO hole.  cmdline may be NULL.  initrd
+ * may be NULL with initrd_len set: the room is made and boot_params says
+ * so, and the caller reads the file to entry->initrd_addr itself.
  */
 int bzimage_load(const void *image, size_t len, const void *initrd,
 		 size_t initrd_len, const char *cmdline, void *guest_ram,
