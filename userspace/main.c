@@ -2,49 +2,49 @@
 /*
  * thinrun: the thinvisor launcher.
  *
- * Today it runs a flat real-mode binary (--raw): loaded at 0x7c00 like a
- * boot sector, with an 8250 serial port at 0x3f8 on stdout and an exit
- * port at 0xf4.  Booting Linux kernels comes next.
+ * --raw runs a flat real-mode binary: loaded at 0x7c00 like a boot
+ * sector, with an 8250 serial port at 0x3f8 on stdout and an exit port
+ * at 0xf4.  --kernel boots a Linux bzImage (linux.c).  This file has the
+ * options and the raw flow; run.c has the exit loop.
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
+#include <sys/sysinfo.h>
 #include <unistd.h>
 #include <linux/thinvisor.h>
 
-#include "vmm.h"
-#include "dev/serial8250.h"
+#include "thinrun.h"
 
 #define RAW_LOAD_ADDR	0x7c00
-#define EXIT_PORT	0xf4
-
-/* thinrun's exit statuses (Documentation/launcher.rst). */
-enum {
-	EXIT_POWEROFF = 0,	/* the guest wrote 0 to the exit port */
-	EXIT_ERROR = 1,		/* thinrun could not go on */
-	EXIT_USAGE = 2,
-	EXIT_TRIPLE_FAULT = 3,
-	EXIT_GUEST_FAILURE = 4,	/* the guest wrote nonzero to the exit port */
-	EXIT_SIGNAL = 130,
-};
+#define RAW_MEM_MAX_MB	4096
+#define LINUX_MEM_MB	256		/* --kernel's default --mem */
+#define LINUX_MEM_MAX_MB (1UL << 20)	/* 1 TiB, or the host's memory if less */
 
 static void usage(FILE *f)
 {
 	fprintf(f,
 		"usage: thinrun --raw FILE [--mem MB]\n"
+		"       thinrun --kernel FILE [--initrd FILE] [--cmdline STR] [--mem MB] [--cpus N]\n"
 		"       thinrun --info\n"
-		"  --raw FILE  run a flat 16-bit binary, loaded at 0x7c00 in real mode;\n"
-		"              COM1 (0x3f8) is stdout, a write to port 0xf4 ends the run\n"
-		"  --mem MB    guest memory in MiB (1 to 4096, default 16)\n"
-		"  --info      show what /dev/thinvisor offers on this host\n"
-		"  --help      this text\n"
+		"  --raw FILE     run a flat 16-bit binary, loaded at 0x7c00 in real mode;\n"
+		"                 COM1 (0x3f8) is stdout, a write to port 0xf4 ends the run\n"
+		"  --kernel FILE  boot a Linux bzImage (64-bit boot protocol, ACPI tables)\n"
+		"  --initrd FILE  its initrd\n"
+		"  --cmdline STR  its command line\n"
+		"  --mem MB       guest memory in MiB (--raw: 1 to 4096, default 16;\n"
+		"                 --kernel: up to the host's memory, default 256)\n"
+		"  --cpus N       vCPUs in the guest's ACPI tables (default 1)\n"
+		"  --info         show what /dev/thinvisor offers on this host\n"
+		"  --help         this text\n"
 		"exit status: 0 guest powered off, 1 error, 2 usage, 3 triple fault,\n"
-		"             4 guest reported failure, 130 interrupted\n");
+		"             4 guest reported failure, 5 guest reset, 130 interrupted\n");
 }
 
 static int show_info(void)
@@ -100,95 +100,101 @@ static int read_raw(const char *path, char *buf, size_t *len)
 	return 0;
 }
 
-/* One port-I/O exit; returns -1 to go on, or thinrun's exit status. */
-static int handle_io(struct vmm *v)
+static int run_raw(const char *path, unsigned long mem_mb)
 {
-	struct tv_run *run = v->run;
-	uint8_t *data = (uint8_t *)run + run->io.data_offset;
-	bool in = run->io.direction == TV_IO_IN;
-	uint32_t i;
-
-	for (i = 0; i < run->io.count; i++, data += run->io.size) {
-		if (run->io.size == 1 && serial_io(run->io.port, in, data))
-			continue;
-		if (run->io.port == EXIT_PORT && !in) {
-			if (data[0])
-				fprintf(stderr, "thinrun: guest exit code %u\n", data[0]);
-			return data[0] ? EXIT_GUEST_FAILURE : EXIT_POWEROFF;
-		}
-		if (in)
-			memset(data, 0xff, run->io.size);	/* nothing there */
-	}
-	return -1;
-}
-
-static int run_loop(struct vmm *v)
-{
-	struct tv_run *run = v->run;
+	static char image[RAW_MAX_SIZE];
+	size_t image_len;
+	struct vmm v;
 	int status;
 
-	for (;;) {
-		if (vmm_run(v))
-			return EXIT_ERROR;
-		switch (run->exit_reason) {
-		case TV_EXIT_IO:
-			status = handle_io(v);
-			if (status >= 0)
-				return status;
-			break;
-		case TV_EXIT_MMIO:
-			/* No devices yet: reads see all ones, writes vanish. */
-			if (!run->mmio.is_write)
-				memset(run->mmio.data, 0xff, sizeof(run->mmio.data));
-			break;
-		case TV_EXIT_HYPERCALL:
-			run->hypercall.ret = (uint64_t)-1;
-			break;
-		case TV_EXIT_INTR:
-			return EXIT_SIGNAL;
-		case TV_EXIT_SHUTDOWN:
-			fprintf(stderr, "thinrun: the guest triple-faulted\n");
-			return EXIT_TRIPLE_FAULT;
-		case TV_EXIT_FAIL_ENTRY:
-			fprintf(stderr, "thinrun: the CPU refused the guest state (reason 0x%llx)\n",
-				(unsigned long long)run->fail_entry.hardware_reason);
-			return EXIT_ERROR;
-		default:
-			fprintf(stderr, "thinrun: unexpected exit %u\n", run->exit_reason);
-			return EXIT_ERROR;
-		}
+	if (read_raw(path, image, &image_len))
+		return EXIT_ERROR;
+	if (vmm_open(&v, mem_mb << 20) || vmm_vcpu_real_mode(&v, 0, RAW_LOAD_ADDR)) {
+		vmm_close(&v);
+		return EXIT_ERROR;
 	}
+	memcpy((char *)v.ram + RAW_LOAD_ADDR, image, image_len);
+	status = run_loop(&v, false);
+	vmm_close(&v);
+	return status;
+}
+
+/* The most --mem for a Linux guest: 1 TiB, or less on a smaller host. */
+static unsigned long linux_mem_max_mb(void)
+{
+	struct sysinfo si;
+	unsigned long long host;
+
+	if (sysinfo(&si))
+		return LINUX_MEM_MAX_MB;
+	host = (unsigned long long)si.totalram * si.mem_unit >> 20;
+	return host < LINUX_MEM_MAX_MB ? host : LINUX_MEM_MAX_MB;
+}
+
+static bool parse_ulong(const char *s, unsigned long *v)
+{
+	char *end;
+
+	errno = 0;
+	*v = strtoul(s, &end, 10);
+	return !errno && end != s && !*end && s[0] != '-';
+}
+
+static bool mem_ok(const char *arg, unsigned long max, unsigned long *mb)
+{
+	if (parse_ulong(arg, mb) && *mb >= 1 && *mb <= max)
+		return true;
+	fprintf(stderr, "thinrun: --mem %s: give 1 to %lu (MiB)\n", arg, max);
+	return false;
 }
 
 int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "raw", required_argument, NULL, 'r' },
+		{ "kernel", required_argument, NULL, 'k' },
+		{ "initrd", required_argument, NULL, 'I' },
+		{ "cmdline", required_argument, NULL, 'c' },
 		{ "mem", required_argument, NULL, 'm' },
+		{ "cpus", required_argument, NULL, 'n' },
 		{ "info", no_argument, NULL, 'i' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	static char image[RAW_MAX_SIZE];
-	const char *raw = NULL;
-	unsigned long mem_mb = 16;
-	size_t image_len;
-	struct vmm v;
-	char *end;
-	int c, status;
+	struct linux_opts lo = { .cpus = 1 };
+	const char *raw = NULL, *mem_arg = NULL;
+	unsigned long mem_mb = 0, cpus;
+	bool linux_only = false;
+	int c;
 
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'r':
 			raw = optarg;
 			break;
+		case 'k':
+			lo.kernel = optarg;
+			break;
+		case 'I':
+			lo.initrd = optarg;
+			linux_only = true;
+			break;
+		case 'c':
+			lo.cmdline = optarg;
+			linux_only = true;
+			break;
 		case 'm':
-			errno = 0;
-			mem_mb = strtoul(optarg, &end, 10);
-			if (errno || *end || mem_mb < 1 || mem_mb > 4096) {
-				fprintf(stderr, "thinrun: --mem %s: give 1 to 4096 (MiB)\n", optarg);
+			mem_arg = optarg;	/* checked once the mode is known */
+			break;
+		case 'n':
+			/* The module's limit is checked in linux.c. */
+			if (!parse_ulong(optarg, &cpus) || cpus < 1 || cpus > UINT_MAX) {
+				fprintf(stderr, "thinrun: --cpus %s: give a number of vCPUs, 1 or more\n",
+					optarg);
 				return EXIT_USAGE;
 			}
+			lo.cpus = cpus;
+			linux_only = true;
 			break;
 		case 'i':
 			return show_info();
@@ -200,19 +206,22 @@ int main(int argc, char **argv)
 			return EXIT_USAGE;
 		}
 	}
-	if (!raw || optind != argc) {
+	if (!raw == !lo.kernel || optind != argc) {
 		usage(stderr);
 		return EXIT_USAGE;
 	}
-
-	if (read_raw(raw, image, &image_len))
-		return EXIT_ERROR;
-	if (vmm_open(&v, mem_mb << 20) || vmm_vcpu_real_mode(&v, 0, RAW_LOAD_ADDR)) {
-		vmm_close(&v);
-		return EXIT_ERROR;
+	if (raw) {
+		if (linux_only) {
+			fprintf(stderr, "thinrun: --initrd, --cmdline and --cpus go with --kernel\n");
+			return EXIT_USAGE;
+		}
+		if (mem_arg && !mem_ok(mem_arg, RAW_MEM_MAX_MB, &mem_mb))
+			return EXIT_USAGE;
+		return run_raw(raw, mem_arg ? mem_mb : 16);
 	}
-	memcpy((char *)v.ram + RAW_LOAD_ADDR, image, image_len);
-	status = run_loop(&v);
-	vmm_close(&v);
-	return status;
+	/* The least memory depends on the kernel: linux.c says. */
+	if (mem_arg && !mem_ok(mem_arg, linux_mem_max_mb(), &mem_mb))
+		return EXIT_USAGE;
+	lo.mem = (uint64_t)(mem_arg ? mem_mb : LINUX_MEM_MB) << 20;
+	return linux_boot(&lo);
 }

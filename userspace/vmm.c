@@ -18,7 +18,31 @@ static int fail(const char *what)
 
 int vmm_open(struct vmm *v, uint64_t ram_size)
 {
+	return vmm_open_split(v, ram_size, ram_size, 0);
+}
+
+/* One slot from 0, or two around a hole: [0, low) and [high_gpa, ...). */
+static int add_slots(struct vmm *v, uint64_t low, uint64_t high_gpa)
+{
 	struct tv_memory_region r = { .slot = 0, .guest_phys_addr = 0 };
+
+	r.size = low;
+	r.userspace_addr = (uintptr_t)v->ram;
+	if (ioctl(v->vm, TV_SET_MEMORY_REGION, &r))
+		return fail("TV_SET_MEMORY_REGION");
+	if (low == v->ram_size)
+		return 0;
+	r.slot = 1;
+	r.guest_phys_addr = high_gpa;
+	r.size = v->ram_size - low;
+	r.userspace_addr = (uintptr_t)v->ram + low;
+	if (ioctl(v->vm, TV_SET_MEMORY_REGION, &r))
+		return fail("TV_SET_MEMORY_REGION (above the MMIO hole)");
+	return 0;
+}
+
+int vmm_open_split(struct vmm *v, uint64_t ram_size, uint64_t low, uint64_t high_gpa)
+{
 	int version;
 
 	memset(v, 0, sizeof(*v));
@@ -45,10 +69,8 @@ int vmm_open(struct vmm *v, uint64_t ram_size)
 	}
 	/* Huge pages where the host has them: the NPT/EPT maps them whole. */
 	madvise(v->ram, ram_size, MADV_HUGEPAGE);
-	r.size = ram_size;
-	r.userspace_addr = (uintptr_t)v->ram;
-	if (ioctl(v->vm, TV_SET_MEMORY_REGION, &r))
-		return fail("TV_SET_MEMORY_REGION");
+	if (add_slots(v, low, high_gpa))
+		return -1;
 
 	v->vcpu = ioctl(v->vm, TV_CREATE_VCPU, 0);
 	if (v->vcpu < 0)
@@ -81,6 +103,36 @@ int vmm_vcpu_real_mode(struct vmm *v, uint16_t cs, uint16_t ip)
 	if (ioctl(v->vcpu, TV_SET_REGS, &r))
 		return fail("TV_SET_REGS");
 	return 0;
+}
+
+int vmm_set_state(struct vmm *v, const struct tv_regs *regs, const struct tv_sregs *sregs)
+{
+	if (ioctl(v->vcpu, TV_SET_SREGS, sregs))
+		return fail("TV_SET_SREGS");
+	if (ioctl(v->vcpu, TV_SET_REGS, regs))
+		return fail("TV_SET_REGS");
+	return 0;
+}
+
+int vmm_set_cpuid(struct vmm *v, const struct tv_cpuid *cpuid)
+{
+	if (ioctl(v->vm, TV_SET_CPUID, cpuid))
+		return fail("TV_SET_CPUID");
+	return 0;
+}
+
+int vmm_check_cap(int cap)
+{
+	int fd = open("/dev/thinvisor", O_RDWR | O_CLOEXEC);
+	int ret;
+
+	if (fd < 0)
+		return fail("/dev/thinvisor (is thinvisor.ko loaded?)");
+	ret = ioctl(fd, TV_CHECK_CAP, cap);
+	if (ret < 0)
+		fail("TV_CHECK_CAP");
+	close(fd);
+	return ret;
 }
 
 int vmm_run(struct vmm *v)

@@ -29,6 +29,7 @@ for d in "$@"; do
 	*/selftests) find "$d" -maxdepth 1 -type f -exec cp {} "$root/selftests/" \; ;;
 	*/helpers) find "$d" -maxdepth 1 -type f -exec cp {} "$root/helpers/" \; ;;
 	*.bin) mkdir -p "$root/share" && cp "$d" "$root/share/" ;;
+	*/vmlinuz-*) mkdir -p "$root/share" && cp "$d" "$root/share/vmlinuz" ;;
 	*) cp "$d" "$root/bin/" ;;
 	esac
 done

@@ -131,6 +131,47 @@ test_thinrun() {
 	check_thinrun thinrun_mem_zero 2 'give 1 to 4096' --raw /share/hello.bin --mem 0
 	check_thinrun thinrun_mem_too_large 2 'give 1 to 4096' --raw /share/hello.bin --mem 99999
 	check_thinrun thinrun_mem_not_a_number 2 'give 1 to 4096' --raw /share/hello.bin --mem lots
+	check_thinrun thinrun_linux_options_with_raw 2 'go with --kernel' --raw /share/hello.bin --cpus 2
+	check_thinrun thinrun_kernel_missing 1 'No such file' --kernel /nonexistent
+	check_thinrun thinrun_kernel_not_a_kernel 1 'not a Linux kernel' --kernel /share/hello.bin
+	test_thinrun_kernel
+}
+
+# thinrun --kernel with the machine's own kernel as the guest (the SVM
+# machine only).  Until the module has a local APIC, the guest boots up to
+# setup_local_APIC, panics there, and with panic=-1 resets through the
+# FADT's reset register: thinrun's exit status 5.
+test_thinrun_kernel() {
+	k=/share/vmlinuz
+	if [ ! -f $k ]; then
+		tap skip thinrun_kernel_boots_to_local_apic "no guest kernel in this machine"
+		return
+	fi
+	check_thinrun thinrun_kernel_mem_too_small 2 'too small' --kernel $k --mem 32
+	check_thinrun thinrun_kernel_zero_cpus 2 'give a number of vCPUs' --kernel $k --cpus 0
+	check_thinrun thinrun_kernel_too_many_cpus 2 'at most 64 vCPUs' --kernel $k --cpus 65
+	check_thinrun thinrun_kernel_initrd_missing 1 'No such file' --kernel $k --initrd /nonexistent
+	check_thinrun thinrun_kernel_cmdline_too_long 2 'command line is 3000 bytes' --kernel $k \
+		--cmdline "$(printf '%3000s' '' | tr ' ' x)"
+	out=$(timeout 300 thinrun --kernel $k --mem 256 --initrd /share/hello.bin \
+		--cmdline "console=ttyS0 earlyprintk=serial,ttyS0 tsc_early_khz=2000000 panic=-1" 2>&1)
+	rc=$?
+	echo "$out" | tail -n 40 | sed 's/^/# /'
+	missing=
+	for want in 'BIOS-e820: \[mem 0x0000000000100000-0x000000000fffffff\] usable' \
+		    'RAMDISK: \[mem 0x0ffff000-0x0fffffff\]' \
+		    'ACPI: RSDP 0x00000000000E0000' 'ACPI: FACP' \
+		    'ACPI: Using ACPI (MADT) for SMP' 'setup_local_APIC' \
+		    'the guest asked for a reset'; do
+		echo "$out" | grep -q "$want" || missing="$missing [$want]"
+	done
+	if echo "$out" | grep -q 'TV_CREATE_VCPU: Operation not supported'; then
+		tap skip thinrun_kernel_boots_to_local_apic "this backend has no vCPUs yet"
+	elif [ $rc -eq 5 ] && [ -z "$missing" ]; then
+		tap ok thinrun_kernel_boots_to_local_apic
+	else
+		tap fail thinrun_kernel_boots_to_local_apic "status $rc, missing$missing"
+	fi
 }
 
 # perf record -e 'thinvisor:*' sees every exit of a guest, with its reason.

@@ -1,0 +1,257 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The ACPI tables of a Linux guest: see acpi.h.
+ *
+ * Hardware-reduced ACPI (FADT flag HW_REDUCED_ACPI, FADT revision 6) is
+ * the smallest platform Linux accepts: no PM1 blocks, no SCI, no GPEs,
+ * no FACS.  Linux then also gives up the 8259 PIC and the PIT
+ * (acpi_reduced_hw_init), which thinvisor does not have.  Power-off goes
+ * through the FADT's sleep control register with SLP_TYP from \_S5, and
+ * reboot through its reset register: both at I/O ports (layout.h).
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "boot/acpi.h"
+#include "boot/layout.h"
+
+#define OEM_ID		"THINVR"	/* 6 bytes */
+#define OEM_REVISION	1
+#define CREATOR_ID	"THVR"
+#define CREATOR_REV	1
+#define TABLE_ALIGN	16
+
+_Static_assert(sizeof(struct acpi_rsdp) == 36, "RSDP");
+_Static_assert(sizeof(struct acpi_header) == 36, "table header");
+_Static_assert(sizeof(struct acpi_gas) == 12, "GAS");
+_Static_assert(offsetof(struct acpi_fadt, flags) == 112, "FADT flags");
+_Static_assert(offsetof(struct acpi_fadt, x_dsdt) == 140, "FADT X_DSDT");
+_Static_assert(offsetof(struct acpi_fadt, sleep_control) == 244, "FADT sleep");
+_Static_assert(sizeof(struct acpi_fadt) == 276, "FADT revision 6");
+_Static_assert(sizeof(struct acpi_madt) == 44, "MADT");
+
+/*
+ * The DSDT's AML: Name (_S5, Package (2) { 5, 0 }).  NameOp, the name,
+ * PackageOp, PkgLength (5 bytes, itself included), 2 elements,
+ * BytePrefix 5, ZeroOp.  Only the first value is used: with
+ * hardware-reduced ACPI it is SLP_TYP for the sleep control register.
+ */
+static const uint8_t dsdt_aml[] = {
+	0x08, '_', 'S', '5', '_', 0x12, 0x05, 0x02, 0x0a, ACPI_SLP_TYP_S5, 0x00,
+};
+
+uint8_t acpi_checksum(const void *p, size_t len)
+{
+	const uint8_t *b = p;
+	uint8_t sum = 0;
+
+	while (len--)
+		sum += *b++;
+	return (uint8_t)-sum;
+}
+
+static int fail(char *err, size_t errlen, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static int fail(char *err, size_t errlen, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (errlen) {
+		va_start(ap, fmt);
+		vsnprintf(err, errlen, fmt, ap);
+		va_end(ap);
+	}
+	return -1;
+}
+
+/* Lays tables one after another from a start address. */
+struct acpi_writer {
+	uint8_t *ram;
+	uint64_t next;		/* guest-physical */
+};
+
+static void *take(struct acpi_writer *w, size_t len, uint64_t *gpa)
+{
+	void *p = w->ram + w->next;
+
+	*gpa = w->next;
+	memset(p, 0, len);
+	w->next = (w->next + len + TABLE_ALIGN - 1) & ~(uint64_t)(TABLE_ALIGN - 1);
+	return p;
+}
+
+static void header(struct acpi_header *h, const char *sig, uint32_t len,
+		   uint8_t revision, const char *table_id)
+{
+	memcpy(h->signature, sig, 4);
+	h->length = len;
+	h->revision = revision;
+	memcpy(h->oem_id, OEM_ID, 6);
+	memcpy(h->oem_table_id, table_id, 8);
+	h->oem_revision = OEM_REVISION;
+	memcpy(h->creator_id, CREATOR_ID, 4);
+	h->creator_revision = CREATOR_REV;
+}
+
+static void seal(struct acpi_header *h)
+{
+	h->checksum = 0;
+	h->checksum = acpi_checksum(h, h->length);
+}
+
+static struct acpi_gas io_byte(uint16_t port)
+{
+	return (struct acpi_gas){ .space_id = ACPI_GAS_IO, .bit_width = 8,
+				  .access_size = ACPI_GAS_ACCESS_BYTE, .address = port };
+}
+
+static uint64_t build_dsdt(struct acpi_writer *w)
+{
+	uint32_t len = sizeof(struct acpi_header) + sizeof(dsdt_aml);
+	struct acpi_header *h;
+	uint64_t gpa;
+
+	h = take(w, len, &gpa);
+	header(h, "DSDT", len, 2, "THINDSDT");
+	memcpy(h + 1, dsdt_aml, sizeof(dsdt_aml));
+	seal(h);
+	return gpa;
+}
+
+static uint64_t build_fadt(struct acpi_writer *w, uint64_t dsdt)
+{
+	struct acpi_fadt *f;
+	uint64_t gpa;
+
+	f = take(w, sizeof(*f), &gpa);
+	header(&f->h, "FACP", sizeof(*f), 6, "THINFADT");
+	f->dsdt = dsdt;
+	f->x_dsdt = dsdt;
+	f->flags = ACPI_FADT_HW_REDUCED | ACPI_FADT_RESET_REG_SUP |
+		   ACPI_FADT_PWR_BUTTON | ACPI_FADT_SLP_BUTTON;
+	/* No VGA, no CMOS clock; no 8042 bit: no i8042 either. */
+	f->iapc_boot_arch = ACPI_IAPC_VGA_NOT_PRESENT | ACPI_IAPC_NO_CMOS_RTC;
+	f->reset_reg = io_byte(ACPI_RESET_PORT);
+	f->reset_value = ACPI_RESET_VALUE;
+	f->sleep_control = io_byte(ACPI_SLEEP_CTL_PORT);
+	f->sleep_status = io_byte(ACPI_SLEEP_STS_PORT);
+	/* ACPI 6.0: the FADT of this length. */
+	f->minor_revision = 0;
+	memcpy(&f->hypervisor_id, "thinvisr", 8);
+	seal(&f->h);
+	return gpa;
+}
+
+static uint64_t build_madt(struct acpi_writer *w, int ncpus)
+{
+	uint32_t len = sizeof(struct acpi_madt) + sizeof(struct acpi_madt_ioapic) +
+		       sizeof(struct acpi_madt_iso);
+	struct acpi_madt_ioapic *io;
+	struct acpi_madt_iso *iso;
+	struct acpi_madt *m;
+	uint8_t *p;
+	uint64_t gpa;
+	int i;
+
+	/* xAPIC entries while the ID fits in a byte below the broadcast 0xff. */
+	for (i = 0; i < ncpus; i++)
+		len += i < 0xff ? sizeof(struct acpi_madt_lapic) : sizeof(struct acpi_madt_x2apic);
+
+	m = take(w, len, &gpa);
+	header(&m->h, "APIC", len, 5, "THINMADT");
+	m->lapic_addr = LAPIC_ADDR;
+	m->flags = 0;
+	p = (uint8_t *)(m + 1);
+	for (i = 0; i < ncpus; i++) {
+		if (i < 0xff) {
+			struct acpi_madt_lapic *l = (void *)p;
+
+			l->type = ACPI_MADT_LAPIC;
+			l->length = sizeof(*l);
+			l->processor_uid = i;
+			l->apic_id = i;
+			l->flags = ACPI_MADT_ENABLED;
+			p += sizeof(*l);
+		} else {
+			struct acpi_madt_x2apic *x = (void *)p;
+
+			x->type = ACPI_MADT_X2APIC;
+			x->length = sizeof(*x);
+			x->x2apic_id = i;
+			x->processor_uid = i;
+			x->flags = ACPI_MADT_ENABLED;
+			p += sizeof(*x);
+		}
+	}
+	io = (void *)p;
+	io->type = ACPI_MADT_IOAPIC;
+	io->length = sizeof(*io);
+	io->ioapic_id = ACPI_IOAPIC_ID;
+	io->address = IOAPIC_ADDR;
+	io->gsi_base = 0;
+	p += sizeof(*io);
+	/*
+	 * IRQ 4 is GSI 4, edge, active high: what Linux assumes for an ISA
+	 * IRQ anyway, said outright so that nothing depends on the default.
+	 */
+	iso = (void *)p;
+	iso->type = ACPI_MADT_ISO;
+	iso->length = sizeof(*iso);
+	iso->bus = 0;
+	iso->source = ACPI_UART_IRQ;
+	iso->gsi = ACPI_UART_IRQ;
+	iso->flags = ACPI_MPS_ACTIVE_HIGH | ACPI_MPS_EDGE;
+	seal(&m->h);
+	return gpa;
+}
+
+long acpi_build(void *guest_ram, uint64_t gpa, uint64_t room, int ncpus,
+		char *err, size_t errlen)
+{
+	struct acpi_writer w = { .ram = guest_ram };
+	uint64_t rsdp_gpa, rsdt_gpa, xsdt_gpa, fadt, madt;
+	struct acpi_header *rsdt, *xsdt;
+	struct acpi_rsdp *rsdp;
+	uint32_t rsdt_len = sizeof(*rsdt) + 2 * 4, xsdt_len = sizeof(*xsdt) + 2 * 8;
+	uint32_t entries32[2];
+	uint64_t entries64[2];
+
+	if (ncpus < 1 || ncpus > ACPI_MAX_CPUS)
+		return fail(err, errlen, "%d CPUs: the ACPI tables describe 1 to %d",
+			    ncpus, ACPI_MAX_CPUS);
+	if (gpa & (TABLE_ALIGN - 1) || room < ACPI_MAX_SIZE || gpa + room > UINT32_MAX)
+		return fail(err, errlen, "no room for the ACPI tables at 0x%llx",
+			    (unsigned long long)gpa);
+
+	/* The RSDP first, on a 16-byte boundary where the kernel scans. */
+	w.next = gpa;
+	rsdp = take(&w, sizeof(*rsdp), &rsdp_gpa);
+	rsdt = take(&w, rsdt_len, &rsdt_gpa);
+	xsdt = take(&w, xsdt_len, &xsdt_gpa);
+	fadt = build_fadt(&w, build_dsdt(&w));
+	madt = build_madt(&w, ncpus);
+
+	/* The RSDT for ACPI 1.0 readers (and acpi=rsdt), the XSDT for the rest. */
+	header(rsdt, "RSDT", rsdt_len, 1, "THINRSDT");
+	entries32[0] = fadt;
+	entries32[1] = madt;
+	memcpy(rsdt + 1, entries32, sizeof(entries32));
+	seal(rsdt);
+	header(xsdt, "XSDT", xsdt_len, 1, "THINXSDT");
+	entries64[0] = fadt;
+	entries64[1] = madt;
+	memcpy(xsdt + 1, entries64, sizeof(entries64));
+	seal(xsdt);
+
+	memcpy(rsdp->signature, "RSD PTR ", 8);
+	memcpy(rsdp->oem_id, OEM_ID, 6);
+	rsdp->revision = 2;
+	rsdp->rsdt_addr = rsdt_gpa;
+	rsdp->length = sizeof(*rsdp);
+	rsdp->xsdt_addr = xsdt_gpa;
+	rsdp->checksum = acpi_checksum(rsdp, 20);
+	rsdp->ext_checksum = acpi_checksum(rsdp, sizeof(*rsdp));
+	return w.next - gpa;
+}

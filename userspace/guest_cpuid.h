@@ -1,0 +1,14 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef THINRUN_GUEST_CPUID_H
+#define THINRUN_GUEST_CPUID_H
+
+#include <linux/thinvisor.h>
+
+/*
+ * The CPUID table of a Linux guest: the host's own leaves, less what
+ * thinvisor does not give a guest (see guest_cpuid.c).  Returns a malloc'ed
+ * table of at most max entries, or NULL.
+ */
+struct tv_cpuid *cpuid_guest_table(unsigned int max);
+
+#endif

@@ -1,0 +1,39 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* thinrun: what main.c, run.c and linux.c share. */
+#ifndef THINRUN_H
+#define THINRUN_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "vmm.h"
+
+/* thinrun's exit statuses (Documentation/launcher.rst). */
+enum {
+	EXIT_POWEROFF = 0,	/* the guest powered off */
+	EXIT_ERROR = 1,		/* thinrun could not go on */
+	EXIT_USAGE = 2,		/* bad options or option values */
+	EXIT_TRIPLE_FAULT = 3,
+	EXIT_GUEST_FAILURE = 4,	/* the guest wrote nonzero to the exit port */
+	EXIT_REBOOT = 5,	/* the guest asked for a reset (ACPI reset register) */
+	EXIT_SIGNAL = 130,
+};
+
+/*
+ * Run vCPU 0 until the guest ends; returns an exit status.  acpi_pm:
+ * watch the ACPI sleep and reset registers of a Linux guest too.
+ */
+int run_loop(struct vmm *v, bool acpi_pm);
+
+struct linux_opts {
+	const char *kernel;
+	const char *initrd;	/* NULL: none */
+	const char *cmdline;	/* NULL: empty */
+	uint64_t mem;		/* bytes */
+	unsigned int cpus;
+};
+
+/* thinrun --kernel: boot a Linux bzImage; returns an exit status. */
+int linux_boot(const struct linux_opts *o);
+
+#endif
