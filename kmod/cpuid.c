@@ -95,6 +95,11 @@ void tv_cpuid_lookup(struct tv_vcpu *vcpu, u32 fn, u32 index, u32 out[4])
 		out[2] |= BIT(31) | BIT(21) | BIT(24);
 		out[3] |= BIT(9);
 		break;
+	case 7:
+		/* IA32_ARCH_CAPABILITIES, for its XAPIC_DISABLE bit (lapic.c). */
+		if (index == 0)
+			out[3] |= BIT(29);
+		break;
 	case 0xb:
 	case 0x1f:
 		out[3] = vcpu->id;	/* x2APIC ID */

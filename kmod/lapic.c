@@ -328,8 +328,22 @@ int tv_lapic_write(struct tv_vcpu *vcpu, u32 msr, u64 data)
 	}
 }
 
+/*
+ * The APIC is x2APIC-only, and says so the architectural way: IA32_ARCH_
+ * CAPABILITIES.XAPIC_DISABLE and IA32_XAPIC_DISABLE_STATUS, so that a Linux
+ * guest keeps x2APIC mode without interrupt remapping instead of falling
+ * back to an xAPIC page that is not there.
+ */
 int tv_lapic_msr_get(struct tv_vcpu *vcpu, u32 index, u64 *data)
 {
+	if (index == MSR_IA32_ARCH_CAPABILITIES) {
+		*data = ARCH_CAP_XAPIC_DISABLE;
+		return 0;
+	}
+	if (index == MSR_IA32_XAPIC_DISABLE_STATUS) {
+		*data = LEGACY_XAPIC_DISABLED;
+		return 0;
+	}
 	if (index >= X2APIC_MSR_BASE && index <= X2APIC_MSR_BASE + 0xff)
 		return tv_lapic_read(vcpu, index, data);
 	if (index == MSR_IA32_APICBASE) {
@@ -345,6 +359,8 @@ int tv_lapic_msr_get(struct tv_vcpu *vcpu, u32 index, u64 *data)
 
 int tv_lapic_msr_set(struct tv_vcpu *vcpu, u32 index, u64 data)
 {
+	if (index == MSR_IA32_ARCH_CAPABILITIES || index == MSR_IA32_XAPIC_DISABLE_STATUS)
+		return -EINVAL;		/* read-only */
 	if (index >= X2APIC_MSR_BASE && index <= X2APIC_MSR_BASE + 0xff)
 		return tv_lapic_write(vcpu, index, data);
 	if (index == MSR_IA32_APICBASE) {
