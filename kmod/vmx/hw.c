@@ -29,7 +29,6 @@ DEFINE_PER_CPU(struct vmx_cpu, vmx_cpu);
 u64 vmx_io_bitmap_a_pa, vmx_io_bitmap_b_pa, vmx_msr_bitmap_pa;
 static struct page *vmx_io_bitmaps, *vmx_msr_bitmap;
 
-#define VMX_NR_VPIDS	BIT(16)
 static DEFINE_SPINLOCK(vmx_vpid_lock);
 static unsigned long *vmx_vpid_bitmap;
 
