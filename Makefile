@@ -26,7 +26,7 @@ KSELFTEST_DIR := $(KSRC_DIR)/tools/testing/selftests
 CHECKPATCH := $(KSRC_DIR)/scripts/checkpatch.pl
 
 .PHONY: all module userspace selftests unit check deps test test-unit \
-	test-svm test-vmx test-nosvm demo clean help
+	test-svm test-vmx test-nosvm demo bench clean help
 
 all: module userspace selftests
 
@@ -36,6 +36,7 @@ help:
 	@echo "make check     W=1 + sparse build and checkpatch --strict"
 	@echo "make test      unit tests, then the selftests in the SVM and VMX machines"
 	@echo "make demo      boot the SVM machine and run a guest with thinrun"
+	@echo "make bench     exit latency beside KVM, in one boot of the SVM machine"
 
 deps:
 	@tools/deps.sh
@@ -73,6 +74,9 @@ test: all unit
 
 demo: all
 	@tools/testvm/run.sh demo
+
+bench: all
+	@tools/testvm/run.sh bench
 
 clean:
 	-$(MAKE) -C $(KDIR) M=$(TOP) clean 2>/dev/null

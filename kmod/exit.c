@@ -71,6 +71,10 @@ static int tv_handle_cpuid(struct tv_vcpu *vcpu)
 {
 	u32 out[4];
 
+	if (static_branch_unlikely(&tv_cpuid_floor)) {
+		tv_skip(vcpu, 2);
+		return 1;
+	}
 	tv_cpuid_lookup(vcpu, vcpu->regs[TV_RAX], vcpu->regs[TV_RCX], out);
 	vcpu->regs[TV_RAX] = out[0];
 	vcpu->regs[TV_RBX] = out[1];

@@ -139,6 +139,7 @@ static int __init tv_init(void)
 	if (r)
 		goto out_hw;
 
+	tv_debugfs_init();
 	features = (char *)get_zeroed_page(GFP_KERNEL);
 	if (features) {
 		tv_ops->show_features(features);
@@ -157,6 +158,7 @@ out_vendor:
 static void __exit tv_exit(void)
 {
 	misc_deregister(&tv_miscdev);
+	tv_debugfs_exit();
 	tv_hw_exit();
 	tv_ops->exit();
 }

@@ -5,6 +5,7 @@
 
 #include <linux/types.h>
 #include <linux/fs.h>
+#include <linux/jump_label.h>
 #include <linux/mutex.h>
 #include <linux/rcupdate.h>
 #include <linux/refcount.h>
@@ -99,6 +100,7 @@ struct tv_vcpu {
 	unsigned long regs[TV_NR_REGS];
 	unsigned long rip;
 	unsigned long rflags;
+	unsigned long cr4;		/* as of the last exit or SET_SREGS */
 
 	struct tv_exit_info exit;
 	enum tv_pending pending;
@@ -142,5 +144,10 @@ int tv_write_guest(struct tv_vm *vm, u64 gpa, const void *buf, unsigned int len)
 int tv_set_cpuid(struct tv_vm *vm, struct tv_cpuid __user *argp);
 
 extern u64 tv_host_xcr0;
+
+/* debugfs.c */
+DECLARE_STATIC_KEY_FALSE(tv_cpuid_floor);
+void tv_debugfs_init(void);
+void tv_debugfs_exit(void);
 
 #endif

@@ -31,6 +31,7 @@ u64 tv_host_xcr0;
 static int tv_vcpu_run(struct tv_vcpu *vcpu)
 {
 	struct tv_run *run = vcpu->run;
+	bool swap_xcr0;
 	int r;
 
 	if (!vcpu->regs_set || !vcpu->sregs_set)
@@ -59,11 +60,16 @@ static int tv_vcpu_run(struct tv_vcpu *vcpu)
 			local_irq_enable();
 			continue;
 		}
-		if (vcpu->xcr0 != tv_host_xcr0)
+		/*
+		 * A guest without CR4.OSXSAVE cannot see XCR0: it keeps the
+		 * host's, and two XSETBVs per exit are saved.
+		 */
+		swap_xcr0 = (vcpu->cr4 & X86_CR4_OSXSAVE) && vcpu->xcr0 != tv_host_xcr0;
+		if (swap_xcr0)
 			xsetbv(XCR_XFEATURE_ENABLED_MASK, vcpu->xcr0);
 		trace_tv_entry(vcpu->id, vcpu->rip);
 		tv_ops->run(vcpu);
-		if (vcpu->xcr0 != tv_host_xcr0)
+		if (swap_xcr0)
 			xsetbv(XCR_XFEATURE_ENABLED_MASK, tv_host_xcr0);
 		/* Host interrupts that ended the guest are taken here. */
 		local_irq_enable();

@@ -44,7 +44,7 @@ struct tv_vendor_ops {
 
 	/*
 	 * Enter the guest with interrupts off; come back with vcpu->exit
-	 * decoded and vcpu->regs, rip and rflags up to date.  Events pending
+	 * decoded and vcpu->regs, rip, rflags and cr4 up to date.  Events pending
 	 * in vcpu->events are injected on the way in.
 	 */
 	void (*run)(struct tv_vcpu *vcpu);

@@ -203,6 +203,7 @@ static int svm_set_sregs(struct tv_vcpu *vcpu, const struct tv_sregs *s)
 	save->cr2 = s->cr2;
 	save->cr3 = s->cr3;
 	save->cr4 = s->cr4;
+	vcpu->cr4 = s->cr4;
 	save->efer = s->efer | EFER_SVME;
 	/* The CPL is SS.DPL once protected mode is on. */
 	save->cpl = (s->cr0 & X86_CR0_PE) ? (s->ss.attrib >> 5) & 3 : 0;
@@ -546,6 +547,7 @@ static void svm_run(struct tv_vcpu *vcpu)
 	vcpu->regs[TV_RSP] = vmcb->save.rsp;
 	vcpu->rip = vmcb->save.rip;
 	vcpu->rflags = vmcb->save.rflags;
+	vcpu->cr4 = vmcb->save.cr4;
 	vmcb->control.tlb_ctl = TLB_CONTROL_DO_NOTHING;
 	vmcb->control.event_inj = 0;
 

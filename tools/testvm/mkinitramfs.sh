@@ -28,6 +28,7 @@ for d in "$@"; do
 	case $d in
 	*/selftests) find "$d" -maxdepth 1 -type f -exec cp {} "$root/selftests/" \; ;;
 	*/helpers) find "$d" -maxdepth 1 -type f -exec cp {} "$root/helpers/" \; ;;
+	*.bin) mkdir -p "$root/share" && cp "$d" "$root/share/" ;;
 	*) cp "$d" "$root/bin/" ;;
 	esac
 done

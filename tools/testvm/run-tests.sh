@@ -17,10 +17,11 @@ tap() { # ok|fail|skip NAME [reason]
 load_kvm() {
 	insmod /lib/modules/irqbypass.ko 2>/dev/null
 	insmod /lib/modules/kvm.ko 2>/dev/null
-	case $mode in
-	svm) insmod /lib/modules/kvm-amd.ko ;;
-	vmx) insmod /lib/modules/kvm-intel.ko ;;
-	esac
+	if grep -q AuthenticAMD /proc/cpuinfo; then
+		insmod /lib/modules/kvm-amd.ko
+	else
+		insmod /lib/modules/kvm-intel.ko
+	fi
 }
 
 # The module must refuse to load where SVM/VMX is held by another
@@ -100,6 +101,36 @@ run_selftests() {
 	done
 }
 
+# thinrun: the demo guest runs, and bad input gets a clear error.
+test_thinrun() {
+	out=$(thinrun --raw /share/hello.bin 2>&1)
+	rc=$?
+	echo "$out" | sed 's/^/# /'
+	if [ $rc -eq 0 ] && echo "$out" | grep -q 'Hello from a thinvisor guest' &&
+	   echo "$out" | grep -q 'says: thinvisor'; then
+		tap ok thinrun_raw_demo
+	else
+		tap fail thinrun_raw_demo "status $rc"
+	fi
+	check_thinrun() { # name expected-status expected-text args...
+		name=$1 want=$2 text=$3
+		shift 3
+		out=$(thinrun "$@" 2>&1)
+		rc=$?
+		if [ $rc -eq "$want" ] && echo "$out" | grep -q "$text"; then
+			tap ok "$name"
+		else
+			tap fail "$name" "status $rc: $out"
+		fi
+	}
+	check_thinrun thinrun_no_arguments 2 usage
+	check_thinrun thinrun_missing_file 1 'No such file' --raw /nonexistent
+	check_thinrun thinrun_empty_image 1 'a raw image is' --raw /dev/null
+	check_thinrun thinrun_mem_zero 2 'give 1 to 4096' --raw /share/hello.bin --mem 0
+	check_thinrun thinrun_mem_too_large 2 'give 1 to 4096' --raw /share/hello.bin --mem 99999
+	check_thinrun thinrun_mem_not_a_number 2 'give 1 to 4096' --raw /share/hello.bin --mem lots
+}
+
 test_unload() {
 	out=$(rmmod thinvisor 2>&1)
 	if [ $? -eq 0 ] && [ ! -e /dev/thinvisor ]; then
@@ -147,12 +178,20 @@ svm | vmx)
 	test_load && {
 		test_features
 		run_selftests
+		test_thinrun
 		test_unload
 	}
 	test_kernel_log
 	;;
+bench)
+	load_kvm
+	insmod /lib/modules/thinvisor.ko && exit_bench
+	echo "@@BENCH-STATUS $?"
+	;;
 demo)
-	insmod /lib/modules/thinvisor.ko && thinrun --info
+	insmod /lib/modules/thinvisor.ko && thinrun --info &&
+		echo "\$ thinrun --raw /share/hello.bin" &&
+		thinrun --raw /share/hello.bin
 	echo "@@DEMO-STATUS $?"
 	;;
 *)

@@ -5,6 +5,7 @@
 #   vmx    Bochs, corei7_skylake_x             (Intel VMX + EPT)
 #   nosvm  QEMU TCG, a CPU without SVM         (the load refusal)
 #   demo   the SVM machine running thinrun
+#   bench  the SVM machine running the benchmarks beside KVM
 # Writes build/test/MODE.tap and build/test/MODE.serial; exits non-zero on
 # any failure, and when the machine hangs, panics or runs no test.
 set -uo pipefail
@@ -22,7 +23,8 @@ module=$("$here/module-for.sh" "$kver") || exit 1
 
 initrd=$vmdir/initramfs-$mode.cpio.gz
 "$here/mkinitramfs.sh" "$initrd" "$kver" "$module" \
-	"$top/build/selftests" "$top/build/selftests/helpers" "$top/build/thinrun" || exit 1
+	"$top/build/selftests" "$top/build/selftests/helpers" "$top/build/thinrun" \
+	"$top/build/bench/exit_bench" "$top/build/demo/hello.bin" || exit 1
 
 serial=$out/$mode.serial
 rm -f "$out/$mode.tap" "$out/$mode.tap.summary"
@@ -30,7 +32,7 @@ rm -f "$serial"
 cmdline="console=ttyS0 loglevel=1 panic=-1 tv.mode=$mode"
 start=$(date +%s)
 case $mode in
-svm | demo | nosvm)
+svm | demo | bench | nosvm)
 	cpu=EPYC,+svm,+npt
 	[ "$mode" = nosvm ] && cpu=EPYC,-svm
 	timeout --foreground 1200 qemu-system-x86_64 -M q35 -cpu "$cpu" -smp 2 -m 2G \
@@ -50,6 +52,11 @@ vmx)
 esac
 echo "testvm: $mode machine ran $(($(date +%s) - start)) s (exit status $status)"
 
+if [ "$mode" = bench ]; then
+	tr -d '\r' <"$serial" | grep -E '^(bench |# microseconds|exit_bench:)'
+	grep -q '^@@BENCH-STATUS 0' "$serial"
+	exit
+fi
 if [ "$mode" = demo ]; then
 	tr -d '\r' <"$serial" | sed -n '/^@@TESTVM-BEGIN/,/^@@TESTVM-END/p' | grep -v '^@@'
 	grep -q '^@@DEMO-STATUS 0' "$serial"

@@ -1,0 +1,61 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * /sys/kernel/debug/thinvisor: knobs for measuring the module.
+ *
+ * cpuid_floor: while 1, a CPUID exit does nothing but step over the
+ * instruction, so that a CPUID loop measures the bare cost of an exit and
+ * a resume (the "floor" of make bench).  A static key: off, it costs the
+ * exit path nothing.
+ */
+#include <linux/debugfs.h>
+#include <linux/jump_label.h>
+#include <linux/kstrtox.h>
+#include <linux/uaccess.h>
+
+#include "thinvisor.h"
+
+DEFINE_STATIC_KEY_FALSE(tv_cpuid_floor);
+static struct dentry *tv_debugfs_dir;
+
+static ssize_t tv_floor_read(struct file *f, char __user *buf, size_t len,
+			     loff_t *pos)
+{
+	char s[2] = { static_key_enabled(&tv_cpuid_floor) ? '1' : '0', '\n' };
+
+	return simple_read_from_buffer(buf, len, pos, s, sizeof(s));
+}
+
+static ssize_t tv_floor_write(struct file *f, const char __user *buf,
+			      size_t len, loff_t *pos)
+{
+	bool on;
+	int r = kstrtobool_from_user(buf, len, &on);
+
+	if (r)
+		return r;
+	if (on)
+		static_branch_enable(&tv_cpuid_floor);
+	else
+		static_branch_disable(&tv_cpuid_floor);
+	return len;
+}
+
+static const struct file_operations tv_floor_fops = {
+	.owner = THIS_MODULE,
+	.read = tv_floor_read,
+	.write = tv_floor_write,
+	.llseek = default_llseek,
+};
+
+void tv_debugfs_init(void)
+{
+	tv_debugfs_dir = debugfs_create_dir(TV_NAME, NULL);
+	debugfs_create_file("cpuid_floor", 0600, tv_debugfs_dir, NULL,
+			    &tv_floor_fops);
+}
+
+void tv_debugfs_exit(void)
+{
+	debugfs_remove_recursive(tv_debugfs_dir);
+	static_branch_disable(&tv_cpuid_floor);
+}

@@ -1,0 +1,263 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Exit-latency benchmark: the same real-mode guest code under
+ * /dev/thinvisor and under /dev/kvm, one after the other (the two never
+ * hold SVM/VMX at once), timed with CLOCK_MONOTONIC.  Prints
+ *   bench exit_cpuid thinvisor=<us> kvm=<us> ratio=<thinvisor/kvm>
+ *   bench exit_pio thinvisor=<us> kvm=<us> ratio=<thinvisor/kvm>
+ *   bench exit_floor thinvisor=<us> cpuid_over_floor=<ratio>
+ * Figures from an emulated machine mean something only as ratios taken in
+ * one run.
+ */
+#include <errno.h>
+#include <stdbool.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <time.h>
+#include <unistd.h>
+#include <linux/kvm.h>
+#include <linux/thinvisor.h>
+
+#define GUEST_MEM	0x10000
+#define CODE_GPA	0x1000
+#define PORT_DONE	0x10
+#define PORT_PIO	0x11
+
+/*
+ * 16-bit guest code at CODE_GPA.  SI counts iterations (set by the host
+ * in RSI).  cpuid_loop: CPUID SI times, then OUT to PORT_DONE.  pio_loop:
+ * OUT to PORT_PIO SI times, then OUT to PORT_DONE.
+ */
+static const uint8_t cpuid_loop[] = {
+	0x66, 0x31, 0xc0,		/* xor %eax, %eax */
+	0x0f, 0xa2,			/* cpuid */
+	0x4e,				/* dec %si */
+	0x75, 0xf8,			/* jnz -8 */
+	0xe6, PORT_DONE,		/* out %al, $PORT_DONE */
+	0xf4,				/* hlt */
+};
+
+static const uint8_t pio_loop[] = {
+	0xe6, PORT_PIO,			/* out %al, $PORT_PIO */
+	0x4e,				/* dec %si */
+	0x75, 0xfb,			/* jnz -5 */
+	0xe6, PORT_DONE,		/* out %al, $PORT_DONE */
+	0xf4,				/* hlt */
+};
+
+static double now_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1e6 + ts.tv_nsec / 1e3;
+}
+
+static void die(const char *what)
+{
+	fprintf(stderr, "exit_bench: %s: %s\n", what, strerror(errno));
+	exit(1);
+}
+
+/* One guest on either hypervisor, behind the same three calls. */
+struct guest {
+	int dev, vm, vcpu;
+	void *mem;
+	void *run;
+	size_t run_size;
+	bool kvm;
+};
+
+static void guest_open(struct guest *g, bool kvm)
+{
+	memset(g, 0, sizeof(*g));
+	g->kvm = kvm;
+	g->mem = mmap(NULL, GUEST_MEM, PROT_READ | PROT_WRITE,
+		      MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (g->mem == MAP_FAILED)
+		die("mmap");
+	g->dev = open(kvm ? "/dev/kvm" : "/dev/thinvisor", O_RDWR | O_CLOEXEC);
+	if (g->dev < 0)
+		die(kvm ? "/dev/kvm" : "/dev/thinvisor");
+	if (kvm) {
+		struct kvm_userspace_memory_region r = {
+			.slot = 0, .guest_phys_addr = 0, .memory_size = GUEST_MEM,
+			.userspace_addr = (uintptr_t)g->mem,
+		};
+		int size;
+
+		g->vm = ioctl(g->dev, KVM_CREATE_VM, 0);
+		if (g->vm < 0 || ioctl(g->vm, KVM_SET_USER_MEMORY_REGION, &r))
+			die("KVM VM");
+		g->vcpu = ioctl(g->vm, KVM_CREATE_VCPU, 0);
+		size = ioctl(g->dev, KVM_GET_VCPU_MMAP_SIZE, 0);
+		if (g->vcpu < 0 || size <= 0)
+			die("KVM vCPU");
+		g->run_size = size;
+	} else {
+		struct tv_memory_region r = {
+			.slot = 0, .guest_phys_addr = 0, .size = GUEST_MEM,
+			.userspace_addr = (uintptr_t)g->mem,
+		};
+
+		g->vm = ioctl(g->dev, TV_CREATE_VM, 0);
+		if (g->vm < 0 || ioctl(g->vm, TV_SET_MEMORY_REGION, &r))
+			die("thinvisor VM");
+		g->vcpu = ioctl(g->vm, TV_CREATE_VCPU, 0);
+		if (g->vcpu < 0)
+			die("thinvisor vCPU");
+		g->run_size = ioctl(g->dev, TV_CHECK_CAP, TV_CAP_RUN_SIZE);
+	}
+	g->run = mmap(NULL, g->run_size, PROT_READ | PROT_WRITE, MAP_SHARED, g->vcpu, 0);
+	if (g->run == MAP_FAILED)
+		die("mmap run");
+}
+
+/* The run mapping holds the vCPU, and so the VM: it goes first. */
+static void guest_close(struct guest *g)
+{
+	munmap(g->run, g->run_size);
+	close(g->vcpu);
+	close(g->vm);
+	close(g->dev);
+	munmap(g->mem, GUEST_MEM);
+}
+
+/* Real mode, CS:IP = 0:CODE_GPA, SI = iterations. */
+static void guest_start(struct guest *g, const uint8_t *code, size_t len, uint16_t n)
+{
+	memcpy((char *)g->mem + CODE_GPA, code, len);
+	if (g->kvm) {
+		struct kvm_sregs s;
+		struct kvm_regs r = { .rip = CODE_GPA, .rsi = n, .rflags = 2 };
+
+		if (ioctl(g->vcpu, KVM_GET_SREGS, &s))
+			die("KVM_GET_SREGS");
+		s.cs.base = 0;
+		s.cs.selector = 0;
+		if (ioctl(g->vcpu, KVM_SET_SREGS, &s) || ioctl(g->vcpu, KVM_SET_REGS, &r))
+			die("KVM set state");
+	} else {
+		struct tv_segment seg = { .limit = 0xffff, .attrib = 0x93 };
+		struct tv_segment code_seg = { .limit = 0xffff, .attrib = 0x9b };
+		struct tv_sregs s = {
+			.cs = code_seg, .ds = seg, .es = seg, .fs = seg, .gs = seg,
+			.ss = seg, .cr0 = 0x10,
+			.tr = { .limit = 0xffff, .attrib = 0x8b },
+			.ldt = { .limit = 0xffff, .attrib = 0x82 },
+			.gdt = { .limit = 0xffff }, .idt = { .limit = 0xffff },
+		};
+		struct tv_regs r = { .rip = CODE_GPA, .rsi = n, .rflags = 2 };
+
+		if (ioctl(g->vcpu, TV_SET_SREGS, &s) || ioctl(g->vcpu, TV_SET_REGS, &r))
+			die("thinvisor set state");
+	}
+}
+
+/* Run until an OUT; its port, or -1 for anything else. */
+static int guest_run(struct guest *g)
+{
+	if (g->kvm) {
+		struct kvm_run *run = g->run;
+
+		if (ioctl(g->vcpu, KVM_RUN, 0))
+			die("KVM_RUN");
+		return run->exit_reason == KVM_EXIT_IO ? run->io.port : -1;
+	} else {
+		struct tv_run *run = g->run;
+
+		if (ioctl(g->vcpu, TV_RUN, 0))
+			die("TV_RUN");
+		return run->exit_reason == TV_EXIT_IO ? run->io.port : -1;
+	}
+}
+
+/* Microseconds per exit for n iterations of code. */
+static double measure(bool kvm, const uint8_t *code, size_t len, int n)
+{
+	struct guest g;
+	double t0, t;
+	int port;
+
+	guest_open(&g, kvm);
+	/* A short warm-up run first: page faults and caches out of the way. */
+	guest_start(&g, code, len, 100);
+	while ((port = guest_run(&g)) == PORT_PIO)
+		;
+	guest_start(&g, code, len, n);
+	t0 = now_us();
+	while ((port = guest_run(&g)) == PORT_PIO)
+		;
+	t = now_us() - t0;
+	if (port != PORT_DONE) {
+		fprintf(stderr, "exit_bench: %s guest stopped unexpectedly\n",
+			kvm ? "KVM" : "thinvisor");
+		exit(1);
+	}
+	guest_close(&g);
+	return t / n;
+}
+
+static void set_floor(bool on)
+{
+	int fd = open("/sys/kernel/debug/thinvisor/cpuid_floor", O_WRONLY);
+
+	if (fd < 0 || write(fd, on ? "1" : "0", 1) != 1)
+		die("/sys/kernel/debug/thinvisor/cpuid_floor");
+	close(fd);
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+#define ROUNDS 5
+
+enum { TV_CPUID, KVM_CPUID, TV_PIO, KVM_PIO, FLOOR, NR_FIGURES };
+
+int main(int argc, char **argv)
+{
+	int n = argc > 1 ? atoi(argv[1]) : 5000;
+	double fig[NR_FIGURES][ROUNDS], med[NR_FIGURES];
+	int i, r;
+
+	if (n <= 0 || n > 65535) {
+		fprintf(stderr, "usage: exit_bench [iterations 1..65535]\n");
+		return 2;
+	}
+	/*
+	 * The figures are taken in turn, round after round, and each is the
+	 * median of its rounds: a slow spell of the emulator then spoils one
+	 * round of every figure, not every round of one.
+	 */
+	for (r = 0; r < ROUNDS; r++) {
+		fig[TV_CPUID][r] = measure(false, cpuid_loop, sizeof(cpuid_loop), n);
+		fig[KVM_CPUID][r] = measure(true, cpuid_loop, sizeof(cpuid_loop), n);
+		fig[TV_PIO][r] = measure(false, pio_loop, sizeof(pio_loop), n);
+		fig[KVM_PIO][r] = measure(true, pio_loop, sizeof(pio_loop), n);
+		set_floor(true);
+		fig[FLOOR][r] = measure(false, cpuid_loop, sizeof(cpuid_loop), n);
+		set_floor(false);
+	}
+	for (i = 0; i < NR_FIGURES; i++) {
+		qsort(fig[i], ROUNDS, sizeof(double), cmp_double);
+		med[i] = fig[i][ROUNDS / 2];
+	}
+
+	printf("bench exit_cpuid thinvisor=%.2f kvm=%.2f ratio=%.2f\n",
+	       med[TV_CPUID], med[KVM_CPUID], med[TV_CPUID] / med[KVM_CPUID]);
+	printf("bench exit_pio thinvisor=%.2f kvm=%.2f ratio=%.2f\n",
+	       med[TV_PIO], med[KVM_PIO], med[TV_PIO] / med[KVM_PIO]);
+	printf("bench exit_floor thinvisor=%.2f cpuid_over_floor=%.2f\n",
+	       med[FLOOR], med[TV_CPUID] / med[FLOOR]);
+	printf("# microseconds per exit, medians of %d rounds of %d exits\n", ROUNDS, n);
+	return 0;
+}
