@@ -380,6 +380,8 @@ int vmx_hw_setup(void)
 
 static void vmx_read_host_msrs(void)
 {
+	u64 v;
+
 	rdmsrl(MSR_EFER, vmx_cfg.host_efer);
 	rdmsrl(MSR_IA32_CR_PAT, vmx_cfg.host_pat);
 	rdmsrl(MSR_IA32_SYSENTER_CS, vmx_cfg.host_sysenter_cs);
@@ -390,6 +392,8 @@ static void vmx_read_host_msrs(void)
 	rdmsrl(MSR_SYSCALL_MASK, vmx_cfg.host_sfmask);
 	vmx_cfg.has_rdtscp = boot_cpu_has(X86_FEATURE_RDTSCP) ||
 			     boot_cpu_has(X86_FEATURE_RDPID);
+	/* Emulated CPUs (Bochs) may lack it: then no entry reads it. */
+	vmx_cfg.has_debugctl = !rdmsrl_safe(MSR_IA32_DEBUGCTLMSR, &v);
 }
 
 int tv_vmx_init(const struct tv_vendor_ops **ops)

@@ -415,6 +415,7 @@ static int vmx_set_sregs(struct tv_vcpu *vcpu, const struct tv_sregs *s)
 	preempt_enable();
 	vx->cr2 = s->cr2;
 	vx->cr8 = s->cr8;
+	vcpu->cr4 = s->cr4;
 	return 0;
 }
 
@@ -937,7 +938,7 @@ static void vmx_run(struct tv_vcpu *vcpu)
 	savesegment(fs, fs_sel);
 	savesegment(gs, gs_sel);
 	asm volatile("sldt %0" : "=g" (ldt));
-	debugctl = get_debugctlmsr();
+	debugctl = vmx_cfg.has_debugctl ? get_debugctlmsr() : 0;
 
 	/* What VMX does not switch: the guest's values go in by hand. */
 	rdmsrl(MSR_KERNEL_GS_BASE, host_kgs);
@@ -1015,6 +1016,8 @@ static void vmx_run(struct tv_vcpu *vcpu)
 	vcpu->rflags = vmcs_read(GUEST_RFLAGS);
 
 	vmx_decode_exit(vcpu, vx, (u16)reason);
+	/* The guest's own view: it changes most CR4 bits without an exit. */
+	vcpu->cr4 = vmx_guest_cr4();
 	vect = vmcs_read(IDT_VECTORING_INFO_FIELD);
 	if (unlikely(vect & VECTORING_INFO_VALID_MASK))
 		vmx_requeue_event(vcpu, vect);

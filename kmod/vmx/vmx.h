@@ -27,6 +27,7 @@ struct vmx_config {
 	u64 host_sysenter_cs, host_sysenter_eip;
 	u64 host_star, host_lstar, host_cstar, host_sfmask;
 	bool has_rdtscp;
+	bool has_debugctl;
 };
 
 extern struct vmx_config vmx_cfg;
