@@ -91,7 +91,9 @@ void tv_cpuid_lookup(struct tv_vcpu *vcpu, u32 fn, u32 index, u32 out[4])
 	case 1:
 		/* The initial APIC ID, and "running under a hypervisor". */
 		out[1] = (out[1] & 0x00ffffff) | (vcpu->id << 24);
-		out[2] |= BIT(31);
+		/* The module's APIC: x2APIC with the TSC-deadline timer. */
+		out[2] |= BIT(31) | BIT(21) | BIT(24);
+		out[3] |= BIT(9);
 		break;
 	case 0xb:
 	case 0x1f:

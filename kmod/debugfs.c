@@ -6,15 +6,22 @@
  * instruction, so that a CPUID loop measures the bare cost of an exit and
  * a resume (the "floor" of make bench).  A static key: off, it costs the
  * exit path nothing.
+ *
+ * objects: VMs and vCPUs alive now, in all processes: a leak shows here.
+ *
+ * mmu_leaves: how many NPT/EPT leaves of each size map guest memory now,
+ * in all VMs: shows whether huge host pages became huge guest mappings.
  */
 #include <linux/debugfs.h>
 #include <linux/jump_label.h>
 #include <linux/kstrtox.h>
+#include <linux/seq_file.h>
 #include <linux/uaccess.h>
 
 #include "thinvisor.h"
 
 DEFINE_STATIC_KEY_FALSE(tv_cpuid_floor);
+atomic_t tv_nr_vms, tv_nr_vcpus;
 static struct dentry *tv_debugfs_dir;
 
 static ssize_t tv_floor_read(struct file *f, char __user *buf, size_t len,
@@ -47,11 +54,33 @@ static const struct file_operations tv_floor_fops = {
 	.llseek = default_llseek,
 };
 
+static int tv_leaves_show(struct seq_file *m, void *unused)
+{
+	seq_printf(m, "4k %ld\n2m %ld\n1g %ld\n",
+		   atomic_long_read(&tv_mmu_leaves[0]),
+		   atomic_long_read(&tv_mmu_leaves[1]),
+		   atomic_long_read(&tv_mmu_leaves[2]));
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(tv_leaves);
+
+static int tv_objects_show(struct seq_file *m, void *unused)
+{
+	seq_printf(m, "vms %d\nvcpus %d\n", atomic_read(&tv_nr_vms),
+		   atomic_read(&tv_nr_vcpus));
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(tv_objects);
+
 void tv_debugfs_init(void)
 {
 	tv_debugfs_dir = debugfs_create_dir(TV_NAME, NULL);
 	debugfs_create_file("cpuid_floor", 0600, tv_debugfs_dir, NULL,
 			    &tv_floor_fops);
+	debugfs_create_file("mmu_leaves", 0400, tv_debugfs_dir, NULL,
+			    &tv_leaves_fops);
+	debugfs_create_file("objects", 0400, tv_debugfs_dir, NULL,
+			    &tv_objects_fops);
 }
 
 void tv_debugfs_exit(void)

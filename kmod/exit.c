@@ -12,31 +12,13 @@
 #include <asm/msr-index.h>
 #include <asm/msr.h>
 #include <asm/processor.h>
+#include <asm/processor-flags.h>
 #include <asm/traps.h>
 
 #include "thinvisor.h"
 #include "cpuid.h"
 #include "msr.h"
 #include "vendor.h"
-
-const char *const tv_exit_names[TV_X_NR] = {
-	[TV_X_NONE] = "none",
-	[TV_X_EXTINT] = "extint",
-	[TV_X_NMI] = "nmi",
-	[TV_X_CPUID] = "cpuid",
-	[TV_X_HLT] = "hlt",
-	[TV_X_IO] = "io",
-	[TV_X_NPF] = "npf",
-	[TV_X_RDMSR] = "rdmsr",
-	[TV_X_WRMSR] = "wrmsr",
-	[TV_X_HYPERCALL] = "hypercall",
-	[TV_X_SHUTDOWN] = "shutdown",
-	[TV_X_FAIL_ENTRY] = "fail_entry",
-	[TV_X_XSETBV] = "xsetbv",
-	[TV_X_RDTSCP] = "rdtscp",
-	[TV_X_UD] = "invalid_opcode",
-	[TV_X_UNKNOWN] = "unknown",
-};
 
 /*
  * Step over the instruction that exited: by the hardware's word where it
@@ -84,10 +66,12 @@ static int tv_handle_cpuid(struct tv_vcpu *vcpu)
 	return 1;
 }
 
+/* What ends HLT: an NMI, or an interrupt the guest's IF lets in. */
 static bool tv_vcpu_has_wakeup(struct tv_vcpu *vcpu)
 {
 	return (vcpu->events.interrupt.flags & TV_EVENT_VALID) ||
-	       vcpu->events.nmi_pending;
+	       vcpu->events.nmi_pending ||
+	       ((vcpu->rflags & X86_EFLAGS_IF) && tv_lapic_has_interrupt(vcpu));
 }
 
 /*

@@ -31,8 +31,6 @@ enum tv_exit_kind {
 	TV_X_NR
 };
 
-extern const char *const tv_exit_names[TV_X_NR];
-
 struct tv_exit_info {
 	u32 kind;			/* enum tv_exit_kind */
 	u32 insn_len;			/* 0 when the hardware did not say */

@@ -38,8 +38,8 @@ static int tv_internal_error(struct tv_vcpu *vcpu, u32 suberror, u64 gpa)
 /*
  * Copy between buf and guest-virtual memory, page by page.  0 when done;
  * 1 when the guest's tables refused and a #PF or #GP went in instead (the
- * caller resumes the guest so it takes it); -EFAULT when the memory is not
- * RAM.
+ * caller resumes the guest so it takes it); -EFAULT when the memory, or a
+ * page table on the way to it, is not RAM.
  */
 static int tv_virt_copy(struct tv_vcpu *vcpu, struct tv_sregs *s, u64 gva,
 			void *buf, unsigned int len, unsigned int access)
@@ -63,10 +63,12 @@ static int tv_virt_copy(struct tv_vcpu *vcpu, struct tv_sregs *s, u64 gva,
 			tv_inject_exception(vcpu, X86_TRAP_PF, true, fault.error_code);
 			return 1;
 		}
-		if (r) {
+		if (r == -EINVAL) {	/* non-canonical: #GP, not #PF */
 			tv_inject_exception(vcpu, X86_TRAP_GP, true, 0);
 			return 1;
 		}
+		if (r)			/* the guest's tables point at no RAM */
+			return -EFAULT;
 		if (access & TV_GWALK_WRITE)
 			r = tv_write_guest(vcpu->vm, gpa, buf, n);
 		else
@@ -243,6 +245,21 @@ static int tv_decode_at_rip(struct tv_vcpu *vcpu, struct tv_sregs *s,
 	return tv_decode_mmio(code, *n, mode, insn) ? -EINVAL : 0;
 }
 
+/* The IOAPIC's page is handled here, without a trip to userspace. */
+static bool tv_ioapic_mmio_insn(struct tv_vcpu *vcpu, u64 gpa,
+				struct tv_insn *insn)
+{
+	unsigned long *reg = &vcpu->regs[insn->reg];
+	u64 val = insn->is_write ? tv_insn_store_value(insn, *reg) : 0;
+
+	if (!tv_ioapic_mmio(vcpu->vm, gpa, insn->is_write, insn->size, &val))
+		return false;
+	if (!insn->is_write)
+		*reg = tv_insn_load_result(insn, *reg, val);
+	vcpu->rip += insn->len;
+	return true;
+}
+
 int tv_handle_npf(struct tv_vcpu *vcpu)
 {
 	struct tv_run *run = vcpu->run;
@@ -270,6 +287,9 @@ int tv_handle_npf(struct tv_vcpu *vcpu)
 		memcpy(run->internal.insn, code, n);
 		return 0;
 	}
+
+	if (tv_ioapic_mmio_insn(vcpu, gpa, insn))
+		return 1;
 
 	run->exit_reason = TV_EXIT_MMIO;
 	run->mmio.phys_addr = gpa;

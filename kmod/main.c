@@ -40,6 +40,8 @@ static long tv_check_cap(unsigned long cap)
 	case TV_CAP_MSR_EXIT_USER:
 	case TV_CAP_READONLY_MEM:
 		return 1;
+	case TV_CAP_IOAPIC_PINS:
+		return TV_IOAPIC_PINS;
 	default:
 		return 0;
 	}

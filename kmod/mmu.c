@@ -27,6 +27,9 @@
 #define TV_LEVEL_SIZE(level)	(1ULL << TV_LEVEL_SHIFT(level))
 #define TV_LEVEL_INDEX(gpa, level) (((gpa) >> TV_LEVEL_SHIFT(level)) & 511)
 
+/* Leaves mapped now, by level (4 KiB, 2 MiB, 1 GiB), in all VMs: debugfs. */
+atomic_long_t tv_mmu_leaves[3];
+
 static u64 *tv_mmu_alloc_table(struct tv_mmu *mmu, u64 *pa)
 {
 	struct page *p = alloc_page(GFP_KERNEL_ACCOUNT | __GFP_ZERO);
@@ -77,6 +80,7 @@ static int tv_mmu_set(struct tv_vm *vm, u64 gpa, int level, u64 leaf)
 		table = phys_to_virt(*e & TV_PTE_ADDR);
 	}
 	WRITE_ONCE(table[TV_LEVEL_INDEX(gpa, level)], leaf);
+	atomic_long_inc(&tv_mmu_leaves[level - 1]);
 	return 0;
 }
 
@@ -96,6 +100,8 @@ static void tv_mmu_clear(struct tv_vm *vm, u64 gpa, u64 size)
 				break;
 			table = phys_to_virt(*e & TV_PTE_ADDR);
 		}
+		if (*e && (l == 1 || (*e & TV_PTE_LARGE)))
+			atomic_long_dec(&tv_mmu_leaves[l - 1]);
 		WRITE_ONCE(*e, 0);
 		gpa = (gpa & ~(TV_LEVEL_SIZE(l) - 1)) + TV_LEVEL_SIZE(l);
 	}

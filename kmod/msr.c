@@ -14,6 +14,10 @@
 
 int tv_msr_get(struct tv_vcpu *vcpu, u32 index, u64 *data)
 {
+	int r = tv_lapic_msr_get(vcpu, index, data);
+
+	if (r != -ENOENT)
+		return r;
 	switch (index) {
 	case MSR_TSC_AUX:
 		*data = vcpu->tsc_aux;
@@ -29,6 +33,10 @@ int tv_msr_get(struct tv_vcpu *vcpu, u32 index, u64 *data)
 
 int tv_msr_set(struct tv_vcpu *vcpu, u32 index, u64 data)
 {
+	int r = tv_lapic_msr_set(vcpu, index, data);
+
+	if (r != -ENOENT)
+		return r;
 	switch (index) {
 	case MSR_TSC_AUX:
 		if (data >> 32)

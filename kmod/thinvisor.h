@@ -16,6 +16,8 @@
 
 #include "decode.h"
 #include "exit.h"
+#include "ioapic.h"
+#include "lapic.h"
 #include "../uapi/linux/thinvisor.h"
 
 #define TV_NAME "thinvisor"
@@ -73,6 +75,7 @@ struct tv_vm {
 	/* Each vCPU in RUN holds it shared; slot changes try it exclusive. */
 	struct rw_semaphore run_lock;
 	struct tv_cpuid_table __rcu *cpuid;
+	struct tv_ioapic ioapic;
 	bool msr_exit_user;
 	u64 tlb_generation;		/* bumped when the NPT/EPT changes */
 	void *vendor;
@@ -113,6 +116,8 @@ struct tv_vcpu {
 
 	bool regs_set, sregs_set;
 	bool halted;
+	bool wait_sipi;			/* INIT received (set from any vCPU) */
+	int sipi_vector;		/* the SIPI that ends it, or -1 */
 	struct tv_events events;	/* pending injection, set by userspace */
 
 	struct fpu_guest guest_fpu;
@@ -120,6 +125,8 @@ struct tv_vcpu {
 	u64 tsc_aux;
 	u32 pkru;
 
+	struct tv_lapic lapic;
+	struct task_struct *task;	/* the thread in RUN, for kicks */
 	wait_queue_head_t wq;		/* HLT sleeps here */
 	void *vendor;
 };
@@ -130,11 +137,15 @@ void tv_vm_put(struct tv_vm *vm);
 
 /* vcpu.c */
 int tv_vcpu_create(struct tv_vm *vm, unsigned long id);
+void tv_vcpu_kick(struct tv_vcpu *vcpu);
+void tv_vcpu_init_signal(struct tv_vcpu *vcpu);
+void tv_vcpu_sipi(struct tv_vcpu *vcpu, u8 vector);
 
 /* mmu.c */
 int tv_mmu_init(struct tv_vm *vm);
 void tv_mmu_destroy(struct tv_vm *vm);
 void tv_mmu_free_slots(struct tv_vm *vm);
+extern atomic_long_t tv_mmu_leaves[3];
 int tv_set_memory_region(struct tv_vm *vm, const struct tv_memory_region *r);
 struct tv_slot *tv_slot_find(struct tv_vm *vm, u64 gpa);
 int tv_read_guest(struct tv_vm *vm, u64 gpa, void *buf, unsigned int len);
@@ -147,6 +158,7 @@ extern u64 tv_host_xcr0;
 
 /* debugfs.c */
 DECLARE_STATIC_KEY_FALSE(tv_cpuid_floor);
+extern atomic_t tv_nr_vms, tv_nr_vcpus;
 void tv_debugfs_init(void);
 void tv_debugfs_exit(void);
 

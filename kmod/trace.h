@@ -14,6 +14,24 @@
 
 #include "exit.h"
 
+/* So that perf can print exit reasons by name. */
+TRACE_DEFINE_ENUM(TV_X_NONE);
+TRACE_DEFINE_ENUM(TV_X_EXTINT);
+TRACE_DEFINE_ENUM(TV_X_NMI);
+TRACE_DEFINE_ENUM(TV_X_CPUID);
+TRACE_DEFINE_ENUM(TV_X_HLT);
+TRACE_DEFINE_ENUM(TV_X_IO);
+TRACE_DEFINE_ENUM(TV_X_NPF);
+TRACE_DEFINE_ENUM(TV_X_RDMSR);
+TRACE_DEFINE_ENUM(TV_X_WRMSR);
+TRACE_DEFINE_ENUM(TV_X_HYPERCALL);
+TRACE_DEFINE_ENUM(TV_X_SHUTDOWN);
+TRACE_DEFINE_ENUM(TV_X_FAIL_ENTRY);
+TRACE_DEFINE_ENUM(TV_X_XSETBV);
+TRACE_DEFINE_ENUM(TV_X_RDTSCP);
+TRACE_DEFINE_ENUM(TV_X_UD);
+TRACE_DEFINE_ENUM(TV_X_UNKNOWN);
+
 TRACE_EVENT(tv_entry,
 	    TP_PROTO(u32 vcpu_id, unsigned long rip),
 	    TP_ARGS(vcpu_id, rip),
@@ -41,7 +59,23 @@ TRACE_EVENT(tv_exit,
 			   __entry->raw2 = e->raw[2];),
 	    TP_printk("vcpu %u reason %s rip 0x%lx raw 0x%llx 0x%llx 0x%llx",
 		      __entry->vcpu_id,
-		      __entry->kind < TV_X_NR ? tv_exit_names[__entry->kind] : "?",
+		      __print_symbolic(__entry->kind,
+				       { TV_X_NONE, "none" },
+				       { TV_X_EXTINT, "extint" },
+				       { TV_X_NMI, "nmi" },
+				       { TV_X_CPUID, "cpuid" },
+				       { TV_X_HLT, "hlt" },
+				       { TV_X_IO, "io" },
+				       { TV_X_NPF, "npf" },
+				       { TV_X_RDMSR, "rdmsr" },
+				       { TV_X_WRMSR, "wrmsr" },
+				       { TV_X_HYPERCALL, "hypercall" },
+				       { TV_X_SHUTDOWN, "shutdown" },
+				       { TV_X_FAIL_ENTRY, "fail_entry" },
+				       { TV_X_XSETBV, "xsetbv" },
+				       { TV_X_RDTSCP, "rdtscp" },
+				       { TV_X_UD, "invalid_opcode" },
+				       { TV_X_UNKNOWN, "unknown" }),
 		      __entry->rip, __entry->raw0, __entry->raw1, __entry->raw2)
 );
 

@@ -24,6 +24,60 @@
 
 u64 tv_host_xcr0;
 
+/* INIT: the vCPU stops and waits for a SIPI (from any vCPU's thread). */
+void tv_vcpu_init_signal(struct tv_vcpu *vcpu)
+{
+	WRITE_ONCE(vcpu->sipi_vector, -1);
+	WRITE_ONCE(vcpu->wait_sipi, true);
+	tv_vcpu_kick(vcpu);
+}
+
+void tv_vcpu_sipi(struct tv_vcpu *vcpu, u8 vector)
+{
+	if (!READ_ONCE(vcpu->wait_sipi))
+		return;		/* a SIPI outside wait-for-SIPI is dropped */
+	WRITE_ONCE(vcpu->sipi_vector, vector);
+	tv_vcpu_kick(vcpu);
+}
+
+/*
+ * Sleep until a SIPI, then start as the CPU does: real mode at
+ * vector * 0x1000, all else at its reset value.  1 to run, or -EINTR.
+ */
+static int tv_vcpu_wait_sipi(struct tv_vcpu *vcpu)
+{
+	struct tv_segment data = { .limit = 0xffff, .attrib = 0x93 };
+	struct tv_sregs s = {
+		.ds = data, .es = data, .fs = data, .gs = data, .ss = data,
+		.tr = { .limit = 0xffff, .attrib = 0x8b },
+		.ldt = { .limit = 0xffff, .attrib = 0x82 },
+		.gdt = { .limit = 0xffff }, .idt = { .limit = 0xffff },
+		.cr0 = X86_CR0_ET,
+	};
+	int vector;
+
+	if (wait_event_interruptible(vcpu->wq, READ_ONCE(vcpu->sipi_vector) >= 0 ||
+				     !READ_ONCE(vcpu->wait_sipi)))
+		return -EINTR;
+	vector = READ_ONCE(vcpu->sipi_vector);
+	WRITE_ONCE(vcpu->wait_sipi, false);
+	if (vector < 0)
+		return 1;	/* userspace cleared wait_for_sipi itself */
+
+	s.cs = (struct tv_segment){ .base = (u64)vector << 12, .selector = vector << 8,
+				    .limit = 0xffff, .attrib = 0x9b };
+	if (tv_ops->set_sregs(vcpu, &s))
+		return -EIO;
+	memset(vcpu->regs, 0, sizeof(vcpu->regs));
+	vcpu->rip = 0;
+	vcpu->rflags = X86_EFLAGS_FIXED;
+	vcpu->halted = false;
+	vcpu->regs_set = true;
+	vcpu->sregs_set = true;
+	WRITE_ONCE(vcpu->sipi_vector, -1);
+	return 1;
+}
+
 /*
  * Enter the guest until an exit needs userspace.  The guest's FPU state
  * is loaded once for the whole loop, not on every exit.
@@ -34,7 +88,7 @@ static int tv_vcpu_run(struct tv_vcpu *vcpu)
 	bool swap_xcr0;
 	int r;
 
-	if (!vcpu->regs_set || !vcpu->sregs_set)
+	if (!READ_ONCE(vcpu->wait_sipi) && (!vcpu->regs_set || !vcpu->sregs_set))
 		return -EINVAL;
 
 	down_read(&vcpu->vm->run_lock);
@@ -43,10 +97,15 @@ static int tv_vcpu_run(struct tv_vcpu *vcpu)
 		goto out_unlock;
 
 	run->exit_reason = TV_EXIT_NONE;
+	WRITE_ONCE(vcpu->task, current);
 	r = tv_complete_userspace_exit(vcpu);
 	if (r > 0 && vcpu->halted)
 		r = tv_vcpu_halt(vcpu);
 	while (r > 0) {
+		if (unlikely(READ_ONCE(vcpu->wait_sipi))) {
+			r = tv_vcpu_wait_sipi(vcpu);
+			continue;
+		}
 		if (READ_ONCE(run->immediate_exit) || signal_pending(current)) {
 			r = -EINTR;
 			break;
@@ -67,8 +126,10 @@ static int tv_vcpu_run(struct tv_vcpu *vcpu)
 		swap_xcr0 = (vcpu->cr4 & X86_CR4_OSXSAVE) && vcpu->xcr0 != tv_host_xcr0;
 		if (swap_xcr0)
 			xsetbv(XCR_XFEATURE_ENABLED_MASK, vcpu->xcr0);
+		tv_lapic_offer(vcpu);
 		trace_tv_entry(vcpu->id, vcpu->rip);
 		tv_ops->run(vcpu);
+		tv_lapic_injected(vcpu);
 		if (swap_xcr0)
 			xsetbv(XCR_XFEATURE_ENABLED_MASK, tv_host_xcr0);
 		/* Host interrupts that ended the guest are taken here. */
@@ -80,10 +141,28 @@ static int tv_vcpu_run(struct tv_vcpu *vcpu)
 	if (r == -EINTR)
 		run->exit_reason = TV_EXIT_INTR;
 
+	WRITE_ONCE(vcpu->task, NULL);
 	fpu_swap_kvm_fpstate(&vcpu->guest_fpu, false);
 out_unlock:
 	up_read(&vcpu->vm->run_lock);
 	return r < 0 ? r : 0;
+}
+
+/*
+ * Something is due for the vCPU (an interrupt, from any context): wake it
+ * from HLT, or make it leave the guest if it is running on another CPU.
+ * Task structs are freed after an RCU grace period.
+ */
+void tv_vcpu_kick(struct tv_vcpu *vcpu)
+{
+	struct task_struct *t;
+
+	wake_up_interruptible(&vcpu->wq);
+	rcu_read_lock();
+	t = READ_ONCE(vcpu->task);
+	if (t)
+		kick_process(t);
+	rcu_read_unlock();
 }
 
 static int tv_get_regs(struct tv_vcpu *vcpu, void __user *argp)
@@ -258,17 +337,22 @@ static int tv_events(struct tv_vcpu *vcpu, void __user *argp, bool set)
 	if (!set) {
 		ev = vcpu->events;
 		ev.interrupt_shadow = tv_ops->get_interrupt_shadow(vcpu);
+		ev.wait_for_sipi = READ_ONCE(vcpu->wait_sipi);
 		return copy_to_user(argp, &ev, sizeof(ev)) ? -EFAULT : 0;
 	}
 	if (copy_from_user(&ev, argp, sizeof(ev)))
 		return -EFAULT;
 	if (!tv_all_zero(ev.reserved, ARRAY_SIZE(ev.reserved)) ||
 	    memchr_inv(ev.pad, 0, sizeof(ev.pad)) || ev.nmi_pending > 1 ||
-	    ev.interrupt_shadow > 1 || !tv_event_ok(&ev.exception, true) ||
+	    ev.interrupt_shadow > 1 || ev.wait_for_sipi > 1 ||
+	    !tv_event_ok(&ev.exception, true) ||
 	    !tv_event_ok(&ev.interrupt, false))
 		return -EINVAL;
 	tv_ops->set_interrupt_shadow(vcpu, ev.interrupt_shadow);
+	WRITE_ONCE(vcpu->sipi_vector, -1);
+	WRITE_ONCE(vcpu->wait_sipi, ev.wait_for_sipi);
 	ev.interrupt_shadow = 0;
+	ev.wait_for_sipi = 0;
 	vcpu->events = ev;
 	return 0;
 }
@@ -337,10 +421,12 @@ static int tv_vcpu_mmap(struct file *filp, struct vm_area_struct *vma)
 
 static void tv_vcpu_free(struct tv_vcpu *vcpu)
 {
+	tv_lapic_destroy(vcpu);
 	tv_ops->vcpu_free(vcpu);
 	fpu_free_guest_fpstate(&vcpu->guest_fpu);
 	__free_page(vcpu->run_page);
 	kfree(vcpu);
+	atomic_dec(&tv_nr_vcpus);
 }
 
 static int tv_vcpu_release(struct inode *inode, struct file *filp)
@@ -380,6 +466,8 @@ int tv_vcpu_create(struct tv_vm *vm, unsigned long id)
 	vcpu->id = id;
 	mutex_init(&vcpu->mutex);
 	init_waitqueue_head(&vcpu->wq);
+	vcpu->sipi_vector = -1;
+	tv_lapic_init(vcpu);
 	vcpu->rflags = X86_EFLAGS_FIXED;
 	/* XCR0 at reset; none at all where the host has no XSAVE. */
 	vcpu->xcr0 = tv_host_xcr0 ? XFEATURE_MASK_FP : 0;
@@ -396,6 +484,7 @@ int tv_vcpu_create(struct tv_vm *vm, unsigned long id)
 	r = tv_ops->vcpu_create(vcpu);
 	if (r)
 		goto out_fpu;
+	atomic_inc(&tv_nr_vcpus);
 
 	mutex_lock(&vm->lock);
 	if (vm->vcpus[id]) {
@@ -418,7 +507,9 @@ int tv_vcpu_create(struct tv_vm *vm, unsigned long id)
 	return r;
 
 out_vendor:
+	tv_lapic_destroy(vcpu);
 	tv_ops->vcpu_free(vcpu);
+	atomic_dec(&tv_nr_vcpus);
 out_fpu:
 	fpu_free_guest_fpstate(&vcpu->guest_fpu);
 out_page:

@@ -24,6 +24,7 @@ static void tv_vm_destroy(struct tv_vm *vm)
 	kfree(cpuid);
 	mmdrop(vm->mm);
 	kfree(vm);
+	atomic_dec(&tv_nr_vms);
 	tv_hw_put();
 }
 
@@ -97,6 +98,8 @@ static long tv_vm_ioctl(struct file *filp, unsigned int ioctl,
 		return tv_set_cpuid(vm, argp);
 	case TV_ENABLE_CAP:
 		return tv_vm_enable_cap(vm, argp);
+	case TV_IRQ_LINE:
+		return tv_ioapic_set_line(vm, argp);
 	default:
 		return -ENOTTY;
 	}
@@ -126,6 +129,7 @@ int tv_vm_create(unsigned long type)
 	init_rwsem(&vm->run_lock);
 	vm->mm = current->mm;
 	mmgrab(vm->mm);
+	tv_ioapic_init(vm);
 
 	r = tv_hw_get();
 	if (r) {
@@ -140,9 +144,12 @@ int tv_vm_create(unsigned long type)
 	if (r)
 		goto out_mmu;
 
+	atomic_inc(&tv_nr_vms);
 	r = anon_inode_getfd("thinvisor-vm", &tv_vm_fops, vm, O_RDWR | O_CLOEXEC);
-	if (r < 0)
+	if (r < 0) {
+		atomic_dec(&tv_nr_vms);
 		goto out_vendor;
+	}
 	return r;
 
 out_vendor:

@@ -18,6 +18,8 @@ pkgs=(
 	qemu-system-x86
 	bochs bochsbios vgabios syslinux syslinux-common mtools dosfstools
 	busybox-static cpio gzip xz-utils kmod
+	# perf, to check the tracepoints in the SVM machine
+	linux-perf
 )
 
 missing=()

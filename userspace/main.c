@@ -69,7 +69,10 @@ static int show_info(void)
 	return 0;
 }
 
-static int load_raw(struct vmm *v, const char *path)
+#define RAW_MAX_SIZE	(0x10000 - RAW_LOAD_ADDR)
+
+/* Read the whole image first: a bad file is an error before any VM. */
+static int read_raw(const char *path, char *buf, size_t *len)
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	struct stat st;
@@ -77,22 +80,23 @@ static int load_raw(struct vmm *v, const char *path)
 
 	if (fd < 0 || fstat(fd, &st)) {
 		fprintf(stderr, "thinrun: %s: %s\n", path, strerror(errno));
+		if (fd >= 0)
+			close(fd);
 		return -1;
 	}
-	if (!S_ISREG(st.st_mode) || st.st_size == 0 ||
-	    (uint64_t)st.st_size > v->ram_size - RAW_LOAD_ADDR ||
-	    st.st_size > 0x10000 - RAW_LOAD_ADDR) {
+	if (!S_ISREG(st.st_mode) || st.st_size == 0 || st.st_size > RAW_MAX_SIZE) {
 		fprintf(stderr, "thinrun: %s: a raw image is 1 byte to %d KiB\n",
-			path, (0x10000 - RAW_LOAD_ADDR) / 1024);
+			path, RAW_MAX_SIZE / 1024);
 		close(fd);
 		return -1;
 	}
-	n = read(fd, (char *)v->ram + RAW_LOAD_ADDR, st.st_size);
+	n = read(fd, buf, st.st_size);
 	close(fd);
 	if (n != st.st_size) {
 		fprintf(stderr, "thinrun: %s: short read\n", path);
 		return -1;
 	}
+	*len = n;
 	return 0;
 }
 
@@ -165,8 +169,10 @@ int main(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
+	static char image[RAW_MAX_SIZE];
 	const char *raw = NULL;
 	unsigned long mem_mb = 16;
+	size_t image_len;
 	struct vmm v;
 	char *end;
 	int c, status;
@@ -199,11 +205,13 @@ int main(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 
-	if (vmm_open(&v, mem_mb << 20) || load_raw(&v, raw) ||
-	    vmm_vcpu_real_mode(&v, 0, RAW_LOAD_ADDR)) {
+	if (read_raw(raw, image, &image_len))
+		return EXIT_ERROR;
+	if (vmm_open(&v, mem_mb << 20) || vmm_vcpu_real_mode(&v, 0, RAW_LOAD_ADDR)) {
 		vmm_close(&v);
 		return EXIT_ERROR;
 	}
+	memcpy((char *)v.ram + RAW_LOAD_ADDR, image, image_len);
 	status = run_loop(&v);
 	vmm_close(&v);
 	return status;

@@ -124,8 +124,10 @@ static int svm_maps_setup(void)
 	memset(msrpm, 0xff, PAGE_SIZE << SVM_MSRPM_ORDER);
 	for (i = 0; i < ARRAY_SIZE(passthrough); i++)
 		svm_msrpm_allow(msrpm, passthrough[i], true, true);
-	/* The TSC passes through for reading; a write would move the host's. */
-	svm_msrpm_allow(msrpm, MSR_IA32_TSC, true, false);
+	/*
+	 * RDMSR of the TSC is caught too: QEMU's nested SVM answers 0 to a
+	 * passed-through one, and guests read the TSC with RDTSC anyway.
+	 */
 	svm_iopm_pa = page_to_phys(svm_iopm);
 	svm_msrpm_pa = page_to_phys(svm_msrpm);
 	return 0;

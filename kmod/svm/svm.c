@@ -400,13 +400,22 @@ static void svm_requeue_event(struct tv_vcpu *vcpu, struct vmcb *vmcb)
 	}
 }
 
+/* The default address size of the code the guest runs: 2, 4 or 8 bytes. */
+static u8 svm_cs_addr_size(struct vmcb *vmcb)
+{
+	if ((vmcb->save.efer & EFER_LMA) && (vmcb->save.cs.attrib & SVM_SELECTOR_L_MASK))
+		return 8;
+	return (vmcb->save.cs.attrib & SVM_SELECTOR_DB_MASK) ? 4 : 2;
+}
+
 static void svm_decode_exit(struct tv_vcpu *vcpu, struct vmcb *vmcb)
 {
 	struct tv_exit_info *e = &vcpu->exit;
-	u64 code = vmcb->control.exit_code | ((u64)vmcb->control.exit_code_hi << 32);
+	/* Every exit code fits in 32 bits; QEMU leaves the high word of VMEXIT_INVALID 0. */
+	u32 code = vmcb->control.exit_code;
 	u64 info1 = vmcb->control.exit_info_1;
 
-	e->raw[0] = code;
+	e->raw[0] = code | ((u64)vmcb->control.exit_code_hi << 32);
 	e->raw[1] = info1;
 	e->raw[2] = vmcb->control.exit_info_2;
 	e->insn_len = 0;
@@ -440,6 +449,9 @@ static void svm_decode_exit(struct tv_vcpu *vcpu, struct vmcb *vmcb)
 		/* Both fields are one-hot: 1, 2, 4 bytes and 16, 32, 64 bits. */
 		e->io.size = (info1 & SVM_IOIO_SIZE_MASK) >> SVM_IOIO_SIZE_SHIFT;
 		e->io.addr_size = ((info1 & SVM_IOIO_ASIZE_MASK) >> SVM_IOIO_ASIZE_SHIFT) * 2;
+		/* QEMU's TCG leaves ASIZE clear: take the code segment's size. */
+		if (!e->io.addr_size)
+			e->io.addr_size = svm_cs_addr_size(vmcb);
 		e->io.port = info1 >> 16;
 		/* EXITINFO2 holds the next RIP for IOIO, with or without NRIPS. */
 		e->next_rip = vmcb->control.exit_info_2;
@@ -479,9 +491,9 @@ static void svm_decode_exit(struct tv_vcpu *vcpu, struct vmcb *vmcb)
 		/* No nested SVM, no MONITOR/MWAIT: as on a CPU without them. */
 		e->kind = TV_X_UD;
 		break;
-	case SVM_EXIT_ERR:
+	case (u32)SVM_EXIT_ERR:
 		e->kind = TV_X_FAIL_ENTRY;
-		e->fail.hardware_reason = code;
+		e->fail.hardware_reason = e->raw[0];
 		break;
 	default:
 		e->kind = TV_X_UNKNOWN;
@@ -543,11 +555,14 @@ static void svm_run(struct tv_vcpu *vcpu)
 	asm volatile("vmload %%rax" : : "a" (sc->host_area_pa) : "memory");
 	asm volatile("stgi" : : : "memory");
 
-	vcpu->regs[TV_RAX] = vmcb->save.rax;
-	vcpu->regs[TV_RSP] = vmcb->save.rsp;
-	vcpu->rip = vmcb->save.rip;
-	vcpu->rflags = vmcb->save.rflags;
-	vcpu->cr4 = vmcb->save.cr4;
+	/* A refused VMRUN ran nothing: the vCPU keeps the state it had. */
+	if (likely(vmcb->control.exit_code != (u32)SVM_EXIT_ERR)) {
+		vcpu->regs[TV_RAX] = vmcb->save.rax;
+		vcpu->regs[TV_RSP] = vmcb->save.rsp;
+		vcpu->rip = vmcb->save.rip;
+		vcpu->rflags = vmcb->save.rflags;
+		vcpu->cr4 = vmcb->save.cr4;
+	}
 	vmcb->control.tlb_ctl = TLB_CONTROL_DO_NOTHING;
 	vmcb->control.event_inj = 0;
 

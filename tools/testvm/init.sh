@@ -4,7 +4,7 @@
 # command line (tv.mode=svm|vmx|nosvm|demo|bench); everything the host needs
 # comes back over the serial console between @@ markers.
 /bin/busybox --install -s
-export PATH=/bin:/sbin
+export PATH=/bin:/sbin:/usr/bin
 mount -t proc proc /proc
 mount -t sysfs sys /sys
 mount -t devtmpfs dev /dev
@@ -19,6 +19,7 @@ for a in $(cat /proc/cmdline); do
 done
 
 echo "@@TESTVM-BEGIN mode=$mode cpus=$(grep -c ^processor /proc/cpuinfo)"
+echo "# 1 GiB pages reserved: $(cat /sys/kernel/mm/hugepages/hugepages-1048576kB/nr_hugepages 2>/dev/null || echo none)"
 run-tests "$mode"
 echo "@@TESTVM-END"
 # Let the UART drain: poweroff -f does not wait for the tty.

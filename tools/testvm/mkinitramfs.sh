@@ -33,6 +33,16 @@ for d in "$@"; do
 	esac
 done
 
+# perf, with the libraries it links, where asked (TESTVM_PERF=1): the SVM
+# machine checks that perf records thinvisor's tracepoints.
+if [ -n "${TESTVM_PERF:-}" ] && [ -x /usr/bin/perf ]; then
+	for f in /usr/bin/perf $(ldd /usr/bin/perf | awk '$3 ~ /^\// { print $3 } $1 ~ /^\// { print $1 }'); do
+		mkdir -p "$root$(dirname "$f")"
+		cp -L "$f" "$root$f"
+	done
+	cp "$here/../exit-latency.awk" "$root/bin/exit-latency.awk"
+fi
+
 mkdir -p "$(dirname "$out")"
 (cd "$root" && find . | cpio -o -H newc --quiet | gzip -1) >"$out.tmp"
 mv "$out.tmp" "$out"

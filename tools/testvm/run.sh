@@ -22,6 +22,7 @@ kernel=/boot/vmlinuz-$kver
 module=$("$here/module-for.sh" "$kver") || exit 1
 
 initrd=$vmdir/initramfs-$mode.cpio.gz
+[ "$mode" = svm ] && export TESTVM_PERF=1
 "$here/mkinitramfs.sh" "$initrd" "$kver" "$module" \
 	"$top/build/selftests" "$top/build/selftests/helpers" "$top/build/thinrun" \
 	"$top/build/bench/exit_bench" "$top/build/demo/hello.bin" || exit 1
@@ -33,9 +34,11 @@ cmdline="console=ttyS0 loglevel=1 panic=-1 tv.mode=$mode"
 start=$(date +%s)
 case $mode in
 svm | demo | bench | nosvm)
-	cpu=EPYC,+svm,+npt
+	cpu=EPYC,+svm,+npt,+pdpe1gb
 	[ "$mode" = nosvm ] && cpu=EPYC,-svm
-	timeout --foreground 1200 qemu-system-x86_64 -M q35 -cpu "$cpu" -smp 2 -m 2G \
+	# One 1 GiB page for the test of 1 GiB NPT leaves.
+	[ "$mode" = svm ] && cmdline="$cmdline hugepagesz=1G hugepages=1"
+	timeout --foreground 1200 qemu-system-x86_64 -M q35 -cpu "$cpu" -smp 2 -m 4G \
 		-accel tcg,thread=multi -kernel "$kernel" -initrd "$initrd" \
 		-append "$cmdline" -display none -monitor none -serial "file:$serial" \
 		-no-reboot </dev/null 2>"$out/$mode.qemu.log"

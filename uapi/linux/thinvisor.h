@@ -29,6 +29,7 @@
 #define TV_CAP_XSAVE_SIZE	7	/* bytes in struct tv_xsave */
 #define TV_CAP_MSR_EXIT_USER	8	/* TV_ENABLE_CAP: MSR exits to userspace */
 #define TV_CAP_READONLY_MEM	9	/* TV_MEM_READONLY slots */
+#define TV_CAP_IOAPIC_PINS	10	/* pins of the in-kernel IOAPIC */
 
 #define TV_VENDOR_AMD_SVM	1
 #define TV_VENDOR_INTEL_VMX	2
@@ -43,6 +44,7 @@
 #define TV_CREATE_VCPU		_IO(TV_IOCTL_MAGIC, 0x11)
 #define TV_SET_CPUID		_IOW(TV_IOCTL_MAGIC, 0x12, struct tv_cpuid)
 #define TV_ENABLE_CAP		_IOW(TV_IOCTL_MAGIC, 0x13, struct tv_enable_cap)
+#define TV_IRQ_LINE		_IOW(TV_IOCTL_MAGIC, 0x14, struct tv_irq_line)
 
 /* ioctls on a vCPU fd */
 #define TV_RUN			_IO(TV_IOCTL_MAGIC, 0x20)
@@ -95,6 +97,13 @@ struct tv_enable_cap {
 	__u32 flags;
 	__u64 args[4];
 	__u64 reserved[4];
+};
+
+/* TV_IRQ_LINE: drive one input pin of the VM's IOAPIC. */
+struct tv_irq_line {
+	__u32 gsi;		/* 0 .. TV_CAP_IOAPIC_PINS - 1 */
+	__u32 level;		/* 0 or 1 */
+	__u64 reserved[2];
 };
 
 struct tv_regs {
@@ -174,7 +183,8 @@ struct tv_events {
 	struct tv_event interrupt;
 	__u8 nmi_pending;
 	__u8 interrupt_shadow;	/* after MOV SS or STI */
-	__u8 pad[6];
+	__u8 wait_for_sipi;	/* after INIT: RUN sleeps until a SIPI */
+	__u8 pad[5];
 	__u64 reserved[6];
 };
 

@@ -1,0 +1,430 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The guest's local APIC, in x2APIC mode only (the MSRs at 0x800-0x8ff),
+ * entirely in software: the emulated CPUs offer no AVIC or APICv.
+ *
+ * The timer runs on a host hrtimer in TSC-deadline, one-shot and periodic
+ * modes.  A timer or IPI sets a bit in IRR from any context; the vCPU
+ * thread moves the highest deliverable vector into vcpu->events before each
+ * entry, and into ISR once the backend has injected it.
+ */
+#include <linux/hrtimer.h>
+#include <linux/ktime.h>
+#include <linux/math64.h>
+#include <linux/sched.h>
+#include <asm/msr-index.h>
+#include <asm/tsc.h>
+
+#include "thinvisor.h"
+#include "lapic.h"
+
+#define X2APIC_MSR_BASE		0x800
+#define X2APIC_REG(msr)		((msr) - X2APIC_MSR_BASE)
+#define X2APIC_ID			0x02
+#define X2APIC_VERSION		0x03
+#define X2APIC_TPR		0x08
+#define X2APIC_PPR		0x0a
+#define X2APIC_EOI		0x0b
+#define X2APIC_LDR		0x0d
+#define X2APIC_SVR		0x0f
+#define X2APIC_ISR0		0x10
+#define X2APIC_TMR0		0x18
+#define X2APIC_IRR0		0x20
+#define X2APIC_ESR		0x28
+#define X2APIC_ICR		0x30
+#define X2APIC_LVT_TIMER		0x32
+#define X2APIC_LVT_LAST		0x37
+#define X2APIC_TIMER_INIT		0x38
+#define X2APIC_TIMER_CUR		0x39
+#define X2APIC_TIMER_DIV		0x3e
+#define X2APIC_SELF_IPI		0x3f
+
+#define X2APIC_VERSION_VALUE	0x50014	/* version 0x14, 6 LVT entries */
+#define X2APIC_LVT_MASKED		BIT(16)
+#define X2APIC_TIMER_MODE(lvt)	(((lvt) >> 17) & 3)
+#define X2APIC_TIMER_ONESHOT	0
+#define X2APIC_TIMER_PERIODIC	1
+#define X2APIC_TIMER_TSC_DEADLINE	2
+#define X2APIC_SVR_ENABLED	BIT(8)
+#define X2APIC_ICR_DM(icr)	(((icr) >> 8) & 7)
+#define X2APIC_ICR_DM_FIXED	0
+#define X2APIC_ICR_DM_NMI		4
+#define X2APIC_ICR_DM_INIT	5
+#define X2APIC_ICR_DM_SIPI	6
+#define X2APIC_ICR_LEVEL_ASSERT	BIT(14)
+#define X2APIC_ICR_SHORTHAND(icr)	(((icr) >> 18) & 3)
+#define X2APIC_BASE_DEFAULT	0xfee00000ULL
+#define X2APIC_BASE_BSP		BIT_ULL(8)
+#define X2APIC_BASE_EXTD		BIT_ULL(10)
+#define X2APIC_BASE_EN		BIT_ULL(11)
+
+static int tv_lapic_top(const unsigned long *bits)
+{
+	int v = find_last_bit(bits, 256);
+
+	return v == 256 ? -1 : v;
+}
+
+/* Processor priority: the higher of TPR and the highest vector in service. */
+static u32 tv_lapic_ppr(struct tv_lapic *a)
+{
+	int isr = tv_lapic_top(a->isr);
+	u32 isr_class = isr < 0 ? 0 : isr & 0xf0;
+
+	return max_t(u32, a->tpr & 0xff, isr_class);
+}
+
+/* Any vector, from any context: set it pending and wake or kick the vCPU. */
+void tv_lapic_raise(struct tv_vcpu *vcpu, u8 vector)
+{
+	set_bit(vector, vcpu->lapic.irr);
+	tv_vcpu_kick(vcpu);
+}
+
+static void tv_lapic_timer_fire(struct tv_lapic *a)
+{
+	struct tv_vcpu *vcpu = container_of(a, struct tv_vcpu, lapic);
+
+	if (!(a->lvt[0] & X2APIC_LVT_MASKED))
+		tv_lapic_raise(vcpu, a->lvt[0] & 0xff);
+}
+
+static enum hrtimer_restart tv_lapic_timer_fn(struct hrtimer *t)
+{
+	struct tv_lapic *a = container_of(t, struct tv_lapic, timer);
+
+	if (X2APIC_TIMER_MODE(a->lvt[0]) == X2APIC_TIMER_TSC_DEADLINE)
+		WRITE_ONCE(a->tsc_deadline, 0);		/* it reads 0 once fired */
+	tv_lapic_timer_fire(a);
+	if (X2APIC_TIMER_MODE(a->lvt[0]) == X2APIC_TIMER_PERIODIC && a->period_ns) {
+		hrtimer_forward_now(t, ns_to_ktime(a->period_ns));
+		return HRTIMER_RESTART;
+	}
+	return HRTIMER_NORESTART;
+}
+
+/* The count timer ticks at TV_APIC_BUS_HZ divided by the divide register. */
+static u32 tv_lapic_divisor(struct tv_lapic *a)
+{
+	u32 d = (a->divide & 3) | ((a->divide >> 1) & 4);
+
+	return d == 7 ? 1 : 2 << d;
+}
+
+static void tv_lapic_start_count(struct tv_lapic *a)
+{
+	hrtimer_cancel(&a->timer);
+	a->period_ns = 0;
+	if (!a->initial_count)
+		return;
+	a->period_ns = div_u64((u64)a->initial_count * tv_lapic_divisor(a) *
+			       NSEC_PER_SEC, TV_APIC_BUS_HZ);
+	a->count_start = ktime_get();
+	hrtimer_start(&a->timer, ns_to_ktime(a->period_ns), HRTIMER_MODE_REL);
+}
+
+static u32 tv_lapic_current_count(struct tv_lapic *a)
+{
+	s64 left;
+
+	if (!a->period_ns || !hrtimer_active(&a->timer))
+		return 0;
+	left = ktime_to_ns(hrtimer_get_remaining(&a->timer));
+	if (left <= 0)
+		return 0;
+	return div_u64((u64)left * TV_APIC_BUS_HZ,
+		       (u64)tv_lapic_divisor(a) * NSEC_PER_SEC);
+}
+
+/* TSC-deadline mode: a deadline at or before now fires at once. */
+static void tv_lapic_set_deadline(struct tv_lapic *a, u64 deadline)
+{
+	u64 now = rdtsc();
+
+	hrtimer_cancel(&a->timer);
+	a->tsc_deadline = deadline;
+	if (!deadline || X2APIC_TIMER_MODE(a->lvt[0]) != X2APIC_TIMER_TSC_DEADLINE)
+		return;
+	if (deadline <= now || !tsc_khz) {
+		a->tsc_deadline = 0;
+		tv_lapic_timer_fire(a);
+		return;
+	}
+	hrtimer_start(&a->timer,
+		      ns_to_ktime(div_u64((deadline - now) * 1000000ULL, tsc_khz)),
+		      HRTIMER_MODE_REL);
+}
+
+static int tv_lapic_ipi(struct tv_vcpu *vcpu, u64 icr)
+{
+	struct tv_vm *vm = vcpu->vm;
+	u32 dest = icr >> 32;
+	u8 vector = icr & 0xff;
+	int dm = X2APIC_ICR_DM(icr), i;
+
+	if (dm != X2APIC_ICR_DM_FIXED && dm != X2APIC_ICR_DM_NMI &&
+	    dm != X2APIC_ICR_DM_INIT && dm != X2APIC_ICR_DM_SIPI)
+		return 0;	/* SMI, lowest priority, ExtINT: not offered */
+	/* The de-assert half of an INIT (level 0) does nothing. */
+	if (dm == X2APIC_ICR_DM_INIT && !(icr & X2APIC_ICR_LEVEL_ASSERT))
+		return 0;
+
+	for (i = 0; i < TV_MAX_VCPUS; i++) {
+		struct tv_vcpu *t = READ_ONCE(vm->vcpus[i]);
+		bool hit;
+
+		if (!t)
+			continue;
+		switch (X2APIC_ICR_SHORTHAND(icr)) {
+		case 1:
+			hit = t == vcpu;
+			break;
+		case 2:
+			hit = true;
+			break;
+		case 3:
+			hit = t != vcpu;
+			break;
+		default:
+			hit = dest == 0xffffffff || dest == t->id;
+			break;
+		}
+		if (!hit)
+			continue;
+		switch (dm) {
+		case X2APIC_ICR_DM_NMI:
+			WRITE_ONCE(t->lapic.nmi_pending, true);
+			tv_vcpu_kick(t);
+			break;
+		case X2APIC_ICR_DM_INIT:
+			tv_vcpu_init_signal(t);
+			break;
+		case X2APIC_ICR_DM_SIPI:
+			tv_vcpu_sipi(t, vector);
+			break;
+		default:
+			tv_lapic_raise(t, vector);
+		}
+	}
+	return 0;
+}
+
+/* EOI ends the highest vector in service; a level one goes to the IOAPIC. */
+static void tv_lapic_eoi(struct tv_vcpu *vcpu)
+{
+	struct tv_lapic *a = &vcpu->lapic;
+	int v = tv_lapic_top(a->isr);
+
+	if (v < 0)
+		return;
+	__clear_bit(v, a->isr);
+	if (test_and_clear_bit(v, a->tmr))
+		tv_ioapic_eoi(vcpu->vm, v);
+}
+
+int tv_lapic_read(struct tv_vcpu *vcpu, u32 msr, u64 *data)
+{
+	struct tv_lapic *a = &vcpu->lapic;
+	u32 reg = X2APIC_REG(msr);
+
+	switch (reg) {
+	case X2APIC_ID:
+		*data = vcpu->id;
+		return 0;
+	case X2APIC_VERSION:
+		*data = X2APIC_VERSION_VALUE;
+		return 0;
+	case X2APIC_TPR:
+		*data = a->tpr;
+		return 0;
+	case X2APIC_PPR:
+		*data = tv_lapic_ppr(a);
+		return 0;
+	case X2APIC_LDR:
+		*data = ((vcpu->id >> 4) << 16) | BIT(vcpu->id & 0xf);
+		return 0;
+	case X2APIC_SVR:
+		*data = a->svr;
+		return 0;
+	case X2APIC_ISR0 ... X2APIC_ISR0 + 7:
+		*data = ((u32 *)a->isr)[reg - X2APIC_ISR0];
+		return 0;
+	case X2APIC_TMR0 ... X2APIC_TMR0 + 7:
+		*data = ((u32 *)a->tmr)[reg - X2APIC_TMR0];
+		return 0;
+	case X2APIC_IRR0 ... X2APIC_IRR0 + 7:
+		*data = ((u32 *)a->irr)[reg - X2APIC_IRR0];
+		return 0;
+	case X2APIC_ESR:
+		*data = 0;
+		return 0;
+	case X2APIC_ICR:
+		*data = a->icr;
+		return 0;
+	case X2APIC_LVT_TIMER ... X2APIC_LVT_LAST:
+		*data = a->lvt[reg - X2APIC_LVT_TIMER];
+		return 0;
+	case X2APIC_TIMER_INIT:
+		*data = a->initial_count;
+		return 0;
+	case X2APIC_TIMER_CUR:
+		*data = tv_lapic_current_count(a);
+		return 0;
+	case X2APIC_TIMER_DIV:
+		*data = a->divide;
+		return 0;
+	default:
+		return -EINVAL;		/* a reserved register: #GP */
+	}
+}
+
+int tv_lapic_write(struct tv_vcpu *vcpu, u32 msr, u64 data)
+{
+	struct tv_lapic *a = &vcpu->lapic;
+	u32 reg = X2APIC_REG(msr);
+
+	/* Only the ICR is 64 bits wide; the rest refuse the high half. */
+	if (reg != X2APIC_ICR && (data >> 32))
+		return -EINVAL;
+	switch (reg) {
+	case X2APIC_TPR:
+		a->tpr = data & 0xff;
+		return 0;
+	case X2APIC_EOI:
+		tv_lapic_eoi(vcpu);
+		return 0;
+	case X2APIC_SVR:
+		a->svr = data & 0x1ff;
+		return 0;
+	case X2APIC_ESR:
+		return 0;
+	case X2APIC_ICR:
+		a->icr = data;
+		return tv_lapic_ipi(vcpu, data);
+	case X2APIC_LVT_TIMER:
+		if (X2APIC_TIMER_MODE(data) != X2APIC_TIMER_MODE(a->lvt[0])) {
+			hrtimer_cancel(&a->timer);
+			a->tsc_deadline = 0;
+		}
+		a->lvt[0] = data & 0x700ff;
+		return 0;
+	case X2APIC_LVT_TIMER + 1 ... X2APIC_LVT_LAST:
+		a->lvt[reg - X2APIC_LVT_TIMER] = data & 0x1ffff;
+		return 0;
+	case X2APIC_TIMER_INIT:
+		if (X2APIC_TIMER_MODE(a->lvt[0]) == X2APIC_TIMER_TSC_DEADLINE)
+			return 0;
+		a->initial_count = data;
+		tv_lapic_start_count(a);
+		return 0;
+	case X2APIC_TIMER_DIV:
+		a->divide = data & 0xb;
+		return 0;
+	case X2APIC_SELF_IPI:
+		tv_lapic_raise(vcpu, data & 0xff);
+		return 0;
+	default:
+		return -EINVAL;
+	}
+}
+
+int tv_lapic_msr_get(struct tv_vcpu *vcpu, u32 index, u64 *data)
+{
+	if (index >= X2APIC_MSR_BASE && index <= X2APIC_MSR_BASE + 0xff)
+		return tv_lapic_read(vcpu, index, data);
+	if (index == MSR_IA32_APICBASE) {
+		*data = vcpu->lapic.base;
+		return 0;
+	}
+	if (index == MSR_IA32_TSC_DEADLINE) {
+		*data = vcpu->lapic.tsc_deadline;
+		return 0;
+	}
+	return -ENOENT;
+}
+
+int tv_lapic_msr_set(struct tv_vcpu *vcpu, u32 index, u64 data)
+{
+	if (index >= X2APIC_MSR_BASE && index <= X2APIC_MSR_BASE + 0xff)
+		return tv_lapic_write(vcpu, index, data);
+	if (index == MSR_IA32_APICBASE) {
+		/* x2APIC mode is the only one there is: it stays on. */
+		if ((data & ~X2APIC_BASE_BSP) !=
+		    (X2APIC_BASE_DEFAULT | X2APIC_BASE_EN | X2APIC_BASE_EXTD))
+			return -EINVAL;
+		vcpu->lapic.base = data;
+		return 0;
+	}
+	if (index == MSR_IA32_TSC_DEADLINE) {
+		tv_lapic_set_deadline(&vcpu->lapic, data);
+		return 0;
+	}
+	return -ENOENT;
+}
+
+/*
+ * Before an entry: offer the highest deliverable vector to the backend.  It
+ * stays in IRR until tv_lapic_injected() sees that it went in.
+ */
+void tv_lapic_offer(struct tv_vcpu *vcpu)
+{
+	struct tv_lapic *a = &vcpu->lapic;
+	int v;
+
+	if (READ_ONCE(a->nmi_pending) && !vcpu->events.nmi_pending) {
+		WRITE_ONCE(a->nmi_pending, false);
+		vcpu->events.nmi_pending = 1;
+	}
+	if (a->offered >= 0 || (vcpu->events.interrupt.flags & TV_EVENT_VALID))
+		return;
+	if (!(a->svr & X2APIC_SVR_ENABLED))
+		return;
+	v = tv_lapic_top(a->irr);
+	if (v < 0 || (v & 0xf0) <= (tv_lapic_ppr(a) & 0xf0))
+		return;
+	vcpu->events.interrupt.vector = v;
+	vcpu->events.interrupt.flags = TV_EVENT_VALID;
+	a->offered = v;
+}
+
+/* After an exit: the offered vector, if injected, is now in service. */
+void tv_lapic_injected(struct tv_vcpu *vcpu)
+{
+	struct tv_lapic *a = &vcpu->lapic;
+
+	if (a->offered < 0 || (vcpu->events.interrupt.flags & TV_EVENT_VALID))
+		return;
+	clear_bit(a->offered, a->irr);
+	__set_bit(a->offered, a->isr);
+	a->offered = -1;
+}
+
+bool tv_lapic_has_interrupt(struct tv_vcpu *vcpu)
+{
+	struct tv_lapic *a = &vcpu->lapic;
+	int v = tv_lapic_top(a->irr);
+
+	return READ_ONCE(a->nmi_pending) ||
+	       (v >= 0 && (a->svr & X2APIC_SVR_ENABLED) &&
+		(v & 0xf0) > (tv_lapic_ppr(a) & 0xf0));
+}
+
+void tv_lapic_init(struct tv_vcpu *vcpu)
+{
+	struct tv_lapic *a = &vcpu->lapic;
+	int i;
+
+	hrtimer_init(&a->timer, CLOCK_MONOTONIC, HRTIMER_MODE_REL);
+	a->timer.function = tv_lapic_timer_fn;
+	a->base = X2APIC_BASE_DEFAULT | X2APIC_BASE_EN | X2APIC_BASE_EXTD |
+		  (vcpu->id == 0 ? X2APIC_BASE_BSP : 0);
+	a->svr = 0xff;
+	for (i = 0; i < ARRAY_SIZE(a->lvt); i++)
+		a->lvt[i] = X2APIC_LVT_MASKED;
+	a->offered = -1;
+}
+
+void tv_lapic_destroy(struct tv_vcpu *vcpu)
+{
+	hrtimer_cancel(&vcpu->lapic.timer);
+}
