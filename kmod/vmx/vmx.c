@@ -909,6 +909,17 @@ static void vmx_run(struct tv_vcpu *vcpu)
 		vx->tlb_generation = vcpu->vm->tlb_generation;
 		vmx_invept(vmx_eptp(vcpu));
 	}
+	/*
+	 * Shared code stepped over an instruction (CPUID, HLT, ...): as on
+	 * the CPU, that ends an STI or MOV SS shadow.  Left set, it would
+	 * hold an interrupt off forever after STI; HLT.
+	 */
+	if (vcpu->rip != vx->exit_rip) {
+		u32 intr = vmcs_read(GUEST_INTERRUPTIBILITY_INFO);
+
+		if (intr & VMX_GUEST_INTR_SHADOW)
+			vmcs_write(GUEST_INTERRUPTIBILITY_INFO, intr & ~VMX_GUEST_INTR_SHADOW);
+	}
 	if (unlikely(vcpu->events.exception.flags || vcpu->events.nmi_pending ||
 		     vcpu->events.interrupt.flags))
 		vmx_inject_events(vcpu, vx);
@@ -1013,6 +1024,7 @@ static void vmx_run(struct tv_vcpu *vcpu)
 
 	vcpu->regs[TV_RSP] = vmcs_read(GUEST_RSP);
 	vcpu->rip = vmcs_read(GUEST_RIP);
+	vx->exit_rip = vcpu->rip;
 	vcpu->rflags = vmcs_read(GUEST_RFLAGS);
 
 	vmx_decode_exit(vcpu, vx, (u16)reason);

@@ -49,6 +49,7 @@ struct vmx_vcpu {
 	u64 vmcs_pa;
 	int cpu;			/* where the VMCS is active, or -1 */
 	bool launched;			/* VMRESUME, not VMLAUNCH */
+	unsigned long exit_rip;		/* RIP as the last exit left it */
 	struct list_head loaded_link;	/* on vmx_cpu.loaded of that CPU */
 	u16 vpid;
 	u64 tlb_generation;
