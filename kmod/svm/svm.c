@@ -529,6 +529,9 @@ static void svm_run(struct tv_vcpu *vcpu)
 		if (vmcb->control.tlb_ctl == TLB_CONTROL_DO_NOTHING)
 			vmcb->control.tlb_ctl = TLB_CONTROL_FLUSH_ASID;
 	}
+	/* Shared code stepped over an instruction: that ends an STI shadow. */
+	if (vcpu->rip != vmcb->save.rip)
+		vmcb->control.int_state &= ~SVM_INTERRUPT_SHADOW_MASK;
 	if (unlikely(vcpu->events.exception.flags || vcpu->events.nmi_pending ||
 		     vcpu->events.interrupt.flags))
 		svm_inject_events(vcpu, vmcb);

@@ -1,110 +1,37 @@
 // SPDX-License-Identifier: GPL-2.0
-/* thinvisor on Intel VMX: probing, and VMXON/VMXOFF per host CPU. */
+/*
+ * thinvisor on Intel VMX: the VMCS of each vCPU, the world switch, and the
+ * decoding of every VM exit into the neutral struct tv_exit_info.
+ */
 #include <linux/gfp.h>
 #include <linux/mm.h>
 #include <linux/percpu.h>
-#include <linux/printk.h>
-#include <linux/sysfs.h>
-#include <asm/asm.h>
-#include <asm/cpufeature.h>
+#include <linux/preempt.h>
+#include <linux/slab.h>
+#include <linux/smp.h>
+#include <asm/debugreg.h>
+#include <asm/desc.h>
+#include <asm/idtentry.h>
 #include <asm/io.h>
+#include <asm/msr-index.h>
 #include <asm/msr.h>
-#include <asm/processor.h>
+#include <asm/processor-flags.h>
+#include <asm/segment.h>
+#include <asm/special_insns.h>
 #include <asm/tlbflush.h>
+#include <asm/traps.h>
 #include <asm/vmx.h>
 
 #include "../thinvisor.h"
 #include "../vendor.h"
-#include "../../uapi/linux/thinvisor.h"
+#include "vmcs.h"
+#include "vmx.h"
 
-/* What the capability MSRs said at load. */
-static struct {
-	u32 revision_id;
-	u32 procbased2;		/* allowed-1 secondary controls */
-	u64 ept_vpid_cap;
-	bool true_ctls;
-} vmx_caps;
-
-/* Each CPU's VMXON region. */
-static DEFINE_PER_CPU(struct page *, vmx_vmxon_region);
-
-static bool vmx_cpu_in_use(void)
-{
-	return __read_cr4() & X86_CR4_VMXE;
-}
-
-static int vmx_cpu_enable(void)
-{
-	struct page *region = this_cpu_read(vmx_vmxon_region);
-	u64 pa = page_to_phys(region);
-
-	*(u32 *)page_address(region) = vmx_caps.revision_id;
-	cr4_set_bits(X86_CR4_VMXE);
-	/* A fault (#UD, #GP) resumes at 2 and VMfail leaves CF or ZF set. */
-	asm goto("1: vmxon %[pa]\n\t"
-		 "ja %l[done]\n\t"
-		 "2:\n\t"
-		 _ASM_EXTABLE(1b, 2b)
-		 : : [pa] "m" (pa) : "cc", "memory" : done);
-	cr4_clear_bits(X86_CR4_VMXE);
-	pr_err_ratelimited(TV_NAME ": VMXON failed on CPU %d\n", smp_processor_id());
-	return -EIO;
-done:
-	return 0;
-}
-
-static void vmx_cpu_disable(void)
-{
-	asm volatile("vmxoff" : : : "cc", "memory");
-	cr4_clear_bits(X86_CR4_VMXE);
-}
-
-static const struct {
-	u32 bit;
-	const char *name;
-} vmx_secondary[] = {
-	{ SECONDARY_EXEC_ENABLE_EPT, "ept" },
-	{ SECONDARY_EXEC_ENABLE_VPID, "vpid" },
-	{ SECONDARY_EXEC_UNRESTRICTED_GUEST, "unrestricted_guest" },
-	{ SECONDARY_EXEC_VIRTUALIZE_X2APIC_MODE, "virtual_x2apic" },
-	{ SECONDARY_EXEC_APIC_REGISTER_VIRT, "apic_register_virt" },
-	{ SECONDARY_EXEC_VIRTUAL_INTR_DELIVERY, "virtual_intr_delivery" },
-	{ SECONDARY_EXEC_ENABLE_RDTSCP, "rdtscp" },
-	{ SECONDARY_EXEC_XSAVES, "xsaves" },
-	{ SECONDARY_EXEC_TSC_SCALING, "tsc_scaling" },
-};
-
-static int vmx_show_features(char *buf)
-{
-	int i, n = 0;
-
-	for (i = 0; i < ARRAY_SIZE(vmx_secondary); i++)
-		if (vmx_caps.procbased2 & vmx_secondary[i].bit)
-			n += sysfs_emit_at(buf, n, "%s ", vmx_secondary[i].name);
-	if (vmx_caps.ept_vpid_cap & VMX_EPT_2MB_PAGE_BIT)
-		n += sysfs_emit_at(buf, n, "ept_2m ");
-	if (vmx_caps.ept_vpid_cap & VMX_EPT_1GB_PAGE_BIT)
-		n += sysfs_emit_at(buf, n, "ept_1g ");
-	if (vmx_caps.true_ctls)
-		n += sysfs_emit_at(buf, n, "true_ctls ");
-	n += sysfs_emit_at(buf, n, "revision=%u\n", vmx_caps.revision_id);
-	return n;
-}
-
-static void vmx_free_regions(void)
-{
-	int cpu;
-
-	for_each_possible_cpu(cpu) {
-		__free_page(per_cpu(vmx_vmxon_region, cpu));
-		per_cpu(vmx_vmxon_region, cpu) = NULL;
-	}
-}
-
-static void vmx_exit(void)
-{
-	vmx_free_regions();
-}
+#define VMX_DEFAULT_PAT		0x0007040600070406ULL
+#define VMX_AR_UNUSABLE		BIT(16)
+#define VMX_GUEST_EFER		(EFER_SCE | EFER_LME | EFER_LMA | EFER_NX)
+#define VMX_EXIT_GETSEC		11
+#define VMX_GUEST_INTR_SHADOW	(GUEST_INTR_STATE_STI | GUEST_INTR_STATE_MOV_SS)
 
 /* EPT entries: read, write and execute bits, write-back memory. */
 #define EPT_RWX		0x7ULL
@@ -132,17 +59,988 @@ static void vmx_vm_destroy(struct tv_vm *vm)
 {
 }
 
-/* The VMX vCPU (VMCS, VM entry, exits) is not written yet. */
+static u64 vmx_eptp(struct tv_vcpu *vcpu)
+{
+	return vcpu->vm->mmu.root_pa | VMX_EPTP_PWL_4 | VMX_EPTP_MT_WB;
+}
+
+/* The CR0 and CR4 bits VMX holds fixed; the guest sees its own in the shadows. */
+static unsigned long vmx_cr0_forced(void)
+{
+	return vmx_cfg.cr0_fixed0 & ~(X86_CR0_PE | X86_CR0_PG);
+}
+
+static unsigned long vmx_cr0_mask(void)
+{
+	return vmx_cr0_forced() | (u32)~vmx_cfg.cr0_fixed1;
+}
+
+static unsigned long vmx_cr4_mask(void)
+{
+	return vmx_cfg.cr4_fixed0 | (u32)~vmx_cfg.cr4_fixed1;
+}
+
+static unsigned long vmx_guest_cr0(void)
+{
+	unsigned long mask = vmx_cr0_mask();
+
+	return (vmcs_read(GUEST_CR0) & ~mask) | (vmcs_read(CR0_READ_SHADOW) & mask);
+}
+
+static unsigned long vmx_guest_cr4(void)
+{
+	unsigned long mask = vmx_cr4_mask();
+
+	return (vmcs_read(GUEST_CR4) & ~mask) | (vmcs_read(CR4_READ_SHADOW) & mask);
+}
+
+/* The per-CPU host state: Linux has a TSS, GDT and entry stack per CPU. */
+static void vmx_host_percpu(struct vmx_vcpu *vx, int cpu)
+{
+	struct desc_ptr idt;
+	u64 v;
+
+	vmcs_write(HOST_TR_BASE, (unsigned long)&get_cpu_entry_area(cpu)->tss.x86_tss);
+	vmcs_write(HOST_GDTR_BASE, (unsigned long)get_current_gdt_ro());
+	store_idt(&idt);
+	vmcs_write(HOST_IDTR_BASE, idt.address);
+	rdmsrl(MSR_IA32_SYSENTER_ESP, v);
+	vmcs_write(HOST_IA32_SYSENTER_ESP, v);
+	rdmsrl(MSR_GS_BASE, v);
+	vmcs_write(HOST_GS_BASE, v);
+	/* Translations this CPU kept from an earlier stay may be stale. */
+	vmx_invept(vmx_eptp(vx->vcpu));
+	if (vx->vpid)
+		vmx_invvpid(vx->vpid);
+}
+
+static void vmx_clear_ipi(void *vx)
+{
+	vmx_vmcs_clear_local(vx);
+}
+
+/*
+ * Make the vCPU's VMCS current on this CPU, with preemption off: VMCLEAR
+ * it where it was active before (its contents go back to memory), and
+ * VMPTRLD it here.  The next entry is then a VMLAUNCH.
+ */
+static void vmx_vcpu_load(struct vmx_vcpu *vx)
+{
+	struct vmx_cpu *vc = this_cpu_ptr(&vmx_cpu);
+	int cpu = smp_processor_id();
+	int old = READ_ONCE(vx->cpu);
+	unsigned long flags;
+
+	if (old >= 0 && old != cpu) {
+		/* The IPI needs interrupts on; preemption stays off. */
+		bool irqs_off = irqs_disabled();
+
+		if (irqs_off)
+			local_irq_enable();
+		smp_call_function_single(old, vmx_clear_ipi, vx, 1);
+		if (irqs_off)
+			local_irq_disable();
+		old = READ_ONCE(vx->cpu);
+	}
+	local_irq_save(flags);
+	if (old != cpu) {
+		/* Read the CPU before the list: pairs with vmx_vmcs_clear_local(). */
+		smp_rmb();
+		list_add(&vx->loaded_link, &vc->loaded);
+	}
+	if (vc->current_vmcs != vx->vmcs) {
+		vmcs_load(vx->vmcs_pa);
+		vc->current_vmcs = vx->vmcs;
+	}
+	if (old != cpu) {
+		vx->cpu = cpu;
+		vmx_host_percpu(vx, cpu);
+	}
+	local_irq_restore(flags);
+}
+
+static void vmx_write_efer(struct vmx_vcpu *vx, u64 efer)
+{
+	u32 entry = vx->entry_ctls & ~VM_ENTRY_IA32E_MODE;
+
+	vmcs_write(GUEST_IA32_EFER, efer);
+	if (efer & EFER_LMA)
+		entry |= VM_ENTRY_IA32E_MODE;
+	if (entry != vx->entry_ctls) {
+		vx->entry_ctls = entry;
+		vmcs_write(VM_ENTRY_CONTROLS, entry);
+	}
+}
+
+static void vmx_set_proc_ctls(struct vmx_vcpu *vx, u32 set, u32 clear)
+{
+	u32 ctls = (vx->proc_ctls | set) & ~clear;
+
+	if (ctls != vx->proc_ctls) {
+		vx->proc_ctls = ctls;
+		vmcs_write(CPU_BASED_VM_EXEC_CONTROL, ctls);
+	}
+}
+
+static void vmx_vmcs_setup(struct vmx_vcpu *vx)
+{
+	struct tv_vcpu *vcpu = vx->vcpu;
+	u32 proc2 = vmx_cfg.proc2;
+
+	if (!vx->vpid)
+		proc2 &= ~SECONDARY_EXEC_ENABLE_VPID;
+	vmcs_write(PIN_BASED_VM_EXEC_CONTROL, vmx_cfg.pin);
+	vmcs_write(CPU_BASED_VM_EXEC_CONTROL, vmx_cfg.proc);
+	vmcs_write(SECONDARY_VM_EXEC_CONTROL, proc2);
+	vmcs_write(VM_EXIT_CONTROLS, vmx_cfg.exit);
+	vmcs_write(VM_ENTRY_CONTROLS, vmx_cfg.entry);
+	vx->proc_ctls = vmx_cfg.proc;
+	vx->entry_ctls = vmx_cfg.entry;
+	vmcs_write(EXCEPTION_BITMAP, 0);
+	vmcs_write(PAGE_FAULT_ERROR_CODE_MASK, 0);
+	vmcs_write(PAGE_FAULT_ERROR_CODE_MATCH, 0);
+	vmcs_write(CR3_TARGET_COUNT, 0);
+	vmcs_write(VM_EXIT_MSR_STORE_COUNT, 0);
+	vmcs_write(VM_EXIT_MSR_LOAD_COUNT, 0);
+	vmcs_write(VM_ENTRY_MSR_LOAD_COUNT, 0);
+	vmcs_write(VM_ENTRY_INTR_INFO_FIELD, 0);
+	vmcs_write(IO_BITMAP_A, vmx_io_bitmap_a_pa);
+	vmcs_write(IO_BITMAP_B, vmx_io_bitmap_b_pa);
+	vmcs_write(MSR_BITMAP, vmx_msr_bitmap_pa);
+	vmcs_write(VMCS_LINK_POINTER, ~0ULL);
+	vmcs_write(TSC_OFFSET, 0);
+	vmcs_write(EPT_POINTER, vmx_eptp(vcpu));
+	if (vx->vpid)
+		vmcs_write(VIRTUAL_PROCESSOR_ID, vx->vpid);
+	if (proc2 & SECONDARY_EXEC_XSAVES)
+		vmcs_write(XSS_EXIT_BITMAP, 0);
+	vmcs_write(CR0_GUEST_HOST_MASK, vmx_cr0_mask());
+	vmcs_write(CR4_GUEST_HOST_MASK, vmx_cr4_mask());
+
+	/* The host state that never changes; the rest is written at entry. */
+	vmcs_write(HOST_CR0, read_cr0());
+	vmcs_write(HOST_CS_SELECTOR, __KERNEL_CS);
+	vmcs_write(HOST_SS_SELECTOR, __KERNEL_DS);
+	vmcs_write(HOST_DS_SELECTOR, 0);
+	vmcs_write(HOST_ES_SELECTOR, 0);
+	vmcs_write(HOST_FS_SELECTOR, 0);
+	vmcs_write(HOST_GS_SELECTOR, 0);
+	vmcs_write(HOST_TR_SELECTOR, GDT_ENTRY_TSS * 8);
+	vmcs_write(HOST_IA32_SYSENTER_CS, vmx_cfg.host_sysenter_cs);
+	vmcs_write(HOST_IA32_SYSENTER_EIP, vmx_cfg.host_sysenter_eip);
+	vmcs_write(HOST_IA32_EFER, vmx_cfg.host_efer);
+	vmcs_write(HOST_IA32_PAT, vmx_cfg.host_pat);
+	vmcs_write(HOST_RIP, (unsigned long)tv_vmx_vmexit);
+	vx->host_cr3 = __read_cr3();
+	vmcs_write(HOST_CR3, vx->host_cr3);
+	vx->host_cr4 = cr4_read_shadow();
+	vmcs_write(HOST_CR4, vx->host_cr4);
+	rdmsrl(MSR_FS_BASE, vx->host_fs_base);
+	vmcs_write(HOST_FS_BASE, vx->host_fs_base);
+
+	/* The guest state no ioctl sets. */
+	vmcs_write(GUEST_IA32_PAT, VMX_DEFAULT_PAT);
+	vmcs_write(GUEST_IA32_DEBUGCTL, 0);
+	vmcs_write(GUEST_DR7, 0x400);
+	vmcs_write(GUEST_ACTIVITY_STATE, GUEST_ACTIVITY_ACTIVE);
+	vmcs_write(GUEST_INTERRUPTIBILITY_INFO, 0);
+	vmcs_write(GUEST_PENDING_DBG_EXCEPTIONS, 0);
+	vmcs_write(GUEST_SYSENTER_CS, 0);
+	vmcs_write(GUEST_SYSENTER_ESP, 0);
+	vmcs_write(GUEST_SYSENTER_EIP, 0);
+	vmcs_write(GUEST_PDPTR0, 0);
+	vmcs_write(GUEST_PDPTR1, 0);
+	vmcs_write(GUEST_PDPTR2, 0);
+	vmcs_write(GUEST_PDPTR3, 0);
+}
+
+static int vmx_set_sregs(struct tv_vcpu *vcpu, const struct tv_sregs *s);
+
 static int vmx_vcpu_create(struct tv_vcpu *vcpu)
 {
-	return -EOPNOTSUPP;
+	struct vmx_vcpu *vx = kzalloc(sizeof(*vx), GFP_KERNEL_ACCOUNT);
+	struct tv_sregs reset = {};
+	struct page *page;
+
+	if (!vx)
+		return -ENOMEM;
+	page = alloc_page(GFP_KERNEL_ACCOUNT | __GFP_ZERO);
+	if (!page) {
+		kfree(vx);
+		return -ENOMEM;
+	}
+	vx->vcpu = vcpu;
+	vx->vmcs = page_address(page);
+	vx->vmcs_pa = page_to_phys(page);
+	*(u32 *)vx->vmcs = vmx_cfg.revision_id;
+	vx->cpu = -1;
+	INIT_LIST_HEAD(&vx->loaded_link);
+	vx->vpid = vmx_vpid_alloc();
+	vx->tlb_generation = vcpu->vm->tlb_generation - 1;
+	vcpu->vendor = vx;
+
+	/* VMX is on in every CPU while a VM exists: the VMCS starts clear. */
+	preempt_disable();
+	vmcs_clear(vx->vmcs_pa);
+	vmx_vcpu_load(vx);
+	vmx_vmcs_setup(vx);
+	preempt_enable();
+	/* Every segment unusable, every register 0, as on SVM. */
+	vmx_set_sregs(vcpu, &reset);
+	return 0;
 }
 
 static void vmx_vcpu_free(struct tv_vcpu *vcpu)
 {
+	struct vmx_vcpu *vx = vcpu->vendor;
+	int cpu;
+
+	if (!vx)
+		return;
+	cpu = READ_ONCE(vx->cpu);
+	if (cpu >= 0)
+		smp_call_function_single(cpu, vmx_clear_ipi, vx, 1);
+	vmx_vpid_free(vx->vpid);
+	free_page((unsigned long)vx->vmcs);
+	kfree(vx);
+	vcpu->vendor = NULL;
 }
 
-static struct tv_vendor_ops vmx_ops = {
+/* One segment: the VMCS fields of ES are the base of each group. */
+#define SEG_SEL(s)	(GUEST_ES_SELECTOR + (s) * 2)
+#define SEG_LIMIT(s)	(GUEST_ES_LIMIT + (s) * 2)
+#define SEG_AR(s)	(GUEST_ES_AR_BYTES + (s) * 2)
+#define SEG_BASE(s)	(GUEST_ES_BASE + (s) * 2)
+
+enum { VMX_ES, VMX_CS, VMX_SS, VMX_DS, VMX_FS, VMX_GS, VMX_LDTR, VMX_TR };
+
+static void vmx_seg_set(int seg, const struct tv_segment *s)
+{
+	u32 ar = s->attrib;
+
+	if (!ar)
+		ar = VMX_AR_UNUSABLE;
+	else if (ar & TV_SEG_ATTR_S)
+		ar |= 1;	/* accessed: VMX insists, as a descriptor load would */
+	vmcs_write(SEG_SEL(seg), s->selector);
+	vmcs_write(SEG_BASE(seg), s->base);
+	vmcs_write(SEG_LIMIT(seg), s->limit);
+	vmcs_write(SEG_AR(seg), ar);
+}
+
+static void vmx_seg_get(int seg, struct tv_segment *s)
+{
+	u32 ar = vmcs_read(SEG_AR(seg));
+
+	s->selector = vmcs_read(SEG_SEL(seg));
+	s->base = vmcs_read(SEG_BASE(seg));
+	s->limit = vmcs_read(SEG_LIMIT(seg));
+	s->attrib = (ar & VMX_AR_UNUSABLE) ? 0 : ar & 0xf0ff;
+}
+
+static void vmx_get_sregs(struct tv_vcpu *vcpu, struct tv_sregs *s)
+{
+	struct vmx_vcpu *vx = vcpu->vendor;
+
+	preempt_disable();
+	vmx_vcpu_load(vx);
+	vmx_seg_get(VMX_CS, &s->cs);
+	vmx_seg_get(VMX_DS, &s->ds);
+	vmx_seg_get(VMX_ES, &s->es);
+	vmx_seg_get(VMX_FS, &s->fs);
+	vmx_seg_get(VMX_GS, &s->gs);
+	vmx_seg_get(VMX_SS, &s->ss);
+	vmx_seg_get(VMX_TR, &s->tr);
+	vmx_seg_get(VMX_LDTR, &s->ldt);
+	s->gdt.base = vmcs_read(GUEST_GDTR_BASE);
+	s->gdt.limit = vmcs_read(GUEST_GDTR_LIMIT);
+	s->idt.base = vmcs_read(GUEST_IDTR_BASE);
+	s->idt.limit = vmcs_read(GUEST_IDTR_LIMIT);
+	s->cr0 = vmx_guest_cr0();
+	s->cr3 = vmcs_read(GUEST_CR3);
+	s->cr4 = vmx_guest_cr4();
+	s->efer = vmcs_read(GUEST_IA32_EFER);
+	preempt_enable();
+	s->cr2 = vx->cr2;
+	s->cr8 = vx->cr8;
+}
+
+static bool vmx_pae_paging(u64 cr0, u64 cr4, u64 efer)
+{
+	return (cr0 & X86_CR0_PG) && (cr4 & X86_CR4_PAE) && !(efer & EFER_LMA);
+}
+
+/*
+ * Obvious nonsense is refused here; the rest of the consistency checks are
+ * the CPU's, and a state it refuses comes back as TV_EXIT_FAIL_ENTRY.
+ */
+static int vmx_set_sregs(struct tv_vcpu *vcpu, const struct tv_sregs *s)
+{
+	struct vmx_vcpu *vx = vcpu->vendor;
+	u64 pdpte[4] = {};
+	int i;
+
+	if ((s->efer & ~VMX_GUEST_EFER) || (s->cr0 >> 32) || s->cr8 > 15)
+		return -EINVAL;
+	/* PAE paging: the entry loads the PDPTEs from the VMCS, not memory. */
+	if (vmx_pae_paging(s->cr0, s->cr4, s->efer) &&
+	    tv_read_guest(vcpu->vm, s->cr3 & 0xffffffe0, pdpte, sizeof(pdpte)))
+		memset(pdpte, 0, sizeof(pdpte));
+
+	preempt_disable();
+	vmx_vcpu_load(vx);
+	vmx_seg_set(VMX_CS, &s->cs);
+	vmx_seg_set(VMX_DS, &s->ds);
+	vmx_seg_set(VMX_ES, &s->es);
+	vmx_seg_set(VMX_FS, &s->fs);
+	vmx_seg_set(VMX_GS, &s->gs);
+	vmx_seg_set(VMX_SS, &s->ss);
+	vmx_seg_set(VMX_TR, &s->tr);
+	vmx_seg_set(VMX_LDTR, &s->ldt);
+	vmcs_write(GUEST_GDTR_BASE, s->gdt.base);
+	vmcs_write(GUEST_GDTR_LIMIT, s->gdt.limit);
+	vmcs_write(GUEST_IDTR_BASE, s->idt.base);
+	vmcs_write(GUEST_IDTR_LIMIT, s->idt.limit);
+	vmcs_write(GUEST_CR0, s->cr0 | vmx_cr0_forced());
+	vmcs_write(CR0_READ_SHADOW, s->cr0);
+	vmcs_write(GUEST_CR3, s->cr3);
+	vmcs_write(GUEST_CR4, s->cr4 | vmx_cfg.cr4_fixed0);
+	vmcs_write(CR4_READ_SHADOW, s->cr4);
+	for (i = 0; i < 4; i++)
+		vmcs_write(GUEST_PDPTR0 + i * 2, pdpte[i]);
+	vmx_write_efer(vx, s->efer);
+	/* New page tables: nothing cached for this VPID may stay. */
+	if (vx->vpid)
+		vmx_invvpid(vx->vpid);
+	preempt_enable();
+	vx->cr2 = s->cr2;
+	vx->cr8 = s->cr8;
+	vcpu->cr4 = s->cr4;
+	return 0;
+}
+
+static bool vmx_canonical(u64 v)
+{
+	return (u64)(((s64)v << 16) >> 16) == v;
+}
+
+/* MSRs VMX does not switch: kept here, loaded around the guest by vmx_run(). */
+static u64 *vmx_msr_slot(struct vmx_vcpu *vx, u32 index)
+{
+	switch (index) {
+	case MSR_STAR:
+		return &vx->star;
+	case MSR_LSTAR:
+		return &vx->lstar;
+	case MSR_CSTAR:
+		return &vx->cstar;
+	case MSR_SYSCALL_MASK:
+		return &vx->sfmask;
+	case MSR_KERNEL_GS_BASE:
+		return &vx->kernel_gs_base;
+	default:
+		return NULL;
+	}
+}
+
+/* MSRs in the VMCS. */
+static unsigned long vmx_msr_field(u32 index)
+{
+	switch (index) {
+	case MSR_EFER:
+		return GUEST_IA32_EFER;
+	case MSR_IA32_CR_PAT:
+		return GUEST_IA32_PAT;
+	case MSR_FS_BASE:
+		return GUEST_FS_BASE;
+	case MSR_GS_BASE:
+		return GUEST_GS_BASE;
+	case MSR_IA32_SYSENTER_CS:
+		return GUEST_SYSENTER_CS;
+	case MSR_IA32_SYSENTER_ESP:
+		return GUEST_SYSENTER_ESP;
+	case MSR_IA32_SYSENTER_EIP:
+		return GUEST_SYSENTER_EIP;
+	default:
+		return 0;
+	}
+}
+
+static int vmx_get_msr(struct tv_vcpu *vcpu, u32 index, u64 *data)
+{
+	struct vmx_vcpu *vx = vcpu->vendor;
+	unsigned long field = vmx_msr_field(index);
+	u64 *slot;
+
+	if (field) {
+		preempt_disable();
+		vmx_vcpu_load(vx);
+		*data = vmcs_read(field);
+		preempt_enable();
+		return 0;
+	}
+	slot = vmx_msr_slot(vx, index);
+	if (!slot)
+		return -ENOENT;
+	*data = *slot;
+	return 0;
+}
+
+static bool vmx_pat_valid(u64 pat)
+{
+	int i;
+
+	for (i = 0; i < 8; i++) {
+		u8 type = pat >> (i * 8);
+
+		if (type > 7 || type == 2 || type == 3)
+			return false;
+	}
+	return true;
+}
+
+static int vmx_set_msr(struct tv_vcpu *vcpu, u32 index, u64 data)
+{
+	struct vmx_vcpu *vx = vcpu->vendor;
+	unsigned long field;
+	u64 *slot;
+
+	switch (index) {
+	case MSR_EFER:
+		if (data & ~VMX_GUEST_EFER)
+			return -EINVAL;
+		preempt_disable();
+		vmx_vcpu_load(vx);
+		/* LMA is the CPU's: a WRMSR in long mode keeps it. */
+		if ((data & EFER_LME) && (vmcs_read(GUEST_CR0) & X86_CR0_PG))
+			data |= EFER_LMA;
+		vmx_write_efer(vx, data);
+		preempt_enable();
+		return 0;
+	case MSR_IA32_CR_PAT:
+		if (!vmx_pat_valid(data))
+			return -EINVAL;
+		break;
+	case MSR_LSTAR:
+	case MSR_CSTAR:
+	case MSR_KERNEL_GS_BASE:
+	case MSR_FS_BASE:
+	case MSR_GS_BASE:
+	case MSR_IA32_SYSENTER_ESP:
+	case MSR_IA32_SYSENTER_EIP:
+		if (!vmx_canonical(data))
+			return -EINVAL;
+		break;
+	case MSR_SYSCALL_MASK:
+	case MSR_IA32_SYSENTER_CS:
+		if (data >> 32)
+			return -EINVAL;
+		break;
+	}
+	field = vmx_msr_field(index);
+	if (field) {
+		preempt_disable();
+		vmx_vcpu_load(vx);
+		vmcs_write(field, data);
+		preempt_enable();
+		return 0;
+	}
+	slot = vmx_msr_slot(vx, index);
+	if (!slot)
+		return -ENOENT;
+	*slot = data;
+	return 0;
+}
+
+static bool vmx_get_interrupt_shadow(struct tv_vcpu *vcpu)
+{
+	bool shadow;
+
+	preempt_disable();
+	vmx_vcpu_load(vcpu->vendor);
+	shadow = vmcs_read(GUEST_INTERRUPTIBILITY_INFO) & VMX_GUEST_INTR_SHADOW;
+	preempt_enable();
+	return shadow;
+}
+
+static void vmx_set_interrupt_shadow(struct tv_vcpu *vcpu, bool shadow)
+{
+	u32 intr;
+
+	preempt_disable();
+	vmx_vcpu_load(vcpu->vendor);
+	intr = vmcs_read(GUEST_INTERRUPTIBILITY_INFO) & ~VMX_GUEST_INTR_SHADOW;
+	/* An STI shadow needs IF set: otherwise it is the MOV SS kind. */
+	if (shadow)
+		intr |= (vcpu->rflags & X86_EFLAGS_IF) ? GUEST_INTR_STATE_STI :
+							  GUEST_INTR_STATE_MOV_SS;
+	vmcs_write(GUEST_INTERRUPTIBILITY_INFO, intr);
+	preempt_enable();
+}
+
+/* Hardware exceptions that push an error code in protected mode. */
+static bool vmx_exception_has_error(u8 vector)
+{
+	switch (vector) {
+	case X86_TRAP_DF:
+	case X86_TRAP_TS:
+	case X86_TRAP_NP:
+	case X86_TRAP_SS:
+	case X86_TRAP_GP:
+	case X86_TRAP_PF:
+	case X86_TRAP_AC:
+		return true;
+	default:
+		return false;
+	}
+}
+
+/*
+ * One event per entry, the most urgent first.  An NMI or interrupt the
+ * guest cannot take yet waits for an NMI-window or interrupt-window exit.
+ */
+static void vmx_inject_events(struct tv_vcpu *vcpu, struct vmx_vcpu *vx)
+{
+	struct tv_events *ev = &vcpu->events;
+	u32 intr, info;
+
+	if (ev->exception.flags & TV_EVENT_VALID) {
+		info = ev->exception.vector | INTR_TYPE_HARD_EXCEPTION |
+		       INTR_INFO_VALID_MASK;
+		/*
+		 * VMX delivers an error code exactly where the CPU would:
+		 * in protected mode, for the exceptions that have one.
+		 */
+		if ((vmcs_read(GUEST_CR0) & X86_CR0_PE) &&
+		    vmx_exception_has_error(ev->exception.vector)) {
+			info |= INTR_INFO_DELIVER_CODE_MASK;
+			vmcs_write(VM_ENTRY_EXCEPTION_ERROR_CODE,
+				   (ev->exception.flags & TV_EVENT_HAS_ERROR) ?
+				   (u16)ev->exception.error_code : 0);
+		}
+		vmcs_write(VM_ENTRY_INSTRUCTION_LEN, 0);
+		vmcs_write(VM_ENTRY_INTR_INFO_FIELD, info);
+		ev->exception.flags = 0;
+		return;
+	}
+	intr = vmcs_read(GUEST_INTERRUPTIBILITY_INFO);
+	if (ev->nmi_pending) {
+		if (intr & (VMX_GUEST_INTR_SHADOW | GUEST_INTR_STATE_NMI)) {
+			vmx_set_proc_ctls(vx, CPU_BASED_NMI_WINDOW_EXITING, 0);
+			return;
+		}
+		vmcs_write(VM_ENTRY_INTR_INFO_FIELD, X86_TRAP_NMI |
+			   INTR_TYPE_NMI_INTR | INTR_INFO_VALID_MASK);
+		vmx_set_proc_ctls(vx, 0, CPU_BASED_NMI_WINDOW_EXITING);
+		ev->nmi_pending = 0;
+		return;
+	}
+	if (!(ev->interrupt.flags & TV_EVENT_VALID))
+		return;
+	if ((vcpu->rflags & X86_EFLAGS_IF) && !(intr & VMX_GUEST_INTR_SHADOW)) {
+		vmcs_write(VM_ENTRY_INTR_INFO_FIELD, ev->interrupt.vector |
+			   INTR_TYPE_EXT_INTR | INTR_INFO_VALID_MASK);
+		ev->interrupt.flags = 0;
+		vmx_set_proc_ctls(vx, 0, CPU_BASED_INTR_WINDOW_EXITING);
+	} else {
+		vmx_set_proc_ctls(vx, CPU_BASED_INTR_WINDOW_EXITING, 0);
+	}
+}
+
+/* An event cut short by the exit goes back in on the next entry. */
+static void vmx_requeue_event(struct tv_vcpu *vcpu, u32 info)
+{
+	struct tv_events *ev = &vcpu->events;
+
+	switch (info & INTR_INFO_INTR_TYPE_MASK) {
+	case INTR_TYPE_HARD_EXCEPTION:
+		ev->exception.vector = info & INTR_INFO_VECTOR_MASK;
+		ev->exception.flags = TV_EVENT_VALID;
+		if (info & INTR_INFO_DELIVER_CODE_MASK) {
+			ev->exception.flags |= TV_EVENT_HAS_ERROR;
+			ev->exception.error_code = vmcs_read(IDT_VECTORING_ERROR_CODE);
+		}
+		break;
+	case INTR_TYPE_NMI_INTR:
+		ev->nmi_pending = 1;
+		break;
+	case INTR_TYPE_EXT_INTR:
+		ev->interrupt.vector = info & INTR_INFO_VECTOR_MASK;
+		ev->interrupt.flags = TV_EVENT_VALID;
+		break;
+	default:
+		/* A software interrupt: RIP still points at INTn, it reruns. */
+		break;
+	}
+}
+
+static void vmx_flush_guest_tlb(struct vmx_vcpu *vx)
+{
+	if (vx->vpid)
+		vmx_invvpid(vx->vpid);
+}
+
+/*
+ * MOV to CR0 or CR4 exits only when it touches a bit VMX holds fixed (the
+ * guest clearing CR0.NE, setting CR4.VMXE, a reserved bit); the guest's
+ * value goes into the read shadow.  0, or -1 for #GP.
+ */
+static int vmx_mov_to_cr0(struct vmx_vcpu *vx, unsigned long val)
+{
+	unsigned long old = vmx_guest_cr0();
+	u64 efer = vmcs_read(GUEST_IA32_EFER);
+
+	if ((val >> 32) || ((val & X86_CR0_NW) && !(val & X86_CR0_CD)) ||
+	    ((val & X86_CR0_PG) && !(val & X86_CR0_PE)))
+		return -1;
+	if (!(old & X86_CR0_PG) && (val & X86_CR0_PG) && (efer & EFER_LME)) {
+		if (!(vmx_guest_cr4() & X86_CR4_PAE))
+			return -1;
+		vmx_write_efer(vx, efer | EFER_LMA);
+	} else if ((old & X86_CR0_PG) && !(val & X86_CR0_PG) && (efer & EFER_LMA)) {
+		vmx_write_efer(vx, efer & ~EFER_LMA);
+	}
+	vmcs_write(GUEST_CR0, val | vmx_cr0_forced());
+	vmcs_write(CR0_READ_SHADOW, val);
+	if ((old ^ val) & (X86_CR0_PG | X86_CR0_WP | X86_CR0_PE))
+		vmx_flush_guest_tlb(vx);
+	return 0;
+}
+
+static int vmx_mov_to_cr4(struct vmx_vcpu *vx, unsigned long val)
+{
+	unsigned long old = vmx_guest_cr4();
+
+	if ((val & X86_CR4_VMXE) || (val & ~vmx_cfg.cr4_fixed1) ||
+	    ((vmcs_read(GUEST_IA32_EFER) & EFER_LMA) && !(val & X86_CR4_PAE)))
+		return -1;
+	vmcs_write(GUEST_CR4, val | vmx_cfg.cr4_fixed0);
+	vmcs_write(CR4_READ_SHADOW, val);
+	if ((old ^ val) & (X86_CR4_PGE | X86_CR4_PAE | X86_CR4_PSE |
+			   X86_CR4_PCIDE | X86_CR4_SMEP | X86_CR4_SMAP | X86_CR4_PKE))
+		vmx_flush_guest_tlb(vx);
+	return 0;
+}
+
+/* CR accesses are the backend's own: finished here, in the guest's stead. */
+static u32 vmx_handle_cr(struct tv_vcpu *vcpu, struct vmx_vcpu *vx, u64 qual)
+{
+	unsigned int cr = qual & 15, type = (qual >> 4) & 3;
+	unsigned long *reg = &vcpu->regs[(qual >> 8) & 15];
+	int r;
+
+	if (type == 0 && cr == 0)
+		r = vmx_mov_to_cr0(vx, *reg);
+	else if (type == 0 && cr == 4)
+		r = vmx_mov_to_cr4(vx, *reg);
+	else if (type == 0 && cr == 8)
+		r = (*reg >> 4) ? -1 : (vx->cr8 = *reg, 0);
+	else if (type == 1 && cr == 8)
+		r = (*reg = vx->cr8, 0);
+	else
+		return TV_X_UNKNOWN;
+	if (r)
+		tv_inject_exception(vcpu, X86_TRAP_GP, true, 0);
+	else
+		vcpu->rip += vmcs_read(VM_EXIT_INSTRUCTION_LEN);
+	return TV_X_NONE;
+}
+
+/* The address size of INS/OUTS, where the CPU does not report it. */
+static u8 vmx_io_addr_size(void)
+{
+	u32 cs_ar;
+
+	if (vmx_cfg.inout_info)
+		return 2 << ((vmcs_read(VMX_INSTRUCTION_INFO) >> 7) & 7);
+	cs_ar = vmcs_read(GUEST_CS_AR_BYTES);
+	if ((vmcs_read(GUEST_IA32_EFER) & EFER_LMA) && (cs_ar & TV_SEG_ATTR_L))
+		return 8;
+	return (cs_ar & TV_SEG_ATTR_DB) ? 4 : 2;
+}
+
+static void vmx_decode_exit(struct tv_vcpu *vcpu, struct vmx_vcpu *vx, u32 reason)
+{
+	struct tv_exit_info *e = &vcpu->exit;
+	u64 qual = vmcs_read(EXIT_QUALIFICATION);
+	u32 intr_info;
+
+	e->raw[0] = reason;
+	e->raw[1] = qual;
+	e->raw[2] = 0;
+	e->insn_len = 0;
+	e->next_rip = 0;
+
+	switch (reason) {
+	case EXIT_REASON_EXTERNAL_INTERRUPT:
+		e->kind = TV_X_EXTINT;
+		return;
+	case EXIT_REASON_EXCEPTION_NMI:
+		intr_info = vmcs_read(VM_EXIT_INTR_INFO);
+		e->raw[2] = intr_info;
+		/* Only NMIs exit here: the exception bitmap is empty. */
+		e->kind = (intr_info & INTR_INFO_INTR_TYPE_MASK) == INTR_TYPE_NMI_INTR ?
+			  TV_X_NMI : TV_X_UNKNOWN;
+		return;
+	case EXIT_REASON_INTERRUPT_WINDOW:
+		/* The interrupt window is open: the next entry injects. */
+		vmx_set_proc_ctls(vx, 0, CPU_BASED_INTR_WINDOW_EXITING);
+		e->kind = TV_X_NONE;
+		return;
+	case EXIT_REASON_NMI_WINDOW:
+		vmx_set_proc_ctls(vx, 0, CPU_BASED_NMI_WINDOW_EXITING);
+		e->kind = TV_X_NONE;
+		return;
+	case EXIT_REASON_TRIPLE_FAULT:
+		e->kind = TV_X_SHUTDOWN;
+		return;
+	case EXIT_REASON_EPT_VIOLATION:
+		e->kind = TV_X_NPF;
+		e->npf.gpa = vmcs_read(GUEST_PHYSICAL_ADDRESS);
+		e->npf.write = qual & EPT_VIOLATION_ACC_WRITE;
+		e->npf.fetch = qual & EPT_VIOLATION_ACC_INSTR;
+		e->raw[2] = e->npf.gpa;
+		/* The fault hit an IRET that had unblocked NMIs: block again. */
+		if ((qual & INTR_INFO_UNBLOCK_NMI) &&
+		    !(vmcs_read(IDT_VECTORING_INFO_FIELD) & VECTORING_INFO_VALID_MASK))
+			vmcs_set_bits(GUEST_INTERRUPTIBILITY_INFO, GUEST_INTR_STATE_NMI);
+		return;
+	case EXIT_REASON_CR_ACCESS:
+		e->kind = vmx_handle_cr(vcpu, vx, qual);
+		return;
+	}
+
+	/* The rest are instructions: the CPU says how long. */
+	e->insn_len = vmcs_read(VM_EXIT_INSTRUCTION_LEN);
+	e->raw[2] = e->insn_len;
+	switch (reason) {
+	case EXIT_REASON_CPUID:
+		e->kind = TV_X_CPUID;
+		break;
+	case EXIT_REASON_HLT:
+		e->kind = TV_X_HLT;
+		break;
+	case EXIT_REASON_IO_INSTRUCTION:
+		e->kind = TV_X_IO;
+		e->io.size = (qual & 7) + 1;
+		e->io.in = qual & 8;
+		e->io.string = qual & 16;
+		e->io.rep = qual & 32;
+		e->io.port = qual >> 16;
+		e->io.addr_size = e->io.string ? vmx_io_addr_size() : 0;
+		break;
+	case EXIT_REASON_MSR_READ:
+		e->kind = TV_X_RDMSR;
+		break;
+	case EXIT_REASON_MSR_WRITE:
+		e->kind = TV_X_WRMSR;
+		break;
+	case EXIT_REASON_VMCALL:
+		e->kind = TV_X_HYPERCALL;
+		break;
+	case EXIT_REASON_XSETBV:
+		e->kind = TV_X_XSETBV;
+		break;
+	case EXIT_REASON_RDTSCP:
+		e->kind = TV_X_RDTSCP;
+		break;
+	case EXIT_REASON_VMCLEAR:
+	case EXIT_REASON_VMLAUNCH:
+	case EXIT_REASON_VMPTRLD:
+	case EXIT_REASON_VMPTRST:
+	case EXIT_REASON_VMREAD:
+	case EXIT_REASON_VMRESUME:
+	case EXIT_REASON_VMWRITE:
+	case EXIT_REASON_VMOFF:
+	case EXIT_REASON_VMON:
+	case EXIT_REASON_INVEPT:
+	case EXIT_REASON_INVVPID:
+	case EXIT_REASON_VMFUNC:
+	case VMX_EXIT_GETSEC:
+	case EXIT_REASON_INVD:
+	case EXIT_REASON_MONITOR_INSTRUCTION:
+	case EXIT_REASON_MWAIT_INSTRUCTION:
+		/* No nested VMX, no SMX, no MONITOR/MWAIT: as on a CPU without. */
+		e->kind = TV_X_UD;
+		break;
+	default:
+		e->kind = TV_X_UNKNOWN;
+		break;
+	}
+}
+
+/* Guest values of the syscall MSRs and TSC_AUX, in the CPU only while it runs. */
+struct vmx_msr_swap {
+	u32 index;
+	u64 host;
+	u64 guest;
+};
+
+static int vmx_swap_in(struct vmx_msr_swap *swap, int n, u32 index, u64 host,
+		       u64 guest)
+{
+	if (host == guest)
+		return n;
+	swap[n].index = index;
+	swap[n].host = host;
+	swap[n].guest = guest;
+	wrmsrl(index, guest);
+	return n + 1;
+}
+
+static void vmx_run(struct tv_vcpu *vcpu)
+{
+	struct vmx_vcpu *vx = vcpu->vendor;
+	struct vmx_msr_swap swap[5];
+	unsigned long cr3, cr4, debugctl;
+	u64 fs_base, host_kgs, v;
+	u16 ds, es, fs_sel, gs_sel, ldt;
+	int i, nswap = 0;
+	u32 reason, vect;
+	bool fail;
+
+	if (unlikely(vx->cpu != raw_smp_processor_id() ||
+		     __this_cpu_read(vmx_cpu.current_vmcs) != vx->vmcs)) {
+		preempt_disable();
+		vmx_vcpu_load(vx);
+		preempt_enable();
+	}
+	if (unlikely(vx->tlb_generation != vcpu->vm->tlb_generation)) {
+		vx->tlb_generation = vcpu->vm->tlb_generation;
+		vmx_invept(vmx_eptp(vcpu));
+	}
+	/*
+	 * Shared code stepped over an instruction (CPUID, HLT, ...): as on
+	 * the CPU, that ends an STI or MOV SS shadow.  Left set, it would
+	 * hold an interrupt off forever after STI; HLT.
+	 */
+	if (vcpu->rip != vx->exit_rip) {
+		u32 intr = vmcs_read(GUEST_INTERRUPTIBILITY_INFO);
+
+		if (intr & VMX_GUEST_INTR_SHADOW)
+			vmcs_write(GUEST_INTERRUPTIBILITY_INFO, intr & ~VMX_GUEST_INTR_SHADOW);
+	}
+	if (unlikely(vcpu->events.exception.flags || vcpu->events.nmi_pending ||
+		     vcpu->events.interrupt.flags))
+		vmx_inject_events(vcpu, vx);
+
+	vmcs_write(GUEST_RSP, vcpu->regs[TV_RSP]);
+	vmcs_write(GUEST_RIP, vcpu->rip);
+	vmcs_write(GUEST_RFLAGS, vcpu->rflags);
+
+	/* The host state that may have changed since the last entry. */
+	cr3 = __read_cr3();
+	if (unlikely(cr3 != vx->host_cr3)) {
+		vmcs_write(HOST_CR3, cr3);
+		vx->host_cr3 = cr3;
+	}
+	cr4 = cr4_read_shadow();
+	if (unlikely(cr4 != vx->host_cr4)) {
+		vmcs_write(HOST_CR4, cr4);
+		vx->host_cr4 = cr4;
+	}
+	rdmsrl(MSR_FS_BASE, fs_base);
+	if (unlikely(fs_base != vx->host_fs_base)) {
+		vmcs_write(HOST_FS_BASE, fs_base);
+		vx->host_fs_base = fs_base;
+	}
+	savesegment(ds, ds);
+	savesegment(es, es);
+	savesegment(fs, fs_sel);
+	savesegment(gs, gs_sel);
+	asm volatile("sldt %0" : "=g" (ldt));
+	debugctl = vmx_cfg.has_debugctl ? get_debugctlmsr() : 0;
+
+	/* What VMX does not switch: the guest's values go in by hand. */
+	rdmsrl(MSR_KERNEL_GS_BASE, host_kgs);
+	wrmsrl(MSR_KERNEL_GS_BASE, vx->kernel_gs_base);
+	nswap = vmx_swap_in(swap, nswap, MSR_STAR, vmx_cfg.host_star, vx->star);
+	nswap = vmx_swap_in(swap, nswap, MSR_LSTAR, vmx_cfg.host_lstar, vx->lstar);
+	nswap = vmx_swap_in(swap, nswap, MSR_CSTAR, vmx_cfg.host_cstar, vx->cstar);
+	nswap = vmx_swap_in(swap, nswap, MSR_SYSCALL_MASK, vmx_cfg.host_sfmask, vx->sfmask);
+	if (vmx_cfg.has_rdtscp)
+		nswap = vmx_swap_in(swap, nswap, MSR_TSC_AUX,
+				    __this_cpu_read(vmx_cpu.host_tsc_aux), vcpu->tsc_aux);
+	if (native_read_cr2() != vx->cr2)
+		native_write_cr2(vx->cr2);
+
+	fail = tv_vmx_vmenter(vcpu->regs, vx->launched);
+
+	vx->cr2 = native_read_cr2();
+	/* What VM exit left as the architecture says, not as Linux had it. */
+	if (debugctl)
+		update_debugctlmsr(debugctl);
+	if (hw_breakpoint_active())
+		set_debugreg(__this_cpu_read(cpu_dr7), 7);
+	rdmsrl(MSR_KERNEL_GS_BASE, vx->kernel_gs_base);
+	if (unlikely(ldt))
+		asm volatile("lldt %0" : : "rm" (ldt));
+	if (unlikely(gs_sel))
+		load_gs_index(gs_sel);
+	if (unlikely(fs_sel)) {
+		loadsegment(fs, fs_sel);
+		wrmsrl(MSR_FS_BASE, fs_base);
+	}
+	if (unlikely(ds | es)) {
+		loadsegment(ds, ds);
+		loadsegment(es, es);
+	}
+	wrmsrl(MSR_KERNEL_GS_BASE, host_kgs);
+	for (i = 0; i < nswap; i++)
+		wrmsrl(swap[i].index, swap[i].host);
+	/* VM exit cut the TR limit to 0x67 and the GDT limit to 0xffff. */
+	invalidate_tss_limit();
+	load_fixmap_gdt(raw_smp_processor_id());
+
+	if (unlikely(fail)) {
+		v = vmcs_read(VM_INSTRUCTION_ERROR);
+		vcpu->exit.kind = TV_X_FAIL_ENTRY;
+		vcpu->exit.fail.hardware_reason = 0x10000 | v;
+		vcpu->exit.raw[0] = 0x10000 | v;
+		vcpu->exit.raw[1] = 0;
+		vcpu->exit.raw[2] = 0;
+		vcpu->exit.insn_len = 0;
+		vcpu->exit.next_rip = 0;
+		return;
+	}
+	reason = vmcs_read(VM_EXIT_REASON);
+	if (unlikely(reason & VMX_EXIT_REASONS_FAILED_VMENTRY)) {
+		/* Invalid guest state, MSR loading, a machine check. */
+		vcpu->exit.kind = TV_X_FAIL_ENTRY;
+		vcpu->exit.fail.hardware_reason = reason;
+		vcpu->exit.raw[0] = reason;
+		vcpu->exit.raw[1] = vmcs_read(EXIT_QUALIFICATION);
+		vcpu->exit.raw[2] = 0;
+		vcpu->exit.insn_len = 0;
+		vcpu->exit.next_rip = 0;
+		return;
+	}
+	vx->launched = true;
+
+	/* The host's NMI: its handler runs now, before anything else. */
+	if (unlikely((u16)reason == EXIT_REASON_EXCEPTION_NMI) &&
+	    (vmcs_read(VM_EXIT_INTR_INFO) & INTR_INFO_INTR_TYPE_MASK) == INTR_TYPE_NMI_INTR)
+		tv_vmx_call_nmi((unsigned long)asm_exc_nmi_noist);
+
+	vcpu->regs[TV_RSP] = vmcs_read(GUEST_RSP);
+	vcpu->rip = vmcs_read(GUEST_RIP);
+	vx->exit_rip = vcpu->rip;
+	vcpu->rflags = vmcs_read(GUEST_RFLAGS);
+
+	vmx_decode_exit(vcpu, vx, (u16)reason);
+	/* The guest's own view: it changes most CR4 bits without an exit. */
+	vcpu->cr4 = vmx_guest_cr4();
+	vect = vmcs_read(IDT_VECTORING_INFO_FIELD);
+	if (unlikely(vect & VECTORING_INFO_VALID_MASK))
+		vmx_requeue_event(vcpu, vect);
+}
+
+static void vmx_exit(void)
+{
+	vmx_hw_teardown();
+}
+
+struct tv_vendor_ops vmx_ops = {
 	.name = "vmx",
 	.uapi_vendor = TV_VENDOR_INTEL_VMX,
 	.cpu_in_use = vmx_cpu_in_use,
@@ -157,55 +1055,11 @@ static struct tv_vendor_ops vmx_ops = {
 	.vm_destroy = vmx_vm_destroy,
 	.vcpu_create = vmx_vcpu_create,
 	.vcpu_free = vmx_vcpu_free,
+	.run = vmx_run,
+	.get_sregs = vmx_get_sregs,
+	.set_sregs = vmx_set_sregs,
+	.get_msr = vmx_get_msr,
+	.set_msr = vmx_set_msr,
+	.get_interrupt_shadow = vmx_get_interrupt_shadow,
+	.set_interrupt_shadow = vmx_set_interrupt_shadow,
 };
-
-int tv_vmx_init(const struct tv_vendor_ops **ops)
-{
-	u64 basic, feat, ctls;
-	int cpu;
-
-	/* The kernel clears X86_FEATURE_VMX when firmware locked VMX off. */
-	if (!(cpuid_ecx(1) & BIT(X86_FEATURE_VMX & 31))) {
-		pr_err(TV_NAME ": this Intel CPU has no VMX\n");
-		return -ENODEV;
-	}
-	if (rdmsrl_safe(MSR_IA32_FEAT_CTL, &feat) ||
-	    !(feat & FEAT_CTL_LOCKED) ||
-	    !(feat & FEAT_CTL_VMX_ENABLED_OUTSIDE_SMX)) {
-		pr_err(TV_NAME ": VMX is disabled by firmware (IA32_FEATURE_CONTROL)\n");
-		return -ENODEV;
-	}
-
-	rdmsrl(MSR_IA32_VMX_BASIC, basic);
-	vmx_caps.revision_id = basic & 0x7fffffff;
-	vmx_caps.true_ctls = basic & VMX_BASIC_TRUE_CTLS;
-	/* The allowed-1 settings are the high 32 bits of each MSR. */
-	rdmsrl(MSR_IA32_VMX_PROCBASED_CTLS, ctls);
-	if ((ctls >> 32) & CPU_BASED_ACTIVATE_SECONDARY_CONTROLS) {
-		rdmsrl(MSR_IA32_VMX_PROCBASED_CTLS2, ctls);
-		vmx_caps.procbased2 = ctls >> 32;
-	}
-	if (vmx_caps.procbased2 & (SECONDARY_EXEC_ENABLE_EPT | SECONDARY_EXEC_ENABLE_VPID))
-		rdmsrl(MSR_IA32_VMX_EPT_VPID_CAP, vmx_caps.ept_vpid_cap);
-
-	if (!(vmx_caps.procbased2 & SECONDARY_EXEC_ENABLE_EPT) ||
-	    !(vmx_caps.procbased2 & SECONDARY_EXEC_UNRESTRICTED_GUEST)) {
-		pr_err(TV_NAME ": VMX without EPT and unrestricted guest is not supported\n");
-		return -ENODEV;
-	}
-
-	for_each_possible_cpu(cpu) {
-		struct page *p = alloc_pages_node(cpu_to_node(cpu),
-						  GFP_KERNEL | __GFP_ZERO, 0);
-
-		if (!p) {
-			vmx_free_regions();
-			return -ENOMEM;
-		}
-		per_cpu(vmx_vmxon_region, cpu) = p;
-	}
-	if (vmx_caps.ept_vpid_cap & VMX_EPT_1GB_PAGE_BIT)
-		vmx_ops.mmu_max_level = 3;
-	*ops = &vmx_ops;
-	return 0;
-}

@@ -35,6 +35,8 @@ serial=$out/$mode.serial
 rm -f "$out/$mode.tap" "$out/$mode.tap.summary"
 rm -f "$serial"
 cmdline="console=ttyS0 loglevel=1 panic=-1 tv.mode=$mode"
+# TESTVM_TESTS=apic_test,run_test: run only these selftest binaries.
+[ -n "${TESTVM_TESTS:-}" ] && cmdline="$cmdline tv.tests=$TESTVM_TESTS"
 start=$(date +%s)
 case $mode in
 svm | demo | bench | nosvm)
