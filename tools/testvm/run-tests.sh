@@ -109,9 +109,7 @@ test_thinrun() {
 	out=$(thinrun --raw /share/hello.bin 2>&1)
 	rc=$?
 	echo "$out" | sed 's/^/# /'
-	if echo "$out" | grep -q 'TV_CREATE_VCPU: Operation not supported'; then
-		tap skip thinrun_raw_demo "this backend has no vCPUs yet"
-	elif [ $rc -eq 0 ] && echo "$out" | grep -q 'Hello from a thinvisor guest' &&
+	if [ $rc -eq 0 ] && echo "$out" | grep -q 'Hello from a thinvisor guest' &&
 	   echo "$out" | grep -q 'says: thinvisor'; then
 		tap ok thinrun_raw_demo
 	else
@@ -168,9 +166,7 @@ test_thinrun_kernel() {
 		    'the guest asked for a reset'; do
 		echo "$out" | grep -q "$want" || missing="$missing [$want]"
 	done
-	if echo "$out" | grep -q 'TV_CREATE_VCPU: Operation not supported'; then
-		tap skip thinrun_kernel_boots_to_local_apic "this backend has no vCPUs yet"
-	elif [ $rc -eq 5 ] && [ -z "$missing" ]; then
+	if [ $rc -eq 5 ] && [ -z "$missing" ]; then
 		tap ok thinrun_kernel_boots_to_local_apic
 	else
 		tap fail thinrun_kernel_boots_to_local_apic "status $rc, missing$missing"
