@@ -21,8 +21,11 @@ function emit(ok, name, rest) {
 	else failed++
 }
 BEGIN { print "TAP version 13" }
-/^@@TESTVM-BEGIN/ { begun = 1; print "# " $0; next }
-/^@@TESTVM-END/ { ended = 1; next }
+/^@@TESTVM-BEGIN/ {
+	if (begun > ended) emit("not ok", mode ": machine_end", " # a boot hung or panicked before its end")
+	begun++; print "# " $0; next
+}
+/^@@TESTVM-END/ { ended++; next }
 /^@@TAP / {
 	sub(/^@@TAP /, "")
 	if (sub(/^not ok /, "")) ok = "not ok"; else { sub(/^ok /, ""); ok = "ok" }
@@ -61,7 +64,7 @@ bin != "" && /^(not )?ok [0-9]+ / {
 /^#/ || bin != "" { print "# " $0; next }
 END {
 	if (!begun) emit("not ok", mode ": machine_boot", " # /init never ran")
-	else if (!ended) emit("not ok", mode ": machine_end", " # the machine hung or panicked before the end")
+	else if (begun > ended) emit("not ok", mode ": machine_end", " # the machine hung or panicked before the end")
 	if (bin != "") emit("not ok", mode ": " bin, " # never finished")
 	if (n == 0) emit("not ok", mode ": tests_ran", " # no test ran")
 	printf "1..%d\n", n

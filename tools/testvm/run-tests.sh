@@ -6,6 +6,8 @@
 mode=$1
 expect_vendor=$mode
 only=$(sed -n 's/.*tv\.tests=\([^ ]*\).*/\1/p' /proc/cmdline)
+# tv.shard=I/N: only every Nth selftest binary, from the Ith (0-based).
+shard=$(sed -n 's/.*tv\.shard=\([0-9]*\/[0-9]*\).*/\1/p' /proc/cmdline)
 
 tap() { # ok|fail|skip NAME [reason]
 	case $1 in
@@ -94,8 +96,13 @@ test_features() {
 }
 
 run_selftests() {
+	i=0
 	for t in /selftests/*; do
 		name=${t##*/}
+		i=$((i + 1))
+		if [ -n "$shard" ] && [ $(((i - 1) % ${shard#*/})) -ne "${shard%/*}" ]; then
+			continue
+		fi
 		# tv.tests=a,b on the kernel command line runs only those.
 		case ",${only:-$name}," in *",$name,"*) ;; *) continue ;; esac
 		echo "@@BIN $name"
