@@ -387,6 +387,11 @@ void tv_lapic_offer(struct tv_vcpu *vcpu)
 	struct tv_lapic *a = &vcpu->lapic;
 	int v;
 
+	/* The common case on the exit path: nothing pending at all. */
+	if (!(READ_ONCE(a->irr[0]) | READ_ONCE(a->irr[1]) | READ_ONCE(a->irr[2]) |
+	      READ_ONCE(a->irr[3]) | READ_ONCE(a->nmi_pending)))
+		return;
+
 	if (READ_ONCE(a->nmi_pending) && !vcpu->events.nmi_pending) {
 		WRITE_ONCE(a->nmi_pending, false);
 		vcpu->events.nmi_pending = 1;

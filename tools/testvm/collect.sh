@@ -22,10 +22,10 @@ function emit(ok, name, rest) {
 }
 BEGIN { print "TAP version 13" }
 /^@@TESTVM-BEGIN/ {
-	if (begun > ended) emit("not ok", mode ": machine_end", " # a boot hung or panicked before its end")
-	begun++; print "# " $0; next
+	if (in_boot) emit("not ok", mode ": machine_end", " # a boot hung or panicked before its end")
+	begun++; in_boot = 1; print "# " $0; next
 }
-/^@@TESTVM-END/ { ended++; next }
+/^@@TESTVM-END/ { in_boot = 0; next }
 /^@@TAP / {
 	sub(/^@@TAP /, "")
 	if (sub(/^not ok /, "")) ok = "not ok"; else { sub(/^ok /, ""); ok = "ok" }
@@ -64,7 +64,7 @@ bin != "" && /^(not )?ok [0-9]+ / {
 /^#/ || bin != "" { print "# " $0; next }
 END {
 	if (!begun) emit("not ok", mode ": machine_boot", " # /init never ran")
-	else if (begun > ended) emit("not ok", mode ": machine_end", " # the machine hung or panicked before the end")
+	else if (in_boot) emit("not ok", mode ": machine_end", " # the machine hung or panicked before the end")
 	if (bin != "") emit("not ok", mode ": " bin, " # never finished")
 	if (n == 0) emit("not ok", mode ": tests_ran", " # no test ran")
 	printf "1..%d\n", n

@@ -7,6 +7,8 @@ mode=$1
 expect_vendor=$mode
 only=$(sed -n 's/.*tv\.tests=\([^ ]*\).*/\1/p' /proc/cmdline)
 # tv.shard=I/N: only every Nth selftest binary, from the Ith (0-based).
+# tv.modparams=a=1,b=2: parameters for thinvisor.ko.
+modparams=$(sed -n 's/.*tv\.modparams=\([^ ]*\).*/\1/p' /proc/cmdline | tr , ' ')
 shard=$(sed -n 's/.*tv\.shard=\([0-9]*\/[0-9]*\).*/\1/p' /proc/cmdline)
 
 tap() { # ok|fail|skip NAME [reason]
@@ -62,7 +64,7 @@ test_refused_while_kvm_holds() {
 }
 
 test_load() {
-	out=$(insmod /lib/modules/thinvisor.ko 2>&1)
+	out=$(insmod /lib/modules/thinvisor.ko $modparams 2>&1)
 	if [ $? -ne 0 ]; then
 		tap fail module_load "insmod: $out"
 		return 1
@@ -97,7 +99,10 @@ test_features() {
 
 run_selftests() {
 	i=0
-	for t in /selftests/*; do
+	# lifecycle_test goes last: in the VMX machine, tests that run after
+	# it in the same boot hang the machine (testing.rst, an open bug).
+	for t in $(ls /selftests/* | grep -v /lifecycle_test) /selftests/lifecycle_test; do
+		[ -x "$t" ] || continue
 		name=${t##*/}
 		i=$((i + 1))
 		if [ -n "$shard" ] && [ $(((i - 1) % ${shard#*/})) -ne "${shard%/*}" ]; then
@@ -116,7 +121,9 @@ test_thinrun() {
 	out=$(thinrun --raw /share/hello.bin 2>&1)
 	rc=$?
 	echo "$out" | sed 's/^/# /'
-	if [ $rc -eq 0 ] && echo "$out" | grep -q 'Hello from a thinvisor guest' &&
+	if echo "$out" | grep -q 'TV_CREATE_VCPU: Operation not supported'; then
+		tap skip thinrun_raw_demo "this backend's vCPUs are off (vmx_vcpus=0)"
+	elif [ $rc -eq 0 ] && echo "$out" | grep -q 'Hello from a thinvisor guest' &&
 	   echo "$out" | grep -q 'says: thinvisor'; then
 		tap ok thinrun_raw_demo
 	else
@@ -249,9 +256,9 @@ svm | vmx)
 	test_refused_while_kvm_holds
 	test_load && {
 		test_features
-		run_selftests
 		test_thinrun
 		test_perf
+		run_selftests
 		test_unload
 	}
 	test_kernel_log
