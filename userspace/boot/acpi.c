@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "boot_err.h"
 #include "boot/acpi.h"
 #include "boot/layout.h"
 
@@ -51,20 +52,6 @@ uint8_t acpi_checksum(const void *p, size_t len)
 	return (uint8_t)-sum;
 }
 
-static int fail(char *err, size_t errlen, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static int fail(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (errlen) {
-		va_start(ap, fmt);
-		vsnprintf(err, errlen, fmt, ap);
-		va_end(ap);
-	}
-	return -1;
-}
 
 /* Lays tables one after another from a start address. */
 struct acpi_writer {
@@ -219,10 +206,10 @@ long acpi_build(void *guest_ram, uint64_t gpa, uint64_t room, int ncpus,
 	uint64_t entries64[2];
 
 	if (ncpus < 1 || ncpus > ACPI_MAX_CPUS)
-		return fail(err, errlen, "%d CPUs: the ACPI tables describe 1 to %d",
+		return boot_fail(err, errlen, "%d CPUs: the ACPI tables describe 1 to %d",
 			    ncpus, ACPI_MAX_CPUS);
 	if (gpa & (TABLE_ALIGN - 1) || room < ACPI_MAX_SIZE || gpa + room > UINT32_MAX)
-		return fail(err, errlen, "no room for the ACPI tables at 0x%llx",
+		return boot_fail(err, errlen, "no room for the ACPI tables at 0x%llx",
 			    (unsigned long long)gpa);
 
 	/* The RSDP first, on a 16-byte boundary where the kernel scans. */

@@ -15,6 +15,7 @@
 #include <string.h>
 #include <asm/bootparam.h>
 
+#include "boot_err.h"
 #include "boot/bzimage.h"
 #include "boot/layout.h"
 
@@ -33,20 +34,6 @@
 /* The last header field the loader reads: init_size (protocol 2.10). */
 #define HEADER_MIN_END	(SETUP_HEADER_OFFSET + offsetof(struct setup_header, init_size) + 4)
 
-static int fail(char *err, size_t errlen, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static int fail(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (errlen) {
-		va_start(ap, fmt);
-		vsnprintf(err, errlen, fmt, ap);
-		va_end(ap);
-	}
-	return -1;
-}
 
 static uint64_t align_up(uint64_t x, uint64_t a)
 {
@@ -78,28 +65,28 @@ int bzimage_parse(const void *image, size_t len, struct bzimage_info *info,
 
 	memset(info, 0, sizeof(*info));
 	if (len == 0)
-		return fail(err, errlen, "not a Linux kernel: the file is empty");
+		return boot_fail(err, errlen, "not a Linux kernel: the file is empty");
 	if (len < HEADER_MIN_END)
-		return fail(err, errlen, "not a Linux kernel: %zu bytes is too short for a bzImage header",
+		return boot_fail(err, errlen, "not a Linux kernel: %zu bytes is too short for a bzImage header",
 			    len);
 	memcpy(&magic, p + JUMP_OFFSET + 2, 4);
 	memcpy(&boot_flag, p + BOOT_FLAG_OFFSET, 2);
 	if (magic != HDRS_MAGIC || boot_flag != BOOT_FLAG_MAGIC)
-		return fail(err, errlen, "not a Linux kernel: no bzImage header (\"HdrS\" at 0x202, 0xaa55 at 0x1fe)");
+		return boot_fail(err, errlen, "not a Linux kernel: no bzImage header (\"HdrS\" at 0x202, 0xaa55 at 0x1fe)");
 
 	header_end = JUMP_OFFSET + 2 + p[JUMP_OFFSET + 1];
 	read_header(p, header_end < len ? header_end : len, &hdr);
 	if (hdr.version < BZIMAGE_MIN_PROTOCOL)
-		return fail(err, errlen,
+		return boot_fail(err, errlen,
 			    "boot protocol %u.%02u is too old: the 64-bit entry needs 2.12 or later",
 			    hdr.version >> 8, hdr.version & 0xff);
 	if (header_end < HEADER_MIN_END)
-		return fail(err, errlen, "bad bzImage: the setup header ends at 0x%x, before init_size",
+		return boot_fail(err, errlen, "bad bzImage: the setup header ends at 0x%x, before init_size",
 			    header_end);
 	if (!(hdr.xloadflags & XLF_KERNEL_64))
-		return fail(err, errlen, "not a 64-bit kernel: xloadflags has no XLF_KERNEL_64 (entry at 0x200)");
+		return boot_fail(err, errlen, "not a 64-bit kernel: xloadflags has no XLF_KERNEL_64 (entry at 0x200)");
 	if (!(hdr.loadflags & LOADED_HIGH))
-		return fail(err, errlen, "a zImage (not LOADED_HIGH): only bzImages are supported");
+		return boot_fail(err, errlen, "a zImage (not LOADED_HIGH): only bzImages are supported");
 
 	setup_sects = hdr.setup_sects ? hdr.setup_sects : 4;
 	info->protocol = hdr.version;
@@ -107,9 +94,9 @@ int bzimage_parse(const void *image, size_t len, struct bzimage_info *info,
 	info->setup_size = (setup_sects + 1) * 512;
 	info->payload_size = hdr.syssize * 16;
 	if (info->payload_size == 0)
-		return fail(err, errlen, "bad bzImage: syssize is 0, no kernel follows the setup");
+		return boot_fail(err, errlen, "bad bzImage: syssize is 0, no kernel follows the setup");
 	if (info->setup_size + (uint64_t)info->payload_size > len)
-		return fail(err, errlen,
+		return boot_fail(err, errlen,
 			    "truncated kernel: the header says %llu bytes (setup %u + kernel %u), the file has %zu",
 			    (unsigned long long)info->setup_size + info->payload_size,
 			    info->setup_size, info->payload_size, len);
@@ -121,13 +108,13 @@ int bzimage_parse(const void *image, size_t len, struct bzimage_info *info,
 	 */
 	info->load_addr = hdr.pref_address ? hdr.pref_address : BOOT_KERNEL_ADDR;
 	if (info->load_addr < BOOT_HIGH_RAM_START || info->load_addr >= MMIO_HOLE_START)
-		return fail(err, errlen, "bad bzImage: pref_address 0x%llx is not between 1 MiB and 3 GiB",
+		return boot_fail(err, errlen, "bad bzImage: pref_address 0x%llx is not between 1 MiB and 3 GiB",
 			    (unsigned long long)info->load_addr);
 	runtime = info->load_addr;
 	if (hdr.relocatable_kernel) {
 		align = hdr.kernel_alignment;
 		if (align == 0 || (align & (align - 1)) || align > (1U << 30))
-			return fail(err, errlen, "bad bzImage: kernel_alignment 0x%llx is not a power of two up to 1 GiB",
+			return boot_fail(err, errlen, "bad bzImage: kernel_alignment 0x%llx is not a power of two up to 1 GiB",
 				    (unsigned long long)align);
 		runtime = align_up(runtime, align);
 	}
@@ -151,14 +138,14 @@ int bzimage_place(const struct bzimage_info *info, size_t initrd_len,
 
 	memset(entry, 0, sizeof(*entry));
 	if (info->kernel_end > low)
-		return fail(err, errlen,
+		return boot_fail(err, errlen,
 			    "guest memory of %llu MiB is too small: the kernel needs %llu MiB (it loads at %llu MiB and needs %llu MiB there)",
 			    (unsigned long long)(ram_size >> 20),
 			    (unsigned long long)mib_up(info->kernel_end),
 			    (unsigned long long)(info->load_addr >> 20),
 			    (unsigned long long)mib_up(info->kernel_end - info->load_addr));
 	if (cmdline_len > info->cmdline_size || cmdline_len >= BOOT_CMDLINE_ROOM)
-		return fail(err, errlen, "the command line is %zu bytes; this kernel takes at most %u",
+		return boot_fail(err, errlen, "the command line is %zu bytes; this kernel takes at most %u",
 			    cmdline_len, info->cmdline_size);
 
 	entry->rip = info->load_addr + ENTRY64_OFFSET;
@@ -173,13 +160,13 @@ int bzimage_place(const struct bzimage_info *info, size_t initrd_len,
 	top = low < info->initrd_max + 1 ? low : info->initrd_max + 1;
 	need = kernel_end + align_up(initrd_len, PAGE_SIZE_4K);
 	if (initrd_len > UINT32_MAX || need > info->initrd_max + 1)
-		return fail(err, errlen,
+		return boot_fail(err, errlen,
 			    "the initrd of %llu MiB is too big: this kernel takes an initrd only below %llu MiB, and its own end is at %llu MiB",
 			    (unsigned long long)mib_up(initrd_len),
 			    (unsigned long long)((info->initrd_max + 1) >> 20),
 			    (unsigned long long)mib_up(kernel_end));
 	if (need > top)
-		return fail(err, errlen,
+		return boot_fail(err, errlen,
 			    "guest memory of %llu MiB is too small for the kernel and an initrd of %llu MiB: give at least %llu MiB",
 			    (unsigned long long)(ram_size >> 20),
 			    (unsigned long long)mib_up(initrd_len),
