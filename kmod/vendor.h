@@ -37,8 +37,6 @@ struct tv_vendor_ops {
 	u64 (*mmu_leaf_entry)(u64 pa, int level, bool writable);
 	int mmu_max_level;
 
-	int (*vm_init)(struct tv_vm *vm);
-	void (*vm_destroy)(struct tv_vm *vm);
 	int (*vcpu_create)(struct tv_vcpu *vcpu);
 	void (*vcpu_free)(struct tv_vcpu *vcpu);
 

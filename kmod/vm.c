@@ -18,7 +18,6 @@ static void tv_vm_destroy(struct tv_vm *vm)
 {
 	struct tv_cpuid_table *cpuid = rcu_dereference_protected(vm->cpuid, true);
 
-	tv_ops->vm_destroy(vm);
 	tv_mmu_free_slots(vm);
 	tv_mmu_destroy(vm);
 	kfree(cpuid);
@@ -140,20 +139,15 @@ int tv_vm_create(unsigned long type)
 	r = tv_mmu_init(vm);
 	if (r)
 		goto out_mmu;
-	r = tv_ops->vm_init(vm);
-	if (r)
-		goto out_mmu;
 
 	atomic_inc(&tv_nr_vms);
 	r = anon_inode_getfd("thinvisor-vm", &tv_vm_fops, vm, O_RDWR | O_CLOEXEC);
 	if (r < 0) {
 		atomic_dec(&tv_nr_vms);
-		goto out_vendor;
+		goto out_mmu;
 	}
 	return r;
 
-out_vendor:
-	tv_ops->vm_destroy(vm);
 out_mmu:
 	tv_mmu_destroy(vm);
 	tv_hw_put();

@@ -36,15 +36,6 @@ static u64 svm_mmu_leaf_entry(u64 pa, int level, bool writable)
 	       (level > 1 ? NPT_LARGE : 0);
 }
 
-static int svm_vm_init(struct tv_vm *vm)
-{
-	return 0;
-}
-
-static void svm_vm_destroy(struct tv_vm *vm)
-{
-}
-
 static inline void svm_intercept(struct vmcb *vmcb, int bit)
 {
 	vmcb->control.intercepts[bit / 32] |= BIT(bit % 32);
@@ -590,8 +581,6 @@ struct tv_vendor_ops svm_ops = {
 	.mmu_table_entry = svm_mmu_table_entry,
 	.mmu_leaf_entry = svm_mmu_leaf_entry,
 	.mmu_max_level = 3,
-	.vm_init = svm_vm_init,
-	.vm_destroy = svm_vm_destroy,
 	.vcpu_create = svm_vcpu_create,
 	.vcpu_free = svm_vcpu_free,
 	.run = svm_run,

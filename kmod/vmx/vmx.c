@@ -50,15 +50,6 @@ static u64 vmx_mmu_leaf_entry(u64 pa, int level, bool writable)
 	       (level > 1 ? EPT_LARGE : 0);
 }
 
-static int vmx_vm_init(struct tv_vm *vm)
-{
-	return 0;
-}
-
-static void vmx_vm_destroy(struct tv_vm *vm)
-{
-}
-
 static u64 vmx_eptp(struct tv_vcpu *vcpu)
 {
 	return vcpu->vm->mmu.root_pa | VMX_EPTP_PWL_4 | VMX_EPTP_MT_WB;
@@ -1066,8 +1057,6 @@ struct tv_vendor_ops vmx_ops = {
 	.mmu_table_entry = vmx_mmu_table_entry,
 	.mmu_leaf_entry = vmx_mmu_leaf_entry,
 	.mmu_max_level = 2,
-	.vm_init = vmx_vm_init,
-	.vm_destroy = vmx_vm_destroy,
 	.vcpu_create = vmx_vcpu_create,
 	.vcpu_free = vmx_vcpu_free,
 	.run = vmx_run,
