@@ -7,6 +7,8 @@
 #include <asm/asm.h>
 #include <asm/nospec-branch.h>
 
+#include "../world_switch.S"
+
 #define REG(n)	((n) * 8)
 
 /*
@@ -63,25 +65,6 @@ SYM_FUNC_START(tv_svm_vmrun)
 	mov %r15, REG(15)(%rax)
 	pop %rax
 
-	/* The guest must not steer the host's return predictions. */
-	FILL_RETURN_BUFFER %rax, RSB_CLEAR_LOOPS, X86_FEATURE_RETPOLINE
-
-	/* Leave no guest value behind in a register. */
-	xor %ecx, %ecx
-	xor %edx, %edx
-	xor %esi, %esi
-	xor %edi, %edi
-	xor %r8d, %r8d
-	xor %r9d, %r9d
-	xor %r10d, %r10d
-	xor %r11d, %r11d
-
-	add $8, %rsp			/* regs */
-	pop %rbx
-	pop %r12
-	pop %r13
-	pop %r14
-	pop %r15
-	pop %rbp
+	TV_GUEST_EXIT_EPILOGUE %rax
 	RET
 SYM_FUNC_END(tv_svm_vmrun)

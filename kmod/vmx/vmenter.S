@@ -6,6 +6,8 @@
 #include <linux/linkage.h>
 #include <asm/asm.h>
 #include <asm/nospec-branch.h>
+
+#include "../world_switch.S"
 #include <asm/segment.h>
 #include <asm/unwind_hints.h>
 
@@ -92,26 +94,7 @@ SYM_INNER_LABEL(tv_vmx_vmexit, SYM_L_GLOBAL)
 	mov $1, %eax
 
 .Lout:
-	/* The guest must not steer the host's return predictions. */
-	FILL_RETURN_BUFFER %rcx, RSB_CLEAR_LOOPS, X86_FEATURE_RETPOLINE
-
-	/* Leave no guest value behind in a register. */
-	xor %ecx, %ecx
-	xor %edx, %edx
-	xor %esi, %esi
-	xor %edi, %edi
-	xor %r8d, %r8d
-	xor %r9d, %r9d
-	xor %r10d, %r10d
-	xor %r11d, %r11d
-
-	add $8, %rsp			/* regs */
-	pop %rbx
-	pop %r12
-	pop %r13
-	pop %r14
-	pop %r15
-	pop %rbp
+	TV_GUEST_EXIT_EPILOGUE %rcx
 	RET
 SYM_FUNC_END(tv_vmx_vmenter)
 
