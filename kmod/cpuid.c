@@ -96,9 +96,9 @@ void tv_cpuid_lookup(struct tv_vcpu *vcpu, u32 fn, u32 index, u32 out[4])
 		out[3] |= BIT(9);
 		break;
 	case 7:
-		/* IA32_ARCH_CAPABILITIES, for its XAPIC_DISABLE bit (lapic.c). */
+		/* No IA32_ARCH_CAPABILITIES: the module does not offer the MSR. */
 		if (index == 0)
-			out[3] |= BIT(29);
+			out[3] &= ~BIT(29);
 		break;
 	case 0xb:
 	case 0x1f:

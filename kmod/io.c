@@ -245,14 +245,15 @@ static int tv_decode_at_rip(struct tv_vcpu *vcpu, struct tv_sregs *s,
 	return tv_decode_mmio(code, *n, mode, insn) ? -EINVAL : 0;
 }
 
-/* The IOAPIC's page is handled here, without a trip to userspace. */
-static bool tv_ioapic_mmio_insn(struct tv_vcpu *vcpu, u64 gpa,
+/* The APIC's and the IOAPIC's pages are handled here, without userspace. */
+static bool tv_kernel_mmio_insn(struct tv_vcpu *vcpu, u64 gpa,
 				struct tv_insn *insn)
 {
 	unsigned long *reg = &vcpu->regs[insn->reg];
 	u64 val = insn->is_write ? tv_insn_store_value(insn, *reg) : 0;
 
-	if (!tv_ioapic_mmio(vcpu->vm, gpa, insn->is_write, insn->size, &val))
+	if (!tv_lapic_mmio(vcpu, gpa, insn->is_write, insn->size, &val) &&
+	    !tv_ioapic_mmio(vcpu->vm, gpa, insn->is_write, insn->size, &val))
 		return false;
 	if (!insn->is_write)
 		*reg = tv_insn_load_result(insn, *reg, val);
@@ -288,7 +289,7 @@ int tv_handle_npf(struct tv_vcpu *vcpu)
 		return 0;
 	}
 
-	if (tv_ioapic_mmio_insn(vcpu, gpa, insn))
+	if (tv_kernel_mmio_insn(vcpu, gpa, insn))
 		return 1;
 
 	run->exit_reason = TV_EXIT_MMIO;

@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * A small IOAPIC per VM, at guest-physical 0xfec00000, emulated in the
- * module: 24 pins, edge and level triggered, physical destination by
- * x2APIC ID.  Userspace drives the pins with TV_IRQ_LINE; a level pin
- * delivered once waits (Remote IRR) for the guest's EOI of its vector.
+ * module: 24 pins, edge and level triggered, to an APIC ID or to a logical
+ * destination (flat or cluster, as the target APICs say).  Userspace drives
+ * the pins with TV_IRQ_LINE; a level pin delivered once waits (Remote IRR)
+ * for the guest's EOI of its vector.
  */
 #include <linux/spinlock.h>
 #include <linux/uaccess.h>
@@ -21,6 +22,8 @@
 
 #define REDIR_VECTOR(e)		((e) & 0xff)
 #define REDIR_DM(e)		(((e) >> 8) & 7)
+#define REDIR_DM_LOWEST		1
+#define REDIR_LOGICAL		BIT_ULL(11)
 #define REDIR_REMOTE_IRR	BIT_ULL(14)
 #define REDIR_LEVEL		BIT_ULL(15)
 #define REDIR_MASKED		BIT_ULL(16)
@@ -41,18 +44,22 @@ static void tv_ioapic_deliver(struct tv_vm *vm, struct tv_ioapic *io, int pin)
 			return;
 		io->redir[pin] |= REDIR_REMOTE_IRR;
 	}
-	/* Fixed and lowest-priority both go to the one APIC named. */
-	if (REDIR_DM(e) > 1)
+	/*
+	 * Fixed goes to every APIC the destination names; lowest priority to
+	 * the first of them (all vCPUs are equal here).
+	 */
+	if (REDIR_DM(e) > REDIR_DM_LOWEST)
 		return;
 	for (i = 0; i < TV_MAX_VCPUS; i++) {
 		struct tv_vcpu *t = READ_ONCE(vm->vcpus[i]);
 
-		if (t && t->id == REDIR_DEST(e)) {
-			if (e & REDIR_LEVEL)
-				set_bit(REDIR_VECTOR(e), t->lapic.tmr);
-			tv_lapic_raise(t, REDIR_VECTOR(e));
+		if (!t || !tv_lapic_accepts(t, REDIR_DEST(e), e & REDIR_LOGICAL, false))
+			continue;
+		if (e & REDIR_LEVEL)
+			set_bit(REDIR_VECTOR(e), t->lapic.tmr);
+		tv_lapic_raise(t, REDIR_VECTOR(e));
+		if (REDIR_DM(e) == REDIR_DM_LOWEST)
 			return;
-		}
 	}
 }
 

@@ -1,7 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The guest's local APIC, in x2APIC mode only (the MSRs at 0x800-0x8ff),
- * entirely in software: the emulated CPUs offer no AVIC or APICv.
+ * The guest's local APIC, entirely in software (the emulated CPUs offer no
+ * AVIC or APICv).  It comes out of reset in x2APIC mode (the MSRs at
+ * 0x800-0x8ff), as firmware that enabled x2APIC would leave it, and the
+ * guest may take it to xAPIC mode the architectural way (IA32_APIC_BASE,
+ * through the disabled state): then the same registers are the MMIO page
+ * at 0xfee00000, with flat or cluster logical destinations.  Linux drops
+ * x2APIC on a hypervisor it does not know unless it has interrupt
+ * remapping, so a stock kernel runs in xAPIC mode.
  *
  * The timer runs on a host hrtimer in TSC-deadline, one-shot and periodic
  * modes.  A timer or IPI sets a bit in IRR from any context; the vCPU
@@ -26,12 +32,14 @@
 #define X2APIC_PPR		0x0a
 #define X2APIC_EOI		0x0b
 #define X2APIC_LDR		0x0d
+#define XAPIC_DFR		0x0e	/* xAPIC mode only */
 #define X2APIC_SVR		0x0f
 #define X2APIC_ISR0		0x10
 #define X2APIC_TMR0		0x18
 #define X2APIC_IRR0		0x20
 #define X2APIC_ESR		0x28
 #define X2APIC_ICR		0x30
+#define XAPIC_ICR2		0x31	/* xAPIC mode only: the destination */
 #define X2APIC_LVT_TIMER		0x32
 #define X2APIC_LVT_LAST		0x37
 #define X2APIC_TIMER_INIT		0x38
@@ -47,16 +55,17 @@
 #define X2APIC_TIMER_TSC_DEADLINE	2
 #define X2APIC_SVR_ENABLED	BIT(8)
 #define X2APIC_ICR_DM(icr)	(((icr) >> 8) & 7)
+#define X2APIC_ICR_LOGICAL	BIT(11)
+#define XAPIC_ICR_BUSY		BIT(12)
 #define X2APIC_ICR_DM_FIXED	0
 #define X2APIC_ICR_DM_NMI		4
 #define X2APIC_ICR_DM_INIT	5
 #define X2APIC_ICR_DM_SIPI	6
 #define X2APIC_ICR_LEVEL_ASSERT	BIT(14)
 #define X2APIC_ICR_SHORTHAND(icr)	(((icr) >> 18) & 3)
-#define X2APIC_BASE_DEFAULT	0xfee00000ULL
 #define X2APIC_BASE_BSP		BIT_ULL(8)
-#define X2APIC_BASE_EXTD		BIT_ULL(10)
-#define X2APIC_BASE_EN		BIT_ULL(11)
+#define X2APIC_BASE_MODE		(TV_APIC_BASE_EN | TV_APIC_BASE_EXTD)
+#define XAPIC_DFR_FLAT		0xf
 
 static int tv_lapic_top(const unsigned long *bits)
 {
@@ -155,10 +164,45 @@ static void tv_lapic_set_deadline(struct tv_lapic *a, u64 deadline)
 		      HRTIMER_MODE_REL);
 }
 
-static int tv_lapic_ipi(struct tv_vcpu *vcpu, u64 icr)
+/* x2APIC logical ID: cluster (ID / 16) in bits 31:16, a bit per member. */
+static u32 tv_lapic_x2apic_ldr(u32 id)
+{
+	return ((id >> 4) << 16) | BIT(id & 0xf);
+}
+
+/*
+ * Does vCPU t take an interrupt sent to dest?  wide: a 32-bit x2APIC
+ * destination (broadcast 0xffffffff); else 8 bits (xAPIC ICR, IOAPIC),
+ * broadcast 0xff.  Logical destinations follow the target's own mode:
+ * x2APIC clusters, or xAPIC flat or cluster as its DFR says.
+ */
+bool tv_lapic_accepts(struct tv_vcpu *t, u32 dest, bool logical, bool wide)
+{
+	struct tv_lapic *a = &t->lapic;
+	u64 base = READ_ONCE(a->base);
+	u32 ldr;
+
+	if (!(base & TV_APIC_BASE_EN))
+		return false;
+	if (dest == (wide ? 0xffffffff : 0xff))
+		return true;
+	if (!logical)
+		return dest == t->id;
+	if (base & TV_APIC_BASE_EXTD) {
+		ldr = tv_lapic_x2apic_ldr(t->id);
+		return (dest >> 16) == (ldr >> 16) && (dest & ldr & 0xffff);
+	}
+	ldr = READ_ONCE(a->ldr) >> 24;
+	if ((READ_ONCE(a->dfr) >> 28) == XAPIC_DFR_FLAT)
+		return dest & ldr;
+	return (dest >> 4) == (ldr >> 4) && (dest & ldr & 0xf);
+}
+
+static int tv_lapic_ipi(struct tv_vcpu *vcpu, u64 icr, bool wide)
 {
 	struct tv_vm *vm = vcpu->vm;
-	u32 dest = icr >> 32;
+	u32 dest = wide ? icr >> 32 : icr >> 56;
+	bool logical = icr & X2APIC_ICR_LOGICAL;
 	u8 vector = icr & 0xff;
 	int dm = X2APIC_ICR_DM(icr), i;
 
@@ -186,7 +230,7 @@ static int tv_lapic_ipi(struct tv_vcpu *vcpu, u64 icr)
 			hit = t != vcpu;
 			break;
 		default:
-			hit = dest == 0xffffffff || dest == t->id;
+			hit = tv_lapic_accepts(t, dest, logical, wide);
 			break;
 		}
 		if (!hit)
@@ -222,14 +266,20 @@ static void tv_lapic_eoi(struct tv_vcpu *vcpu)
 		tv_ioapic_eoi(vcpu->vm, v);
 }
 
-int tv_lapic_read(struct tv_vcpu *vcpu, u32 msr, u64 *data)
+/*
+ * A register by its number (the x2APIC MSR minus 0x800, or the xAPIC
+ * offset / 16), in the APIC's current mode.  -EINVAL for a register that
+ * does not exist or refuses the value: #GP in x2APIC mode, ignored in
+ * xAPIC mode.
+ */
+int tv_lapic_read(struct tv_vcpu *vcpu, u32 reg, u64 *data)
 {
 	struct tv_lapic *a = &vcpu->lapic;
-	u32 reg = X2APIC_REG(msr);
+	bool x2 = a->base & TV_APIC_BASE_EXTD;
 
 	switch (reg) {
 	case X2APIC_ID:
-		*data = vcpu->id;
+		*data = x2 ? vcpu->id : vcpu->id << 24;
 		return 0;
 	case X2APIC_VERSION:
 		*data = X2APIC_VERSION_VALUE;
@@ -241,8 +291,11 @@ int tv_lapic_read(struct tv_vcpu *vcpu, u32 msr, u64 *data)
 		*data = tv_lapic_ppr(a);
 		return 0;
 	case X2APIC_LDR:
-		*data = ((vcpu->id >> 4) << 16) | BIT(vcpu->id & 0xf);
+		*data = x2 ? tv_lapic_x2apic_ldr(vcpu->id) : a->ldr;
 		return 0;
+	case XAPIC_DFR:
+		*data = a->dfr;
+		return x2 ? -EINVAL : 0;
 	case X2APIC_SVR:
 		*data = a->svr;
 		return 0;
@@ -259,8 +312,11 @@ int tv_lapic_read(struct tv_vcpu *vcpu, u32 msr, u64 *data)
 		*data = 0;
 		return 0;
 	case X2APIC_ICR:
-		*data = a->icr;
+		*data = x2 ? a->icr : (u32)a->icr;
 		return 0;
+	case XAPIC_ICR2:
+		*data = a->icr >> 32;
+		return x2 ? -EINVAL : 0;
 	case X2APIC_LVT_TIMER ... X2APIC_LVT_LAST:
 		*data = a->lvt[reg - X2APIC_LVT_TIMER];
 		return 0;
@@ -274,18 +330,62 @@ int tv_lapic_read(struct tv_vcpu *vcpu, u32 msr, u64 *data)
 		*data = a->divide;
 		return 0;
 	default:
-		return -EINVAL;		/* a reserved register: #GP */
+		return -EINVAL;		/* a reserved register */
 	}
 }
 
-int tv_lapic_write(struct tv_vcpu *vcpu, u32 msr, u64 data)
+/* The registers that exist in one mode only, or differ between the two. */
+static int tv_lapic_write_mode_reg(struct tv_vcpu *vcpu, u32 reg, u64 data, bool x2)
 {
 	struct tv_lapic *a = &vcpu->lapic;
-	u32 reg = X2APIC_REG(msr);
 
-	/* Only the ICR is 64 bits wide; the rest refuse the high half. */
+	switch (reg) {
+	case X2APIC_ID:
+		return -EINVAL;		/* read-only here in both modes */
+	case X2APIC_LDR:
+		if (x2)
+			return -EINVAL;
+		WRITE_ONCE(a->ldr, data & 0xff000000);
+		return 0;
+	case XAPIC_DFR:
+		if (x2)
+			return -EINVAL;
+		WRITE_ONCE(a->dfr, data | 0x0fffffff);
+		return 0;
+	case X2APIC_ICR:
+		if (x2) {
+			a->icr = data;
+			return tv_lapic_ipi(vcpu, data, true);
+		}
+		/* In xAPIC mode the low half sends, to the ICR2 destination. */
+		a->icr = (a->icr & GENMASK_ULL(63, 32)) | (data & ~XAPIC_ICR_BUSY);
+		return tv_lapic_ipi(vcpu, a->icr, false);
+	case XAPIC_ICR2:
+		if (x2)
+			return -EINVAL;
+		a->icr = (u32)a->icr | ((data & 0xff000000) << 32);
+		return 0;
+	case X2APIC_SELF_IPI:
+		if (!x2)
+			return -EINVAL;
+		tv_lapic_raise(vcpu, data & 0xff);
+		return 0;
+	}
+	return -ENOENT;
+}
+
+int tv_lapic_write(struct tv_vcpu *vcpu, u32 reg, u64 data)
+{
+	struct tv_lapic *a = &vcpu->lapic;
+	bool x2 = a->base & TV_APIC_BASE_EXTD;
+	int r;
+
+	/* Only the x2APIC ICR is 64 bits wide; the rest refuse the high half. */
 	if (reg != X2APIC_ICR && (data >> 32))
 		return -EINVAL;
+	r = tv_lapic_write_mode_reg(vcpu, reg, data, x2);
+	if (r != -ENOENT)
+		return r;
 	switch (reg) {
 	case X2APIC_TPR:
 		a->tpr = data & 0xff;
@@ -298,9 +398,6 @@ int tv_lapic_write(struct tv_vcpu *vcpu, u32 msr, u64 data)
 		return 0;
 	case X2APIC_ESR:
 		return 0;
-	case X2APIC_ICR:
-		a->icr = data;
-		return tv_lapic_ipi(vcpu, data);
 	case X2APIC_LVT_TIMER:
 		if (X2APIC_TIMER_MODE(data) != X2APIC_TIMER_MODE(a->lvt[0])) {
 			hrtimer_cancel(&a->timer);
@@ -320,32 +417,78 @@ int tv_lapic_write(struct tv_vcpu *vcpu, u32 msr, u64 data)
 	case X2APIC_TIMER_DIV:
 		a->divide = data & 0xb;
 		return 0;
-	case X2APIC_SELF_IPI:
-		tv_lapic_raise(vcpu, data & 0xff);
-		return 0;
 	default:
 		return -EINVAL;
 	}
 }
 
 /*
- * The APIC is x2APIC-only, and says so the architectural way: IA32_ARCH_
- * CAPABILITIES.XAPIC_DISABLE and IA32_XAPIC_DISABLE_STATUS, so that a Linux
- * guest keeps x2APIC mode without interrupt remapping instead of falling
- * back to an xAPIC page that is not there.
+ * The xAPIC page, for a vCPU whose APIC is in xAPIC mode: io.c hands over
+ * each decoded access inside it.  Registers are 32 bits wide at 16-byte
+ * strides; any other access, and a reserved register, reads as zero and
+ * writes nothing, as the SDM leaves them undefined.
+ */
+bool tv_lapic_mmio(struct tv_vcpu *vcpu, u64 gpa, bool write, u32 len, u64 *val)
+{
+	u64 off = gpa - TV_APIC_BASE_ADDR, data = 0;
+
+	if (gpa < TV_APIC_BASE_ADDR || off >= PAGE_SIZE ||
+	    (vcpu->lapic.base & X2APIC_BASE_MODE) != TV_APIC_BASE_EN)
+		return false;
+	if (len != 4 || (off & 0xf)) {
+		if (!write)
+			*val = 0;
+		return true;
+	}
+	if (write)
+		tv_lapic_write(vcpu, off >> 4, (u32)*val);
+	else if (!tv_lapic_read(vcpu, off >> 4, &data))
+		*val = (u32)data;
+	else
+		*val = 0;
+	return true;
+}
+
+/*
+ * IA32_APIC_BASE: enabled or not, xAPIC or x2APIC mode, at 0xfee00000
+ * only.  x2APIC mode is left only through the disabled state, and reached
+ * only from xAPIC mode (SDM 10.12.5); the BSP bit is the CPU's.
+ */
+static int tv_lapic_set_base(struct tv_vcpu *vcpu, u64 data)
+{
+	struct tv_lapic *a = &vcpu->lapic;
+	u64 mode = data & X2APIC_BASE_MODE, old = a->base & X2APIC_BASE_MODE;
+
+	if ((data & ~(X2APIC_BASE_BSP | X2APIC_BASE_MODE)) != TV_APIC_BASE_ADDR ||
+	    mode == TV_APIC_BASE_EXTD ||
+	    (old == X2APIC_BASE_MODE && mode == TV_APIC_BASE_EN) ||
+	    (!old && mode == X2APIC_BASE_MODE))
+		return -EINVAL;
+	if (!mode) {
+		/* Disabling the APIC masks its sources and stops its timer. */
+		int i;
+
+		hrtimer_cancel(&a->timer);
+		a->tsc_deadline = 0;
+		for (i = 0; i < ARRAY_SIZE(a->lvt); i++)
+			a->lvt[i] |= X2APIC_LVT_MASKED;
+		a->svr &= ~X2APIC_SVR_ENABLED;
+	}
+	WRITE_ONCE(a->base, (a->base & X2APIC_BASE_BSP) | TV_APIC_BASE_ADDR | mode);
+	return 0;
+}
+
+/*
+ * IA32_APIC_BASE, the x2APIC registers (in x2APIC mode only; #GP
+ * otherwise, as on hardware) and IA32_TSC_DEADLINE.
  */
 int tv_lapic_msr_get(struct tv_vcpu *vcpu, u32 index, u64 *data)
 {
-	if (index == MSR_IA32_ARCH_CAPABILITIES) {
-		*data = ARCH_CAP_XAPIC_DISABLE;
-		return 0;
+	if (index >= X2APIC_MSR_BASE && index <= X2APIC_MSR_BASE + 0xff) {
+		if (!(vcpu->lapic.base & TV_APIC_BASE_EXTD))
+			return -EINVAL;
+		return tv_lapic_read(vcpu, X2APIC_REG(index), data);
 	}
-	if (index == MSR_IA32_XAPIC_DISABLE_STATUS) {
-		*data = LEGACY_XAPIC_DISABLED;
-		return 0;
-	}
-	if (index >= X2APIC_MSR_BASE && index <= X2APIC_MSR_BASE + 0xff)
-		return tv_lapic_read(vcpu, index, data);
 	if (index == MSR_IA32_APICBASE) {
 		*data = vcpu->lapic.base;
 		return 0;
@@ -359,18 +502,13 @@ int tv_lapic_msr_get(struct tv_vcpu *vcpu, u32 index, u64 *data)
 
 int tv_lapic_msr_set(struct tv_vcpu *vcpu, u32 index, u64 data)
 {
-	if (index == MSR_IA32_ARCH_CAPABILITIES || index == MSR_IA32_XAPIC_DISABLE_STATUS)
-		return -EINVAL;		/* read-only */
-	if (index >= X2APIC_MSR_BASE && index <= X2APIC_MSR_BASE + 0xff)
-		return tv_lapic_write(vcpu, index, data);
-	if (index == MSR_IA32_APICBASE) {
-		/* x2APIC mode is the only one there is: it stays on. */
-		if ((data & ~X2APIC_BASE_BSP) !=
-		    (X2APIC_BASE_DEFAULT | X2APIC_BASE_EN | X2APIC_BASE_EXTD))
+	if (index >= X2APIC_MSR_BASE && index <= X2APIC_MSR_BASE + 0xff) {
+		if (!(vcpu->lapic.base & TV_APIC_BASE_EXTD))
 			return -EINVAL;
-		vcpu->lapic.base = data;
-		return 0;
+		return tv_lapic_write(vcpu, X2APIC_REG(index), data);
 	}
+	if (index == MSR_IA32_APICBASE)
+		return tv_lapic_set_base(vcpu, data);
 	if (index == MSR_IA32_TSC_DEADLINE) {
 		tv_lapic_set_deadline(&vcpu->lapic, data);
 		return 0;
@@ -398,7 +536,7 @@ void tv_lapic_offer(struct tv_vcpu *vcpu)
 	}
 	if (a->offered >= 0 || (vcpu->events.interrupt.flags & TV_EVENT_VALID))
 		return;
-	if (!(a->svr & X2APIC_SVR_ENABLED))
+	if (!(a->svr & X2APIC_SVR_ENABLED) || !(a->base & TV_APIC_BASE_EN))
 		return;
 	v = tv_lapic_top(a->irr);
 	if (v < 0 || (v & 0xf0) <= (tv_lapic_ppr(a) & 0xf0))
@@ -426,7 +564,7 @@ bool tv_lapic_has_interrupt(struct tv_vcpu *vcpu)
 	int v = tv_lapic_top(a->irr);
 
 	return READ_ONCE(a->nmi_pending) ||
-	       (v >= 0 && (a->svr & X2APIC_SVR_ENABLED) &&
+	       (v >= 0 && (a->svr & X2APIC_SVR_ENABLED) && (a->base & TV_APIC_BASE_EN) &&
 		(v & 0xf0) > (tv_lapic_ppr(a) & 0xf0));
 }
 
@@ -437,8 +575,9 @@ void tv_lapic_init(struct tv_vcpu *vcpu)
 
 	hrtimer_init(&a->timer, CLOCK_MONOTONIC, HRTIMER_MODE_REL);
 	a->timer.function = tv_lapic_timer_fn;
-	a->base = X2APIC_BASE_DEFAULT | X2APIC_BASE_EN | X2APIC_BASE_EXTD |
+	a->base = TV_APIC_BASE_ADDR | X2APIC_BASE_MODE |
 		  (vcpu->id == 0 ? X2APIC_BASE_BSP : 0);
+	a->dfr = 0xffffffff;
 	a->svr = 0xff;
 	for (i = 0; i < ARRAY_SIZE(a->lvt); i++)
 		a->lvt[i] = X2APIC_LVT_MASKED;

@@ -221,28 +221,6 @@ TEST_F(apic, base_msr_id_version_and_cpuid)
 	TV_RUN_DONE(self->vcpu, &uc);
 }
 
-static void guest_locked(void)
-{
-	uint32_t a, b, c, d;
-
-	asm volatile("cpuid" : "=a"(a), "=b"(b), "=c"(c), "=d"(d) : "a"(7), "c"(0));
-	GUEST_SYNC_ARGS(1, d, tv_rdmsr(0x10a), tv_rdmsr(0xbd), 0);
-	GUEST_DONE();
-}
-
-/* x2APIC-only, said the architectural way: Linux then keeps x2APIC mode. */
-TEST_F(apic, x2apic_is_locked_on)
-{
-	struct tv_ucall uc;
-
-	self->vm = tv_vm_create_with_vcpu(guest_locked, &self->vcpu);
-	TV_RUN_SYNC(self->vcpu, &uc, 1);
-	EXPECT_NE(0, uc.args[1] & (1U << 29)) TH_LOG("CPUID.7.0:EDX.ARCH_CAPABILITIES");
-	EXPECT_NE(0, uc.args[2] & (1U << 21)) TH_LOG("IA32_ARCH_CAPABILITIES.XAPIC_DISABLE");
-	EXPECT_EQ(1, uc.args[3]) TH_LOG("IA32_XAPIC_DISABLE_STATUS");
-	TV_RUN_DONE(self->vcpu, &uc);
-}
-
 /* vCPU 1 halts until vCPU 0 sends it a fixed IPI by its x2APIC ID. */
 static void guest_ipi(uint64_t me)
 {
