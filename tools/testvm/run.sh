@@ -37,6 +37,10 @@ rm -f "$serial"
 cmdline="console=ttyS0 loglevel=1 panic=-1 tv.mode=$mode"
 # TESTVM_TESTS=apic_test,run_test: run only these selftest binaries.
 [ -n "${TESTVM_TESTS:-}" ] && cmdline="$cmdline tv.tests=$TESTVM_TESTS"
+# TESTVM_REPEAT=N: run the selftest binaries N times over in each boot.
+[ -n "${TESTVM_REPEAT:-}" ] && cmdline="$cmdline tv.repeat=$TESTVM_REPEAT"
+# TESTVM_CMDLINE: more of the machine's kernel command line (nokaslr, ...).
+[ -n "${TESTVM_CMDLINE:-}" ] && cmdline="$cmdline $TESTVM_CMDLINE"
 start=$(date +%s)
 case $mode in
 svm | demo | bench | nosvm)
