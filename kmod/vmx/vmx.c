@@ -207,6 +207,8 @@ static void vmx_vmcs_setup(struct vmx_vcpu *vx)
 		vmcs_write(XSS_EXIT_BITMAP, 0);
 	vmcs_write(CR0_GUEST_HOST_MASK, vmx_cr0_mask());
 	vmcs_write(CR4_GUEST_HOST_MASK, vmx_cr4_mask());
+	if (vmx_cfg.pin & PIN_BASED_VMX_PREEMPTION_TIMER)
+		vmcs_write(VMX_PREEMPTION_TIMER_VALUE, vmx_cfg.preemption_timer);
 
 	/* The host state that never changes; the rest is written at entry. */
 	vmcs_write(HOST_CR0, read_cr0());
@@ -795,6 +797,10 @@ static void vmx_decode_exit(struct tv_vcpu *vcpu, struct vmx_vcpu *vx, u32 reaso
 		return;
 	case EXIT_REASON_NMI_WINDOW:
 		vmx_set_proc_ctls(vx, 0, CPU_BASED_NMI_WINDOW_EXITING);
+		e->kind = TV_X_NONE;
+		return;
+	case EXIT_REASON_PREEMPTION_TIMER:
+		/* A host interrupt, if one waits, is taken before the next entry. */
 		e->kind = TV_X_NONE;
 		return;
 	case EXIT_REASON_TRIPLE_FAULT:

@@ -20,6 +20,7 @@ struct vmx_config {
 
 	u32 pin, proc, proc2, exit, entry;
 	bool vpid;			/* VPIDs and INVVPID in use */
+	u32 preemption_timer;		/* its value at each entry, or 0 */
 	bool invept_single, invvpid_single;
 
 	/* The host values that are the same on every CPU. */
