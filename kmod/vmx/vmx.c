@@ -150,17 +150,20 @@ static void vmx_vcpu_load(struct vmx_vcpu *vx)
 	local_irq_restore(flags);
 }
 
-static void vmx_write_efer(struct vmx_vcpu *vx, u64 efer)
+/*
+ * The "IA-32e mode guest" entry control follows EFER.LMA.  No copy of it
+ * is kept: where IA32_VMX_MISC bit 5 is set (Bochs sets it), every VM exit
+ * stores the guest's LMA into the control itself, and a guest turns
+ * paging on and off without an exit.
+ */
+static void vmx_write_efer(u64 efer)
 {
-	u32 entry = vx->entry_ctls & ~VM_ENTRY_IA32E_MODE;
+	u32 entry = vmx_cfg.entry;
 
 	vmcs_write(GUEST_IA32_EFER, efer);
 	if (efer & EFER_LMA)
 		entry |= VM_ENTRY_IA32E_MODE;
-	if (entry != vx->entry_ctls) {
-		vx->entry_ctls = entry;
-		vmcs_write(VM_ENTRY_CONTROLS, entry);
-	}
+	vmcs_write(VM_ENTRY_CONTROLS, entry);
 }
 
 static void vmx_set_proc_ctls(struct vmx_vcpu *vx, u32 set, u32 clear)
@@ -186,7 +189,6 @@ static void vmx_vmcs_setup(struct vmx_vcpu *vx)
 	vmcs_write(VM_EXIT_CONTROLS, vmx_cfg.exit);
 	vmcs_write(VM_ENTRY_CONTROLS, vmx_cfg.entry);
 	vx->proc_ctls = vmx_cfg.proc;
-	vx->entry_ctls = vmx_cfg.entry;
 	vmcs_write(EXCEPTION_BITMAP, 0);
 	vmcs_write(PAGE_FAULT_ERROR_CODE_MASK, 0);
 	vmcs_write(PAGE_FAULT_ERROR_CODE_MATCH, 0);
@@ -416,7 +418,7 @@ static int vmx_set_sregs(struct tv_vcpu *vcpu, const struct tv_sregs *s)
 	vmcs_write(CR4_READ_SHADOW, s->cr4);
 	for (i = 0; i < 4; i++)
 		vmcs_write(GUEST_PDPTR0 + i * 2, pdpte[i]);
-	vmx_write_efer(vx, s->efer);
+	vmx_write_efer(s->efer);
 	/* New page tables: nothing cached for this VPID may stay. */
 	if (vx->vpid)
 		vmx_invvpid(vx->vpid);
@@ -522,7 +524,7 @@ static int vmx_set_msr(struct tv_vcpu *vcpu, u32 index, u64 data)
 		/* LMA is the CPU's: a WRMSR in long mode keeps it. */
 		if ((data & EFER_LME) && (vmcs_read(GUEST_CR0) & X86_CR0_PG))
 			data |= EFER_LMA;
-		vmx_write_efer(vx, data);
+		vmx_write_efer(data);
 		preempt_enable();
 		return 0;
 	case MSR_IA32_CR_PAT:
@@ -704,9 +706,9 @@ static int vmx_mov_to_cr0(struct vmx_vcpu *vx, unsigned long val)
 	if (!(old & X86_CR0_PG) && (val & X86_CR0_PG) && (efer & EFER_LME)) {
 		if (!(vmx_guest_cr4() & X86_CR4_PAE))
 			return -1;
-		vmx_write_efer(vx, efer | EFER_LMA);
+		vmx_write_efer(efer | EFER_LMA);
 	} else if ((old & X86_CR0_PG) && !(val & X86_CR0_PG) && (efer & EFER_LMA)) {
-		vmx_write_efer(vx, efer & ~EFER_LMA);
+		vmx_write_efer(efer & ~EFER_LMA);
 	}
 	vmcs_write(GUEST_CR0, val | vmx_cr0_forced());
 	vmcs_write(CR0_READ_SHADOW, val);

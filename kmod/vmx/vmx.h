@@ -54,7 +54,7 @@ struct vmx_vcpu {
 	struct list_head loaded_link;	/* on vmx_cpu.loaded of that CPU */
 	u16 vpid;
 	u64 tlb_generation;
-	u32 entry_ctls, proc_ctls;	/* what the VMCS holds now */
+	u32 proc_ctls;			/* what the VMCS holds now */
 
 	/* Host state written lazily into the VMCS. */
 	unsigned long host_cr3, host_cr4, host_fs_base;
