@@ -251,14 +251,10 @@ static void vmx_vmcs_setup(struct vmx_vcpu *vx)
 
 static int vmx_set_sregs(struct tv_vcpu *vcpu, const struct tv_sregs *s);
 
-/*
- * VMX vCPUs stay off unless asked for: in the Bochs VMX machine, a long
- * run of guests hangs the host (Documentation/testing.rst), and until
- * that is understood no host should meet it by default.
- */
-static bool vmx_vcpus;
+/* vmx_vcpus=0 refuses VMX vCPUs (EOPNOTSUPP), leaving VMs without them. */
+static bool vmx_vcpus = true;
 module_param(vmx_vcpus, bool, 0444);
-MODULE_PARM_DESC(vmx_vcpus, "Intel VMX: allow vCPUs (experimental, off by default)");
+MODULE_PARM_DESC(vmx_vcpus, "Intel VMX: allow vCPUs (default 1)");
 
 static int vmx_vcpu_create(struct tv_vcpu *vcpu)
 {
@@ -267,7 +263,7 @@ static int vmx_vcpu_create(struct tv_vcpu *vcpu)
 	struct page *page;
 
 	if (!vmx_vcpus) {
-		pr_info_once(TV_NAME ": VMX vCPUs are off; thinvisor.vmx_vcpus=1 turns them on (experimental)\n");
+		pr_info_once(TV_NAME ": VMX vCPUs are off (vmx_vcpus=0)\n");
 		return -EOPNOTSUPP;
 	}
 	vx = kzalloc(sizeof(*vx), GFP_KERNEL_ACCOUNT);
