@@ -6,6 +6,8 @@
  */
 #include <linux/bitmap.h>
 #include <linux/gfp.h>
+#include <linux/jiffies.h>
+#include <linux/minmax.h>
 #include <linux/mm.h>
 #include <linux/percpu.h>
 #include <linux/printk.h>
@@ -17,6 +19,7 @@
 #include <asm/msr.h>
 #include <asm/processor.h>
 #include <asm/tlbflush.h>
+#include <asm/tsc.h>
 #include <asm/vmx.h>
 
 #include "../thinvisor.h"
@@ -211,6 +214,28 @@ static int vmx_adjust(const char *what, u32 msr, u32 required, u32 optional,
 	return 0;
 }
 
+/*
+ * The VMX-preemption timer bounds every stay in the guest to about one
+ * host tick.  An external interrupt is meant to end the guest at once
+ * (external-interrupt exiting), but Bochs 2.7 at times keeps a pending
+ * interrupt masked while the guest runs with RFLAGS.IF clear
+ * (Documentation/testing.rst); the timer's exit lets the host take it.
+ * Each VM entry reloads the value from the VMCS, since the exit never
+ * saves it: one VMWRITE at setup is enough.
+ */
+static void vmx_setup_preemption_timer(void)
+{
+	u64 misc, ticks;
+
+	if (!(vmx_cfg.pin & PIN_BASED_VMX_PREEMPTION_TIMER))
+		return;
+	rdmsrl(MSR_IA32_VMX_MISC, misc);
+	/* tsc_khz may still be 0 this early; then assume 1 GHz. */
+	ticks = (u64)(tsc_khz ? tsc_khz : 1000000) * 1000 / HZ;
+	ticks >>= misc & VMX_MISC_PREEMPTION_TIMER_RATE_MASK;
+	vmx_cfg.preemption_timer = clamp_val(ticks, 1, U32_MAX);
+}
+
 static int vmx_setup_controls(void)
 {
 	bool t = vmx_cfg.true_ctls;
@@ -221,9 +246,8 @@ static int vmx_setup_controls(void)
 	r = vmx_adjust("pin-based",
 		       t ? MSR_IA32_VMX_TRUE_PINBASED_CTLS : MSR_IA32_VMX_PINBASED_CTLS,
 		       PIN_BASED_EXT_INTR_MASK | PIN_BASED_NMI_EXITING |
-		       PIN_BASED_VIRTUAL_NMIS, 0,
-		       PIN_BASED_VMX_PREEMPTION_TIMER | PIN_BASED_POSTED_INTR,
-		       &vmx_cfg.pin);
+		       PIN_BASED_VIRTUAL_NMIS, PIN_BASED_VMX_PREEMPTION_TIMER,
+		       PIN_BASED_POSTED_INTR, &vmx_cfg.pin);
 	if (r)
 		return r;
 	r = vmx_adjust("processor-based",
@@ -285,6 +309,7 @@ static int vmx_setup_controls(void)
 	if (!vmx_cfg.vpid)
 		vmx_cfg.proc2 &= ~SECONDARY_EXEC_ENABLE_VPID;
 	vmx_cfg.invvpid_single = vmx_cfg.ept_vpid_cap & VMX_VPID_EXTENT_SINGLE_CONTEXT_BIT;
+	vmx_setup_preemption_timer();
 	return 0;
 }
 

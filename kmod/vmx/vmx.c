@@ -150,17 +150,20 @@ static void vmx_vcpu_load(struct vmx_vcpu *vx)
 	local_irq_restore(flags);
 }
 
-static void vmx_write_efer(struct vmx_vcpu *vx, u64 efer)
+/*
+ * The "IA-32e mode guest" entry control follows EFER.LMA.  No copy of it
+ * is kept: where IA32_VMX_MISC bit 5 is set (Bochs sets it), every VM exit
+ * stores the guest's LMA into the control itself, and a guest turns
+ * paging on and off without an exit.
+ */
+static void vmx_write_efer(u64 efer)
 {
-	u32 entry = vx->entry_ctls & ~VM_ENTRY_IA32E_MODE;
+	u32 entry = vmx_cfg.entry;
 
 	vmcs_write(GUEST_IA32_EFER, efer);
 	if (efer & EFER_LMA)
 		entry |= VM_ENTRY_IA32E_MODE;
-	if (entry != vx->entry_ctls) {
-		vx->entry_ctls = entry;
-		vmcs_write(VM_ENTRY_CONTROLS, entry);
-	}
+	vmcs_write(VM_ENTRY_CONTROLS, entry);
 }
 
 static void vmx_set_proc_ctls(struct vmx_vcpu *vx, u32 set, u32 clear)
@@ -186,7 +189,6 @@ static void vmx_vmcs_setup(struct vmx_vcpu *vx)
 	vmcs_write(VM_EXIT_CONTROLS, vmx_cfg.exit);
 	vmcs_write(VM_ENTRY_CONTROLS, vmx_cfg.entry);
 	vx->proc_ctls = vmx_cfg.proc;
-	vx->entry_ctls = vmx_cfg.entry;
 	vmcs_write(EXCEPTION_BITMAP, 0);
 	vmcs_write(PAGE_FAULT_ERROR_CODE_MASK, 0);
 	vmcs_write(PAGE_FAULT_ERROR_CODE_MATCH, 0);
@@ -207,6 +209,8 @@ static void vmx_vmcs_setup(struct vmx_vcpu *vx)
 		vmcs_write(XSS_EXIT_BITMAP, 0);
 	vmcs_write(CR0_GUEST_HOST_MASK, vmx_cr0_mask());
 	vmcs_write(CR4_GUEST_HOST_MASK, vmx_cr4_mask());
+	if (vmx_cfg.pin & PIN_BASED_VMX_PREEMPTION_TIMER)
+		vmcs_write(VMX_PREEMPTION_TIMER_VALUE, vmx_cfg.preemption_timer);
 
 	/* The host state that never changes; the rest is written at entry. */
 	vmcs_write(HOST_CR0, read_cr0());
@@ -247,14 +251,10 @@ static void vmx_vmcs_setup(struct vmx_vcpu *vx)
 
 static int vmx_set_sregs(struct tv_vcpu *vcpu, const struct tv_sregs *s);
 
-/*
- * VMX vCPUs stay off unless asked for: in the Bochs VMX machine, a long
- * run of guests hangs the host (Documentation/testing.rst), and until
- * that is understood no host should meet it by default.
- */
-static bool vmx_vcpus;
+/* vmx_vcpus=0 refuses VMX vCPUs (EOPNOTSUPP), leaving VMs without them. */
+static bool vmx_vcpus = true;
 module_param(vmx_vcpus, bool, 0444);
-MODULE_PARM_DESC(vmx_vcpus, "Intel VMX: allow vCPUs (experimental, off by default)");
+MODULE_PARM_DESC(vmx_vcpus, "Intel VMX: allow vCPUs (default 1)");
 
 static int vmx_vcpu_create(struct tv_vcpu *vcpu)
 {
@@ -263,7 +263,7 @@ static int vmx_vcpu_create(struct tv_vcpu *vcpu)
 	struct page *page;
 
 	if (!vmx_vcpus) {
-		pr_info_once(TV_NAME ": VMX vCPUs are off; thinvisor.vmx_vcpus=1 turns them on (experimental)\n");
+		pr_info_once(TV_NAME ": VMX vCPUs are off (vmx_vcpus=0)\n");
 		return -EOPNOTSUPP;
 	}
 	vx = kzalloc(sizeof(*vx), GFP_KERNEL_ACCOUNT);
@@ -414,7 +414,7 @@ static int vmx_set_sregs(struct tv_vcpu *vcpu, const struct tv_sregs *s)
 	vmcs_write(CR4_READ_SHADOW, s->cr4);
 	for (i = 0; i < 4; i++)
 		vmcs_write(GUEST_PDPTR0 + i * 2, pdpte[i]);
-	vmx_write_efer(vx, s->efer);
+	vmx_write_efer(s->efer);
 	/* New page tables: nothing cached for this VPID may stay. */
 	if (vx->vpid)
 		vmx_invvpid(vx->vpid);
@@ -520,7 +520,7 @@ static int vmx_set_msr(struct tv_vcpu *vcpu, u32 index, u64 data)
 		/* LMA is the CPU's: a WRMSR in long mode keeps it. */
 		if ((data & EFER_LME) && (vmcs_read(GUEST_CR0) & X86_CR0_PG))
 			data |= EFER_LMA;
-		vmx_write_efer(vx, data);
+		vmx_write_efer(data);
 		preempt_enable();
 		return 0;
 	case MSR_IA32_CR_PAT:
@@ -702,9 +702,9 @@ static int vmx_mov_to_cr0(struct vmx_vcpu *vx, unsigned long val)
 	if (!(old & X86_CR0_PG) && (val & X86_CR0_PG) && (efer & EFER_LME)) {
 		if (!(vmx_guest_cr4() & X86_CR4_PAE))
 			return -1;
-		vmx_write_efer(vx, efer | EFER_LMA);
+		vmx_write_efer(efer | EFER_LMA);
 	} else if ((old & X86_CR0_PG) && !(val & X86_CR0_PG) && (efer & EFER_LMA)) {
-		vmx_write_efer(vx, efer & ~EFER_LMA);
+		vmx_write_efer(efer & ~EFER_LMA);
 	}
 	vmcs_write(GUEST_CR0, val | vmx_cr0_forced());
 	vmcs_write(CR0_READ_SHADOW, val);
@@ -795,6 +795,10 @@ static void vmx_decode_exit(struct tv_vcpu *vcpu, struct vmx_vcpu *vx, u32 reaso
 		return;
 	case EXIT_REASON_NMI_WINDOW:
 		vmx_set_proc_ctls(vx, 0, CPU_BASED_NMI_WINDOW_EXITING);
+		e->kind = TV_X_NONE;
+		return;
+	case EXIT_REASON_PREEMPTION_TIMER:
+		/* A host interrupt, if one waits, is taken before the next entry. */
 		e->kind = TV_X_NONE;
 		return;
 	case EXIT_REASON_TRIPLE_FAULT:

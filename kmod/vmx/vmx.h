@@ -20,6 +20,7 @@ struct vmx_config {
 
 	u32 pin, proc, proc2, exit, entry;
 	bool vpid;			/* VPIDs and INVVPID in use */
+	u32 preemption_timer;		/* its value at each entry, or 0 */
 	bool invept_single, invvpid_single;
 
 	/* The host values that are the same on every CPU. */
@@ -53,7 +54,7 @@ struct vmx_vcpu {
 	struct list_head loaded_link;	/* on vmx_cpu.loaded of that CPU */
 	u16 vpid;
 	u64 tlb_generation;
-	u32 entry_ctls, proc_ctls;	/* what the VMCS holds now */
+	u32 proc_ctls;			/* what the VMCS holds now */
 
 	/* Host state written lazily into the VMCS. */
 	unsigned long host_cr3, host_cr4, host_fs_base;

@@ -49,9 +49,68 @@ log: $work/bochs.log
 RC
 echo c >"$work/rc.txt"
 
-# Bochs exits 1 even after a clean poweroff: the serial log is the verdict.
-timeout --foreground "$timeout_s" bochs-bin -q -f "$work/bochsrc" -rc "$work/rc.txt" \
-	</dev/null >"$work/bochs.out" 2>&1
-status=$?
-[ $status -eq 124 ] && echo "testvm: Bochs timed out after $timeout_s s" >&2
+# TESTVM_BOCHS_DEBUG=1: when the serial log stops growing for
+# TESTVM_BOCHS_STALL seconds (default 120), or at the timeout, break into
+# Bochs' debugger and write the CPU's state to WORKDIR/debug.txt.
+if [ -z "${TESTVM_BOCHS_DEBUG:-}" ]; then
+	# Bochs exits 1 even after a clean poweroff: the serial log is the verdict.
+	timeout --foreground "$timeout_s" bochs-bin -q -f "$work/bochsrc" -rc "$work/rc.txt" \
+		</dev/null >"$work/bochs.out" 2>&1
+	status=$?
+	[ $status -eq 124 ] && echo "testvm: Bochs timed out after $timeout_s s" >&2
+	exit $status
+fi
+
+stall_s=${TESTVM_BOCHS_STALL:-120}
+fifo=$work/debugger.fifo
+mkfifo "$fifo"
+exec 3<>"$fifo"
+bochs-bin -q -f "$work/bochsrc" -rc "$work/rc.txt" <&3 >"$work/bochs.out" 2>&1 &
+pid=$!
+start=$(date +%s)
+last_size=-1
+last_change=$start
+while kill -0 $pid 2>/dev/null; do
+	sleep 5
+	now=$(date +%s)
+	size=$(stat -c %s "$serial" 2>/dev/null || echo 0)
+	if [ "$size" != "$last_size" ]; then
+		last_size=$size
+		last_change=$now
+	fi
+	[ $((now - last_change)) -ge "$stall_s" ] && break
+	[ $((now - start)) -ge "$timeout_s" ] && break
+done
+if ! kill -0 $pid 2>/dev/null; then
+	wait $pid
+	exit $?
+fi
+status=124
+{
+	echo "testvm: Bochs stalled or timed out, breaking into its debugger" >&2
+	before=$(wc -l <"$work/bochs.out")
+	kill -INT $pid
+	sleep 3
+	# show "cpu0" is the CPU's whole state as Bochs keeps it: the local
+	# APIC (IRR, ISR, timer), the cached VMCS controls, pending_event and
+	# event_mask.
+	dump=(r sreg creg dreg "info flags" "info tss" "print-stack 16"
+	      "u /16" s s s s s s s s r 'show "cpu0"' "info device ioapic"
+	      "info device pic")
+	# TESTVM_BOCHS_DEBUG_CMDS: more debugger commands, separated by ';'.
+	IFS=';' read -ra more <<<"${TESTVM_BOCHS_DEBUG_CMDS:-}"
+	for c in "${dump[@]}" "${more[@]}"; do
+		echo "$c" >&3
+		sleep 1
+	done
+	# Leave the chance to add commands by hand: echo CMD >FIFO.
+	sleep "${TESTVM_BOCHS_DEBUG_HOLD:-5}"
+	echo q >&3
+	sleep 5
+	kill $pid 2>/dev/null
+}
+wait $pid 2>/dev/null
+exec 3>&-
+tail -n +$((before + 1)) "$work/bochs.out" >"$work/debug.txt"
+echo "testvm: CPU state in $work/debug.txt" >&2
 exit $status

@@ -10,6 +10,8 @@ only=$(sed -n 's/.*tv\.tests=\([^ ]*\).*/\1/p' /proc/cmdline)
 # tv.modparams=a=1,b=2: parameters for thinvisor.ko.
 modparams=$(sed -n 's/.*tv\.modparams=\([^ ]*\).*/\1/p' /proc/cmdline | tr , ' ')
 shard=$(sed -n 's/.*tv\.shard=\([0-9]*\/[0-9]*\).*/\1/p' /proc/cmdline)
+# tv.repeat=N: run the selected selftest binaries N times over, in one boot.
+repeat=$(sed -n 's/.*tv\.repeat=\([0-9]*\).*/\1/p' /proc/cmdline)
 
 tap() { # ok|fail|skip NAME [reason]
 	case $1 in
@@ -73,6 +75,8 @@ test_load() {
 	features=$(cat /sys/class/misc/thinvisor/features)
 	echo "# vendor=$vendor features=$features"
 	dmesg | grep 'thinvisor: loaded' | sed 's/^/# /'
+	# Where the module lies, for symbolizing a hung machine's RIP.
+	echo "# thinvisor .text at $(cat /sys/module/thinvisor/sections/.text 2>/dev/null)"
 	if [ "$vendor" != "$expect_vendor" ]; then
 		tap fail module_load "vendor '$vendor', expected '$expect_vendor'"
 	elif [ ! -c /dev/thinvisor ]; then
@@ -98,10 +102,18 @@ test_features() {
 }
 
 run_selftests() {
+	r=1
+	while :; do
+		run_selftests_once
+		[ "$r" -ge "${repeat:-1}" ] && break
+		r=$((r + 1))
+		echo "# repeat $r of $repeat"
+	done
+}
+
+run_selftests_once() {
 	i=0
-	# lifecycle_test goes last: in the VMX machine, tests that run after
-	# it in the same boot hang the machine (testing.rst, an open bug).
-	for t in $(ls /selftests/* | grep -v /lifecycle_test) /selftests/lifecycle_test; do
+	for t in /selftests/*; do
 		[ -x "$t" ] || continue
 		name=${t##*/}
 		i=$((i + 1))

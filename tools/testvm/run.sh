@@ -37,6 +37,10 @@ rm -f "$serial"
 cmdline="console=ttyS0 loglevel=1 panic=-1 tv.mode=$mode"
 # TESTVM_TESTS=apic_test,run_test: run only these selftest binaries.
 [ -n "${TESTVM_TESTS:-}" ] && cmdline="$cmdline tv.tests=$TESTVM_TESTS"
+# TESTVM_REPEAT=N: run the selftest binaries N times over in each boot.
+[ -n "${TESTVM_REPEAT:-}" ] && cmdline="$cmdline tv.repeat=$TESTVM_REPEAT"
+# TESTVM_CMDLINE: more of the machine's kernel command line (nokaslr, ...).
+[ -n "${TESTVM_CMDLINE:-}" ] && cmdline="$cmdline $TESTVM_CMDLINE"
 start=$(date +%s)
 case $mode in
 svm | demo | bench | nosvm)
@@ -51,15 +55,11 @@ svm | demo | bench | nosvm)
 	status=$?
 	;;
 vmx)
-	# A long run of guests hangs the Bochs machine (an open bug,
-	# testing.rst): with vCPUs on, the selftests go in several boots.
-	shards=1
-	# VMX vCPUs are off by default (vmx_vcpus): TESTVM_VMX_VCPUS=1 runs
-	# the guests too, in TESTVM_VMX_SHARDS boots.
-	if [ -n "${TESTVM_VMX_VCPUS:-}" ]; then
-		cmdline="$cmdline tv.modparams=vmx_vcpus=1"
-		shards=${TESTVM_VMX_SHARDS:-3}
-	fi
+	# Every selftest in one boot, bounded by TESTVM_BOCHS_TIMEOUT;
+	# TESTVM_VMX_SHARDS=N spreads them over N boots instead.
+	# TESTVM_VMX_VCPUS=0 loads the module with vmx_vcpus=0.
+	shards=${TESTVM_VMX_SHARDS:-1}
+	[ "${TESTVM_VMX_VCPUS:-1}" = 0 ] && cmdline="$cmdline tv.modparams=vmx_vcpus=0"
 	[ -n "${TESTVM_TESTS:-}" ] && shards=1
 	status=0
 	for i in $(seq 0 $((shards - 1))); do

@@ -308,7 +308,7 @@ struct tv_vcpu *tv_vcpu_add(struct tv_vm *vm, int id)
 	v->id = id;
 	v->fd = __tv_create_vcpu(vm, id);
 	if (v->fd < 0 && errno == EOPNOTSUPP) {
-		/* VMX vCPUs are off unless vmx_vcpus=1: the test SKIPs. */
+		/* VMX vCPUs are off with vmx_vcpus=0: the test SKIPs. */
 		printf("# SKIP: this backend's vCPUs are off (TV_CREATE_VCPU: EOPNOTSUPP)\n");
 		fflush(stdout);
 		_exit(255);
