@@ -5,7 +5,8 @@
  * --raw runs a flat real-mode binary: loaded at 0x7c00 like a boot
  * sector, with an 8250 serial port at 0x3f8 on stdout and an exit port
  * at 0xf4.  --kernel boots a Linux bzImage (linux.c).  This file has the
- * options and the raw flow; run.c has the exit loop.
+ * options and the raw flow; machine.c runs the vCPUs, run.c has the exit
+ * loop of each.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -109,12 +110,12 @@ static int run_raw(const char *path, unsigned long mem_mb)
 
 	if (read_raw(path, image, &image_len))
 		return EXIT_ERROR;
-	if (vmm_open(&v, mem_mb << 20) || vmm_vcpu_real_mode(&v, 0, RAW_LOAD_ADDR)) {
+	if (vmm_open(&v, mem_mb << 20) || vmm_vcpu_real_mode(&v, 0, 0, RAW_LOAD_ADDR)) {
 		vmm_close(&v);
 		return EXIT_ERROR;
 	}
 	memcpy((char *)v.ram + RAW_LOAD_ADDR, image, image_len);
-	status = run_loop(&v, false);
+	status = machine_run(&v, false);
 	vmm_close(&v);
 	return status;
 }
