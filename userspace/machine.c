@@ -114,6 +114,7 @@ int machine_run(struct vmm *v, bool linux_guest)
 	unsigned int i, started = 0;
 	int err, status;
 
+	pthread_mutex_init(&m.rtc_lock, NULL);
 	atomic_init(&m.status, -1);
 	atomic_init(&m.stopping, false);
 	m.main_thread = pthread_self();
@@ -156,6 +157,7 @@ out:
 	while (sigtimedwait(&set, NULL, &(struct timespec){ 0 }) > 0)
 		;
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	pthread_mutex_destroy(&m.rtc_lock);
 	free(t);
 	return status;
 }

@@ -12,13 +12,16 @@
 #include <stdbool.h>
 
 #include "vmm.h"
+#include "dev/cmos_rtc.h"
 
 struct console;
 
 struct machine {
 	struct vmm *v;
-	bool linux_guest;	/* the ACPI and keyboard-controller ports too */
+	bool linux_guest;	/* the ACPI, 8042 and RTC ports too */
 	struct console *con;
+	pthread_mutex_t rtc_lock;
+	struct cmos_rtc rtc;
 	atomic_int status;	/* -1 while the guest runs; then how it ended */
 	atomic_bool stopping;	/* the vCPU threads must return */
 	pthread_t main_thread;

@@ -6,23 +6,35 @@
  */
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 #include <linux/thinvisor.h>
 
 #include "console.h"
 #include "machine.h"
 #include "thinrun.h"
 #include "dev/acpi_pm.h"
+#include "dev/cmos_rtc.h"
 #include "dev/i8042.h"
 #include "dev/serial8250.h"
 
 #define EXIT_PORT	0xf4
 
-/* The platform ports of a Linux guest: ACPI sleep and reset, the 8042's reset. */
-static enum dev_event platform_io(uint16_t port, bool in, uint8_t *data)
+/*
+ * The platform ports of a Linux guest: ACPI sleep and reset, the 8042's
+ * reset, the RTC's clock (whose index register is shared state).
+ */
+static enum dev_event platform_io(struct machine *m, uint16_t port, bool in, uint8_t *data)
 {
 	enum dev_event e = acpi_pm_io(port, in, data);
 
-	return e != DEV_NOT_MINE ? e : i8042_io(port, in, data);
+	if (e == DEV_NOT_MINE)
+		e = i8042_io(port, in, data);
+	if (e == DEV_NOT_MINE && (port == CMOS_INDEX_PORT || port == CMOS_DATA_PORT)) {
+		pthread_mutex_lock(&m->rtc_lock);
+		e = cmos_rtc_io(&m->rtc, port, in, data, time(NULL));
+		pthread_mutex_unlock(&m->rtc_lock);
+	}
+	return e;
 }
 
 /* One port-I/O exit; returns -1 to go on, or thinrun's exit status. */
@@ -44,7 +56,7 @@ static int handle_io(struct machine *m, struct tv_run *run)
 			return data[0] ? EXIT_GUEST_FAILURE : EXIT_POWEROFF;
 		}
 		if (m->linux_guest && run->io.size == 1) {
-			switch (platform_io(port, in, data)) {
+			switch (platform_io(m, port, in, data)) {
 			case DEV_POWEROFF:
 				return EXIT_POWEROFF;
 			case DEV_RESET:

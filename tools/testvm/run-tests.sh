@@ -5,6 +5,7 @@
 #   @@BIN NAME ... @@RC NAME STATUS      a selftest binary's own TAP output
 mode=$1
 expect_vendor=$mode
+vcpus_off=
 only=$(sed -n 's/.*tv\.tests=\([^ ]*\).*/\1/p' /proc/cmdline)
 # tv.shard=I/N: only every Nth selftest binary, from the Ith (0-based).
 # tv.modparams=a=1,b=2: parameters for thinvisor.ko.
@@ -122,6 +123,7 @@ test_thinrun() {
 	rc=$?
 	echo "$out" | sed 's/^/# /'
 	if echo "$out" | grep -q 'TV_CREATE_VCPU: Operation not supported'; then
+		vcpus_off=yes
 		tap skip thinrun_raw_demo "this backend's vCPUs are off (vmx_vcpus=0)"
 	elif [ $rc -eq 0 ] && echo "$out" | grep -q 'Hello from a thinvisor guest' &&
 	   echo "$out" | grep -q 'says: thinvisor'; then
@@ -149,7 +151,42 @@ test_thinrun() {
 	check_thinrun thinrun_linux_options_with_raw 2 'go with --kernel' --raw /share/hello.bin --cpus 2
 	check_thinrun thinrun_kernel_missing 1 'No such file' --kernel /nonexistent
 	check_thinrun thinrun_kernel_not_a_kernel 1 'not a Linux kernel' --kernel /share/hello.bin
+	check_thinrun thinrun_kernel_not_a_file 1 'not a regular file' --kernel /
+	check_thinrun thinrun_kernel_cpus_not_a_number 2 'give a number of vCPUs' \
+		--kernel /share/hello.bin --cpus two
+	check_thinrun thinrun_kernel_mem_too_large 2 'give 1 to' --kernel /share/hello.bin \
+		--mem 99999999
 	test_thinrun_kernel
+	test_linux_boot linux_boot_1cpu 1
+	test_linux_boot linux_boot_2cpu 2
+}
+
+# thinrun boots the machine's own kernel with a busybox initramfs whose
+# /init (guest-init.sh) checks that it sees the CPUs asked for, prints a
+# marker and powers off: thinrun's status must be 0 and the marker there.
+test_linux_boot() { # name cpus
+	name=$1 cpus=$2
+	TV_FULL=$(sed -n 's/.*tv\.full=\([0-9]*\).*/\1/p' /proc/cmdline)
+	if [ -n "$vcpus_off" ]; then
+		tap skip "$name" "this backend's vCPUs are off (vmx_vcpus=0)"
+		return
+	fi
+	if [ ! -f /share/vmlinuz ] || [ ! -f /share/guest.cpio.gz ]; then
+		tap skip "$name" "no guest kernel in this machine"
+		return
+	fi
+	start=$(date +%s)
+	out=$(timeout 300 thinrun --kernel /share/vmlinuz --initrd /share/guest.cpio.gz \
+		--mem 256 --cpus "$cpus" --cmdline "console=ttyS0 tv.cpus=$cpus" </dev/null 2>&1)
+	rc=$?
+	echo "# $name: thinrun status $rc after $(($(date +%s) - start)) s"
+	if [ $rc -eq 0 ] && echo "$out" | grep -q "thinvisor-guest: init ok, cpus=$cpus "; then
+		echo "$out" | grep -E 'smpboot|thinvisor-guest' | sed 's/^/# /'
+		tap ok "$name"
+	else
+		echo "$out" | tail -n ${TV_FULL:-40} | sed 's/^/# /'
+		tap fail "$name" "status $rc, marker: $(echo "$out" | grep -c 'init ok')"
+	fi
 }
 
 # thinrun --kernel with the machine's own kernel as the guest (the SVM
@@ -168,7 +205,7 @@ test_thinrun_kernel() {
 	check_thinrun thinrun_kernel_initrd_missing 1 'No such file' --kernel $k --initrd /nonexistent
 	check_thinrun thinrun_kernel_cmdline_too_long 2 'command line is 3000 bytes' --kernel $k \
 		--cmdline "$(printf '%3000s' '' | tr ' ' x)"
-	out=$(timeout 300 thinrun --kernel $k --mem 256 --initrd /share/hello.bin \
+	out=$(timeout 300 thinrun --kernel $k --mem 256 --initrd /share/hello.bin </dev/null \
 		--cmdline "console=ttyS0 earlyprintk=serial,ttyS0 tsc_early_khz=2000000 panic=-1" 2>&1)
 	rc=$?
 	echo "$out" | tail -n 40 | sed 's/^/# /'
