@@ -15,13 +15,15 @@
 #include "dev/acpi_pm.h"
 #include "dev/cmos_rtc.h"
 #include "dev/i8042.h"
+#include "dev/pit_stub.h"
 #include "dev/serial8250.h"
 
 #define EXIT_PORT	0xf4
 
 /*
  * The platform ports of a Linux guest: ACPI sleep and reset, the 8042's
- * reset, the RTC's clock (whose index register is shared state).
+ * reset, the PIT's ports that must not float, the RTC's clock (whose
+ * index register is shared state).
  */
 static enum dev_event platform_io(struct machine *m, uint16_t port, bool in, uint8_t *data)
 {
@@ -29,6 +31,8 @@ static enum dev_event platform_io(struct machine *m, uint16_t port, bool in, uin
 
 	if (e == DEV_NOT_MINE)
 		e = i8042_io(port, in, data);
+	if (e == DEV_NOT_MINE)
+		e = pit_stub_io(port, in, data);
 	if (e == DEV_NOT_MINE && (port == CMOS_INDEX_PORT || port == CMOS_DATA_PORT)) {
 		pthread_mutex_lock(&m->rtc_lock);
 		e = cmos_rtc_io(&m->rtc, port, in, data, time(NULL));
