@@ -71,6 +71,7 @@ static void wait_for_end(struct machine *m, const sigset_t *set)
 			return;
 		}
 		if (sig != SIG_ENDED) {
+			fprintf(stderr, "thinrun: %s: stopping the guest\n", strsignal(sig));
 			machine_end(m, 128 + sig);
 			return;
 		}

@@ -41,11 +41,13 @@ static void usage(FILE *f)
 		"  --cmdline STR  its command line\n"
 		"  --mem MB       guest memory in MiB (--raw: 1 to 4096, default 16;\n"
 		"                 --kernel: up to the host's memory, default 256)\n"
-		"  --cpus N       vCPUs in the guest's ACPI tables (default 1)\n"
+		"  --cpus N       vCPUs, one thread each (default 1)\n"
 		"  --info         show what /dev/thinvisor offers on this host\n"
 		"  --help         this text\n"
+		"COM1 is stdin and stdout; on a terminal, Ctrl-A x ends the run.\n"
 		"exit status: 0 guest powered off, 1 error, 2 usage, 3 triple fault,\n"
-		"             4 guest reported failure, 5 guest reset, 130 interrupted\n");
+		"             4 guest reported failure, 5 guest reset (reboot, or a Linux\n"
+		"             guest's panic), 128+N stopped by signal N (130 also Ctrl-A x)\n");
 }
 
 static int show_info(void)

@@ -159,6 +159,33 @@ test_thinrun() {
 	test_thinrun_kernel
 	test_linux_boot linux_boot_1cpu 1
 	test_linux_boot linux_boot_2cpu 2
+	test_thinrun_signal TERM 143
+	test_thinrun_signal INT 130
+}
+
+# A signal stops every vCPU thread and ends thinrun with 128 + the signal.
+# The guest never ends by itself: its initrd is no cpio, so it panics,
+# and panic=0 keeps it spinning there; vCPU 1 may still wait for a SIPI.
+test_thinrun_signal() { # signal status
+	name=thinrun_sig$(echo "$1" | tr A-Z a-z)_stops_all_vcpus
+	if [ -n "$vcpus_off" ]; then
+		tap skip "$name" "this backend's vCPUs are off (vmx_vcpus=0)"
+		return
+	fi
+	if [ ! -f /share/vmlinuz ]; then
+		tap skip "$name" "no guest kernel in this machine"
+		return
+	fi
+	# The outer timeout catches a thinrun that does not stop.
+	out=$(timeout -s KILL 120 timeout -s "$1" 8 thinrun --kernel /share/vmlinuz \
+		--initrd /share/hello.bin --cpus 2 --cmdline "console=ttyS0 panic=0" </dev/null 2>&1)
+	rc=$?
+	if [ $rc -eq "$2" ] && echo "$out" | grep -q 'stopping the guest'; then
+		tap ok "$name"
+	else
+		echo "$out" | tail -n 20 | sed 's/^/# /'
+		tap fail "$name" "status $rc"
+	fi
 }
 
 # thinrun boots the machine's own kernel with a busybox initramfs whose

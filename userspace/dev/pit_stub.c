@@ -12,8 +12,8 @@
  * nothing answers, every read gives 0xff, which is exactly the first
  * count that quick_pit_calibrate() waits to see change, and it reads
  * port 0x42 100,000 times (50,000 rounds of two) before it gives up:
- * 100,000 exits to thinrun.  A counter that reads 0 fails its first
- * check at once.  Port B must not read all ones either: bits 7 and 6 are
+ * 100,000 exits to thinrun, about 10 s of wall time in the SVM test
+ * machine.  A counter that reads 0 fails its first check at once.  Port B must not read all ones either: bits 7 and 6 are
  * the NMI reasons (SERR, IOCHK) that Linux reads on an unknown NMI.
  */
 #include "pit_stub.h"
