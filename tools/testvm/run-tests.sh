@@ -159,6 +159,11 @@ test_thinrun() {
 	test_thinrun_kernel
 	test_linux_boot linux_boot_1cpu 1
 	test_linux_boot linux_boot_2cpu 2
+	# The guest's reboot is status 5: /init reboots when it counts
+	# other than tv.cpus= asks for.  Linux resets through the ACPI reset
+	# register, or with reboot=k through the keyboard controller.
+	test_linux_boot linux_reboot_is_status_5 1 2
+	test_linux_boot linux_kbd_reset_is_status_5 1 2 reboot=k
 	test_thinrun_signal TERM 143
 	test_thinrun_signal INT 130
 }
@@ -191,8 +196,8 @@ test_thinrun_signal() { # signal status
 # thinrun boots the machine's own kernel with a busybox initramfs whose
 # /init (guest-init.sh) checks that it sees the CPUs asked for, prints a
 # marker and powers off: thinrun's status must be 0 and the marker there.
-test_linux_boot() { # name cpus
-	name=$1 cpus=$2
+test_linux_boot() { # name cpus [cpus-to-expect [more cmdline]]
+	name=$1 cpus=$2 expect=${3:-$2} more=${4:-}
 	TV_FULL=$(sed -n 's/.*tv\.full=\([0-9]*\).*/\1/p' /proc/cmdline)
 	if [ -n "$vcpus_off" ]; then
 		tap skip "$name" "this backend's vCPUs are off (vmx_vcpus=0)"
@@ -204,15 +209,20 @@ test_linux_boot() { # name cpus
 	fi
 	start=$(date +%s)
 	out=$(timeout 300 thinrun --kernel /share/vmlinuz --initrd /share/guest.cpio.gz \
-		--mem 256 --cpus "$cpus" --cmdline "console=ttyS0 tv.cpus=$cpus" </dev/null 2>&1)
+		--mem 256 --cpus "$cpus" --cmdline "console=ttyS0 tv.cpus=$expect $more" </dev/null 2>&1)
 	rc=$?
 	echo "# $name: thinrun status $rc after $(($(date +%s) - start)) s"
-	if [ $rc -eq 0 ] && echo "$out" | grep -q "thinvisor-guest: init ok, cpus=$cpus "; then
+	if [ "$expect" = "$cpus" ]; then
+		want_rc=0 marker="thinvisor-guest: init ok, cpus=$cpus "
+	else
+		want_rc=5 marker="thinvisor-guest: init FAILED, cpus=$cpus "
+	fi
+	if [ $rc -eq $want_rc ] && echo "$out" | grep -q "$marker"; then
 		echo "$out" | grep -E 'smpboot|thinvisor-guest' | sed 's/^/# /'
 		tap ok "$name"
 	else
 		echo "$out" | tail -n ${TV_FULL:-40} | sed 's/^/# /'
-		tap fail "$name" "status $rc, marker: $(echo "$out" | grep -c 'init ok')"
+		tap fail "$name" "status $rc, $(echo "$out" | grep -c "$marker") marker line"
 	fi
 }
 
