@@ -208,7 +208,7 @@ test_linux_boot() { # name cpus [cpus-to-expect [more cmdline]]
 		return
 	fi
 	start=$(date +%s)
-	out=$(timeout 300 thinrun --kernel /share/vmlinuz --initrd /share/guest.cpio.gz \
+	out=$(timeout 150 thinrun --kernel /share/vmlinuz --initrd /share/guest.cpio.gz \
 		--mem 256 --cpus "$cpus" --cmdline "console=ttyS0 tv.cpus=$expect $more" </dev/null 2>&1)
 	rc=$?
 	echo "# $name: thinrun status $rc after $(($(date +%s) - start)) s"
