@@ -131,6 +131,7 @@ test_thinrun() {
 	else
 		tap fail thinrun_raw_demo "status $rc"
 	fi
+	test_thinrun_uart_irq
 	check_thinrun() { # name expected-status expected-text args...
 		name=$1 want=$2 text=$3
 		shift 3
@@ -189,6 +190,26 @@ test_thinrun_signal() { # signal status
 		tap ok "$name"
 	else
 		echo "$out" | tail -n 20 | sed 's/^/# /'
+		tap fail "$name" "status $rc"
+	fi
+}
+
+# COM1's interrupt, end to end: a guest (userspace/demo/uart_irq.S) that
+# only halts and does its I/O in its handler of IRQ 4 (IOAPIC pin 4, edge,
+# to its x2APIC) sees the THR-empty interrupt and echoes stdin.
+test_thinrun_uart_irq() {
+	name=thinrun_uart_interrupts
+	if [ -n "$vcpus_off" ]; then
+		tap skip "$name" "this backend's vCPUs are off (vmx_vcpus=0)"
+		return
+	fi
+	out=$(printf 'hi\n' | timeout -s KILL 60 thinrun --raw /share/uart_irq.bin 2>&1)
+	rc=$?
+	echo "$out" | sed 's/^/# /'
+	if [ $rc -eq 0 ] && echo "$out" | grep -q '^uart_irq: THRE interrupt' &&
+	   echo "$out" | grep -q '^hi' && echo "$out" | grep -q '^uart_irq: done'; then
+		tap ok "$name"
+	else
 		tap fail "$name" "status $rc"
 	fi
 }

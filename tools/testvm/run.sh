@@ -38,7 +38,7 @@ if [ -n "$guest" ]; then
 fi
 "$here/mkinitramfs.sh" "$initrd" "$kver" "$module" \
 	"$top/build/selftests" "$top/build/selftests/helpers" "$top/build/thinrun" \
-	"$top/build/bench/exit_bench" "$top/build/demo/hello.bin" $guest_files || exit 1
+	"$top/build/bench/exit_bench" "$top/build/demo/hello.bin" "$top/build/demo/uart_irq.bin" $guest_files || exit 1
 
 serial=$out/$mode.serial
 rm -f "$out/$mode.tap" "$out/$mode.tap.summary"
