@@ -160,6 +160,7 @@ int linux_boot(const struct linux_opts *o)
 {
 	const char *user_cmdline = o->cmdline ? o->cmdline : "";
 	char *cmdline = NULL;
+	size_t extra;
 	struct bzimage_info info;
 	struct boot_entry entry;
 	uint64_t initrd_len = 0;
@@ -186,13 +187,12 @@ int linux_boot(const struct linux_opts *o)
 	if (!cmdline)
 		goto out;
 	/* Said in the user's terms: thinrun's own options are not theirs. */
+	extra = strlen(cmdline) - strlen(user_cmdline);
 	if (strlen(cmdline) > info.cmdline_size) {
 		fprintf(stderr, "thinrun: the command line is %zu bytes; this kernel takes at most %zu\n"
-			"         (%u, less %zu for what thinrun puts first: %.*s)\n",
-			strlen(user_cmdline),
-			info.cmdline_size - (strlen(cmdline) - strlen(user_cmdline)),
-			info.cmdline_size, strlen(cmdline) - strlen(user_cmdline),
-			(int)(strlen(cmdline) - strlen(user_cmdline)), cmdline);
+			"         after the %zu that thinrun puts first (%.*s)\n",
+			strlen(user_cmdline), info.cmdline_size - extra, extra,
+			(int)extra - 1, cmdline);
 		status = EXIT_USAGE;
 		goto out;
 	}
