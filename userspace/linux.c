@@ -100,6 +100,11 @@ static void *read_kernel(const char *path, size_t *len)
  * - tsc_early_khz=: with no PIT the kernel cannot calibrate the TSC, and
  *   this is the one way Linux 6.1 takes its frequency on every vendor
  *   (tsc.c says why);
+ * - tsc=reliable: the TSC passes through from a host that keeps time on
+ *   it, the same on every vCPU; the only clock Linux could check it
+ *   against here is the jiffies count of its own timer interrupts, which
+ *   come late when the host is busy, and with that check Linux marked
+ *   the TSC unstable in the SVM test machine and fell back to jiffies;
  * - panic=-1: a panicked guest resets at once (thinrun's exit status 5)
  *   rather than spin with thinrun waiting forever.
  * NULL with a message if there is no memory.
@@ -111,9 +116,9 @@ static char *guest_cmdline(const char *user)
 	int n;
 
 	if (khz)
-		n = asprintf(&s, "tsc_early_khz=%u panic=-1 %s", khz, user);
+		n = asprintf(&s, "tsc_early_khz=%u tsc=reliable panic=-1 %s", khz, user);
 	else
-		n = asprintf(&s, "panic=-1 %s", user);
+		n = asprintf(&s, "tsc=reliable panic=-1 %s", user);
 	if (n < 0) {
 		fprintf(stderr, "thinrun: out of memory\n");
 		return NULL;

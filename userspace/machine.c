@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <time.h>
 
 #include "console.h"
@@ -106,6 +107,22 @@ static void stop_vcpus(struct machine *m, struct vcpu_thread *t, unsigned int n)
 	}
 }
 
+/* Where a guest stopped from outside was: for a guest that hung. */
+static void report_vcpus(struct vmm *v)
+{
+	struct tv_events ev;
+	struct tv_regs regs;
+	unsigned int i;
+
+	for (i = 0; i < v->nr_vcpus; i++) {
+		if (ioctl(v->vcpus[i].fd, TV_GET_EVENTS, &ev) == 0 && ev.wait_for_sipi)
+			fprintf(stderr, "thinrun: vCPU %u was waiting for a SIPI\n", i);
+		else if (ioctl(v->vcpus[i].fd, TV_GET_REGS, &regs) == 0)
+			fprintf(stderr, "thinrun: vCPU %u was at RIP 0x%llx\n", i,
+				(unsigned long long)regs.rip);
+	}
+}
+
 int machine_run(struct vmm *v, bool linux_guest)
 {
 	struct sigaction kick = { .sa_handler = on_kick };	/* no SA_RESTART */
@@ -153,6 +170,8 @@ int machine_run(struct vmm *v, bool linux_guest)
 	stop_vcpus(&m, t, started);
 	console_stop(m.con);
 	status = atomic_load(&m.status);
+	if (status > 128)
+		report_vcpus(v);
 out:
 	/* A SIG_ENDED sent while nobody waited must not outlive the run. */
 	while (sigtimedwait(&set, NULL, &(struct timespec){ 0 }) > 0)

@@ -214,6 +214,38 @@ test_thinrun_uart_irq() {
 	fi
 }
 
+# Name the guest functions where a stopped guest's vCPUs were ("thinrun:
+# vCPU N was at RIP X"): the guest is this machine's own kernel, so this
+# machine's kallsyms, moved by the two KASLR offsets, has its symbols.
+# Only the low 32 bits of the addresses are used (awk has doubles).
+guest_symbols() { # thinrun-output
+	goff=$(echo "$1" | sed -n 's/.*Kernel Offset: \(0x[0-9a-f]*\) from.*/\1/p' | tail -n 1)
+	echo "$1" | sed -n 's/^thinrun: vCPU \([0-9]*\) was at RIP \(0x[0-9a-f]*\).*/\1 \2/p' |
+	while read -r cpu rip; do
+		awk -v rip="$rip" -v goff="${goff:-0}" '
+		function h(s,  n, i) {
+			s = tolower(s); sub(/^0x/, "", s)
+			if (length(s) > 8) s = substr(s, length(s) - 7)
+			n = 0
+			for (i = 1; i <= length(s); i++)
+				n = n * 16 + index("0123456789abcdef", substr(s, i, 1)) - 1
+			return n
+		}
+		{ a[NR] = h($1); name[NR] = $3 }
+		$3 == "_text" { l1off = h($1) - h("81000000") }
+		END {
+			m = 4294967296
+			want = ((h(rip) - h(goff) + l1off) % m + m) % m
+			best = -1
+			for (i = 1; i <= NR; i++)
+				if (a[i] <= want && (best < 0 || a[i] > a[best]))
+					best = i
+			if (best > 0)
+				printf "# vCPU %s: %s+0x%x\n", cpu, name[best], want - a[best]
+		}' cpu="$cpu" /proc/kallsyms
+	done
+}
+
 # thinrun boots the machine's own kernel with a busybox initramfs whose
 # /init (guest-init.sh) checks that it sees the CPUs asked for, prints a
 # marker and powers off: thinrun's status must be 0 and the marker there.
@@ -243,6 +275,7 @@ test_linux_boot() { # name cpus [cpus-to-expect [more cmdline]]
 		tap ok "$name"
 	else
 		echo "$out" | tail -n ${TV_FULL:-40} | sed 's/^/# /'
+		guest_symbols "$out"
 		tap fail "$name" "status $rc, $(echo "$out" | grep -c "$marker") marker line"
 	fi
 }
