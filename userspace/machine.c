@@ -111,15 +111,20 @@ static void stop_vcpus(struct machine *m, struct vcpu_thread *t, unsigned int n)
 static void report_vcpus(struct vmm *v)
 {
 	struct tv_events ev;
+	struct tv_sregs sregs;
 	struct tv_regs regs;
 	unsigned int i;
 
 	for (i = 0; i < v->nr_vcpus; i++) {
 		if (ioctl(v->vcpus[i].fd, TV_GET_EVENTS, &ev) == 0 && ev.wait_for_sipi)
 			fprintf(stderr, "thinrun: vCPU %u was waiting for a SIPI\n", i);
-		else if (ioctl(v->vcpus[i].fd, TV_GET_REGS, &regs) == 0)
-			fprintf(stderr, "thinrun: vCPU %u was at RIP 0x%llx\n", i,
-				(unsigned long long)regs.rip);
+		else if (ioctl(v->vcpus[i].fd, TV_GET_REGS, &regs) == 0 &&
+			 ioctl(v->vcpus[i].fd, TV_GET_SREGS, &sregs) == 0)
+			fprintf(stderr, "thinrun: vCPU %u was at RIP 0x%llx (CS 0x%x base 0x%llx, CR0 0x%llx, RFLAGS 0x%llx)\n",
+				i, (unsigned long long)regs.rip, sregs.cs.selector,
+				(unsigned long long)sregs.cs.base,
+				(unsigned long long)sregs.cr0,
+				(unsigned long long)regs.rflags);
 	}
 }
 
