@@ -6,7 +6,13 @@
  * thinvisor does not virtualize: VMX/SVM, MONITOR/MWAIT, the PMU
  * (leaf 0xa), thermal and power management (leaf 6), SGX, and MTRRs (the
  * module has no MTRR MSRs: a kernel that sees the CPUID bit reads
- * MTRRcap, takes a #GP and prints a call trace for it).  A first
+ * MTRRcap, takes a #GP and prints a call trace for it).
+ *
+ * OSXSAVE (leaf 1 ECX bit 27) is the host's, 1: right for a guest that
+ * turns CR4.OSXSAVE on, as Linux does, and wrong for one that does not
+ * (Linux with noxsave: its user space then runs XGETBV and takes #UD).
+ * The bit has to follow the guest's CR4, which only the module, which
+ * answers CPUID, can do.  A first
  * policy, to be revisited with the x2APIC work (the module adds the
  * hypervisor bit and the APIC IDs itself).
  */
