@@ -105,6 +105,11 @@ static void *read_kernel(const char *path, size_t *len)
  *   against here is the jiffies count of its own timer interrupts, which
  *   come late when the host is busy, and with that check Linux marked
  *   the TSC unstable in the SVM test machine and fell back to jiffies;
+ * - reboot=acpi: with a hardware-reduced FADT and no DMI match, Linux
+ *   6.1 makes its reboot method EFI (reboot_init(), efi_reboot_required())
+ *   even where there is no EFI; that fails, and it goes on to the BIOS's
+ *   real-mode reset vector, skipping the ACPI reset register and the
+ *   keyboard controller, so a reboot or a panic never reached thinrun;
  * - panic=-1: a panicked guest resets at once (thinrun's exit status 5)
  *   rather than spin with thinrun waiting forever.
  * NULL with a message if there is no memory.
@@ -116,9 +121,10 @@ static char *guest_cmdline(const char *user)
 	int n;
 
 	if (khz)
-		n = asprintf(&s, "tsc_early_khz=%u tsc=reliable panic=-1 %s", khz, user);
+		n = asprintf(&s, "tsc_early_khz=%u tsc=reliable reboot=acpi panic=-1 %s",
+			     khz, user);
 	else
-		n = asprintf(&s, "tsc=reliable panic=-1 %s", user);
+		n = asprintf(&s, "tsc=reliable reboot=acpi panic=-1 %s", user);
 	if (n < 0) {
 		fprintf(stderr, "thinrun: out of memory\n");
 		return NULL;
@@ -150,7 +156,8 @@ static int setup_vcpu(struct vmm *v, const struct linux_opts *o,
 		fprintf(stderr, "thinrun: no CPUID table for the guest\n");
 		return -1;
 	}
-	if (vmm_set_cpuid(v, cpuid) || vmm_set_state(v, 0, &regs, &sregs)) {
+	if (vmm_set_cpuid(v, cpuid) || vmm_set_state(v, 0, &regs, &sregs) ||
+	    vmm_enable_msr_exits(v)) {
 		free(cpuid);
 		return -1;
 	}

@@ -15,6 +15,7 @@
 #include "dev/acpi_pm.h"
 #include "dev/cmos_rtc.h"
 #include "dev/i8042.h"
+#include "dev/msr_quirks.h"
 #include "dev/pit_stub.h"
 #include "dev/serial8250.h"
 
@@ -81,6 +82,8 @@ static int handle_io(struct machine *m, struct tv_run *run)
 /* One exit; returns -1 to go on, or thinrun's exit status. */
 static int handle_exit(struct machine *m, struct tv_run *run, unsigned int id)
 {
+	uint64_t data;
+
 	switch (run->exit_reason) {
 	case TV_EXIT_IO:
 		return handle_io(m, run);
@@ -88,6 +91,14 @@ static int handle_exit(struct machine *m, struct tv_run *run, unsigned int id)
 		/* No MMIO devices in userspace: reads see all ones, writes vanish. */
 		if (!run->mmio.is_write)
 			memset(run->mmio.data, 0xff, sizeof(run->mmio.data));
+		return -1;
+	case TV_EXIT_MSR:
+		/* Only a Linux guest turns these exits on (linux.c). */
+		data = run->msr.data;
+		if (m->linux_guest && msr_quirk(run->msr.index, run->msr.is_write, &data))
+			run->msr.data = data;
+		else
+			run->msr.error = 1;
 		return -1;
 	case TV_EXIT_HYPERCALL:
 		run->hypercall.ret = (uint64_t)-1;

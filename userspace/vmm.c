@@ -154,6 +154,15 @@ int vmm_irq_line(struct vmm *v, uint32_t gsi, bool level)
 	return 0;
 }
 
+int vmm_enable_msr_exits(struct vmm *v)
+{
+	struct tv_enable_cap cap = { .cap = TV_CAP_MSR_EXIT_USER, .args = { 1 } };
+
+	if (ioctl(v->vm, TV_ENABLE_CAP, &cap))
+		return fail("TV_ENABLE_CAP(TV_CAP_MSR_EXIT_USER)");
+	return 0;
+}
+
 int vmm_check_cap(int cap)
 {
 	int fd = open("/dev/thinvisor", O_RDWR | O_CLOEXEC);

@@ -39,6 +39,8 @@ int vmm_set_state(struct vmm *v, unsigned int id, const struct tv_regs *regs,
 int vmm_wait_for_sipi(struct vmm *v, unsigned int id);
 int vmm_set_cpuid(struct vmm *v, const struct tv_cpuid *cpuid);
 int vmm_irq_line(struct vmm *v, uint32_t gsi, bool level);
+/* Unknown MSRs exit to userspace (TV_EXIT_MSR) rather than take #GP. */
+int vmm_enable_msr_exits(struct vmm *v);
 /* TV_CHECK_CAP on a /dev/thinvisor opened for it: before any VM exists. */
 int vmm_check_cap(int cap);
 /* TV_RUN; an interrupted RUN is not an error (exit_reason TV_EXIT_INTR). */
