@@ -94,6 +94,10 @@ void tv_cpuid_lookup(struct tv_vcpu *vcpu, u32 fn, u32 index, u32 out[4])
 		/* The module's APIC: x2APIC with the TSC-deadline timer. */
 		out[2] |= BIT(31) | BIT(21) | BIT(24);
 		out[3] |= BIT(9);
+		/* OSXSAVE mirrors the guest's own CR4, not the launcher's table. */
+		out[2] &= ~BIT(27);
+		if (vcpu->cr4 & X86_CR4_OSXSAVE)
+			out[2] |= BIT(27);
 		break;
 	case 7:
 		/* No IA32_ARCH_CAPABILITIES: the module does not offer the MSR. */

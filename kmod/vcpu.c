@@ -111,14 +111,18 @@ static int tv_vcpu_run(struct tv_vcpu *vcpu)
 			break;
 		}
 		cond_resched();
-		if (test_thread_flag(TIF_NEED_FPU_LOAD))
-			switch_fpu_return();
 
 		local_irq_disable();
 		if (need_resched() || signal_pending(current)) {
 			local_irq_enable();
 			continue;
 		}
+		/*
+		 * With interrupts off: a softirq's kernel_fpu_begin() after
+		 * this check would otherwise put its own registers in the guest.
+		 */
+		if (test_thread_flag(TIF_NEED_FPU_LOAD))
+			switch_fpu_return();
 		/*
 		 * A guest without CR4.OSXSAVE cannot see XCR0: it keeps the
 		 * host's, and two XSETBVs per exit are saved.
