@@ -79,13 +79,51 @@ static int tv_vcpu_wait_sipi(struct tv_vcpu *vcpu)
 }
 
 /*
+ * A guest without CR4.OSXSAVE cannot see XCR0: it runs with the host's,
+ * and two XSETBVs per exit are saved.  Returns whether the guest had
+ * OSXSAVE, for tv_xcr0_exit().
+ */
+static bool tv_xcr0_enter(struct tv_vcpu *vcpu)
+{
+	bool osxsave = vcpu->cr4 & X86_CR4_OSXSAVE;
+
+	if (osxsave && vcpu->xcr0 != tv_host_xcr0)
+		xsetbv(XCR_XFEATURE_ENABLED_MASK, vcpu->xcr0);
+	return osxsave;
+}
+
+/*
+ * Give the host its XCR0 back, and learn the guest's from the CPU: an
+ * XSETBV that did not exit (QEMU's nested SVM ignores the intercept)
+ * changed it behind the module's back.  One XGETBV per exit.  Where
+ * XSETBV may not exit, a guest that turned OSXSAVE on during this entry
+ * is taken to have the XCR0 it now runs with, as it would after its
+ * first XSETBV (Linux sets XCR0 right after OSXSAVE).
+ */
+static void tv_xcr0_exit(struct tv_vcpu *vcpu, bool osxsave_at_entry)
+{
+	u64 loaded, now;
+
+	if (!tv_host_xcr0)
+		return;
+	loaded = osxsave_at_entry ? vcpu->xcr0 : tv_host_xcr0;
+	now = xgetbv(XCR_XFEATURE_ENABLED_MASK);
+	if (now != loaded ||
+	    (tv_ops->xsetbv_may_not_exit && !osxsave_at_entry &&
+	     (vcpu->cr4 & X86_CR4_OSXSAVE)))
+		vcpu->xcr0 = now;
+	if (now != tv_host_xcr0)
+		xsetbv(XCR_XFEATURE_ENABLED_MASK, tv_host_xcr0);
+}
+
+/*
  * Enter the guest until an exit needs userspace.  The guest's FPU state
  * is loaded once for the whole loop, not on every exit.
  */
 static int tv_vcpu_run(struct tv_vcpu *vcpu)
 {
 	struct tv_run *run = vcpu->run;
-	bool swap_xcr0;
+	bool xcr0_osxsave;
 	int r;
 
 	if (!READ_ONCE(vcpu->wait_sipi) && (!vcpu->regs_set || !vcpu->sregs_set))
@@ -123,19 +161,12 @@ static int tv_vcpu_run(struct tv_vcpu *vcpu)
 		 */
 		if (test_thread_flag(TIF_NEED_FPU_LOAD))
 			switch_fpu_return();
-		/*
-		 * A guest without CR4.OSXSAVE cannot see XCR0: it keeps the
-		 * host's, and two XSETBVs per exit are saved.
-		 */
-		swap_xcr0 = (vcpu->cr4 & X86_CR4_OSXSAVE) && vcpu->xcr0 != tv_host_xcr0;
-		if (swap_xcr0)
-			xsetbv(XCR_XFEATURE_ENABLED_MASK, vcpu->xcr0);
+		xcr0_osxsave = tv_xcr0_enter(vcpu);
 		tv_lapic_offer(vcpu);
 		trace_tv_entry(vcpu->id, vcpu->rip);
 		tv_ops->run(vcpu);
 		tv_lapic_injected(vcpu);
-		if (swap_xcr0)
-			xsetbv(XCR_XFEATURE_ENABLED_MASK, tv_host_xcr0);
+		tv_xcr0_exit(vcpu, xcr0_osxsave);
 		/* Host interrupts that ended the guest are taken here. */
 		local_irq_enable();
 		trace_tv_exit(vcpu->id, vcpu->rip, &vcpu->exit);

@@ -36,6 +36,8 @@ struct tv_vendor_ops {
 	u64 (*mmu_table_entry)(u64 pa);
 	u64 (*mmu_leaf_entry)(u64 pa, int level, bool writable);
 	int mmu_max_level;
+	/* The guest's XSETBV may run without an exit (see tv_xcr0_exit()). */
+	bool xsetbv_may_not_exit;
 
 	int (*vcpu_create)(struct tv_vcpu *vcpu);
 	void (*vcpu_free)(struct tv_vcpu *vcpu);

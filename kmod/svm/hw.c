@@ -204,6 +204,11 @@ int tv_svm_init(const struct tv_vendor_ops **ops)
 		return r;
 	/* 1 GiB leaves in the NPT need the host's 1 GiB pages. */
 	svm_ops.mmu_max_level = boot_cpu_has(X86_FEATURE_GBPAGES) ? 3 : 2;
+	/*
+	 * Under another hypervisor the XSETBV intercept may not be honoured:
+	 * QEMU's emulated SVM runs the guest's XSETBV without an exit.
+	 */
+	svm_ops.xsetbv_may_not_exit = boot_cpu_has(X86_FEATURE_HYPERVISOR);
 	*ops = &svm_ops;
 	return 0;
 }

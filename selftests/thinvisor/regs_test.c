@@ -3,6 +3,8 @@
  * Register state: REGS, SREGS, MSRS, XSAVE and EVENTS round trips, values
  * set by the host seen by the guest and the other way round.
  */
+#include <cpuid.h>
+
 #include "tv_test.h"
 
 FIXTURE(regs) {
@@ -440,6 +442,63 @@ TEST_F(regs, xsave_sse_between_host_and_guest)
 	EXPECT_EQ(0x89abcdef, x->region[XSAVE_XMM(3) + 2]);
 	EXPECT_EQ(0x01234567, x->region[XSAVE_XMM(3) + 3]);
 	free(x);
+}
+
+/* --- XCR0 ------------------------------------------------------------ */
+
+static uint64_t xgetbv0(void)
+{
+	uint32_t lo, hi;
+
+	asm volatile("xgetbv" : "=a"(lo), "=d"(hi) : "c"(0));
+	return lo | (uint64_t)hi << 32;
+}
+
+#define X86_CR4_OSXSAVE	(1UL << 18)
+
+/*
+ * The guest turns on CR4.OSXSAVE and sets XCR0 to x87 only, then to
+ * x87+SSE, with no exit in between; each value must outlive the exits
+ * that follow (a CPUID and the ucall each exit), whether or not the CPU
+ * made XSETBV exit (QEMU's nested SVM does not).
+ */
+static void guest_sets_xcr0(void)
+{
+	uint64_t cr4;
+	uint32_t a, b, c, d;
+
+	asm volatile("mov %%cr4, %0" : "=r"(cr4));
+	asm volatile("mov %0, %%cr4" : : "r"(cr4 | X86_CR4_OSXSAVE));
+	asm volatile("xsetbv" : : "a"(1), "d"(0), "c"(0));
+	tv_cpuid(0, 0, &a, &b, &c, &d);
+	GUEST_SYNC_ARGS(1, xgetbv0(), 0, 0, 0);
+	asm volatile("xsetbv" : : "a"(3), "d"(0), "c"(0));
+	tv_cpuid(0, 0, &a, &b, &c, &d);
+	GUEST_SYNC_ARGS(2, xgetbv0(), 0, 0, 0);
+	GUEST_SYNC_ARGS(3, xgetbv0(), 0, 0, 0);
+	GUEST_DONE();
+}
+
+/* ... and the host's own XCR0 is back whenever the host runs. */
+TEST_F(regs, xcr0_set_by_guest_outlives_exits)
+{
+	uint32_t a, b, c, d;
+	uint64_t host_xcr0;
+	struct tv_ucall uc;
+	int stage;
+
+	__cpuid_count(1, 0, a, b, c, d);
+	if (!(c & (1U << 27)))
+		SKIP(return, "the host has no OSXSAVE");
+	host_xcr0 = xgetbv0();
+	self->vm = tv_vm_create_with_vcpu(guest_sets_xcr0, &self->vcpu);
+	for (stage = 1; stage <= 3; stage++) {
+		TV_RUN_UCALL(self->vcpu, &uc, TV_UCALL_SYNC);
+		ASSERT_EQ(stage, uc.args[0]);
+		EXPECT_EQ(stage == 1 ? 1 : 3, uc.args[1]) TH_LOG("XCR0 the guest saw at stage %d", stage);
+		EXPECT_EQ(host_xcr0, xgetbv0()) TH_LOG("XCR0 of the host after stage %d", stage);
+	}
+	TV_RUN_UCALL(self->vcpu, &uc, TV_UCALL_DONE);
 }
 
 /* --- EVENTS ---------------------------------------------------------- */
