@@ -4,7 +4,15 @@
  * table reads as zeros, and a kernel that sees no long mode in CPUID
  * stops in verify_cpu, so the guest gets the host's leaves, less what
  * thinvisor does not virtualize: VMX/SVM, MONITOR/MWAIT, the PMU
- * (leaf 0xa), thermal and power management (leaf 6), SGX.  A first
+ * (leaf 0xa), thermal and power management (leaf 6), SGX, and MTRRs (the
+ * module has no MTRR MSRs: a kernel that sees the CPUID bit reads
+ * MTRRcap, takes a #GP and prints a call trace for it).
+ *
+ * OSXSAVE (leaf 1 ECX bit 27) is the host's, 1: right for a guest that
+ * turns CR4.OSXSAVE on, as Linux does, and wrong for one that does not
+ * (Linux with noxsave: its user space then runs XGETBV and takes #UD).
+ * The bit has to follow the guest's CR4, which only the module, which
+ * answers CPUID, can do.  A first
  * policy, to be revisited with the x2APIC work (the module adds the
  * hypervisor bit and the APIC IDs itself).
  */
@@ -17,6 +25,7 @@
 #define L1_ECX_MONITOR	(1U << 3)
 #define L1_ECX_VMX	(1U << 5)
 #define L1_ECX_SMX	(1U << 6)
+#define L1_EDX_MTRR	(1U << 12)	/* the same bit in 0x80000001 EDX on AMD */
 #define L7_EBX_SGX	(1U << 2)
 #define L7_ECX_SGX_LC	(1U << 30)
 #define X1_ECX_SVM	(1U << 2)
@@ -38,6 +47,7 @@ static void filter(struct tv_cpuid_entry *e)
 	switch (e->function) {
 	case 1:
 		e->ecx &= ~(L1_ECX_MONITOR | L1_ECX_VMX | L1_ECX_SMX);
+		e->edx &= ~L1_EDX_MTRR;
 		break;
 	case 5: case 6: case 0xa: case 0x12: case 0x8000000a:
 		e->eax = e->ebx = e->ecx = e->edx = 0;
@@ -50,6 +60,7 @@ static void filter(struct tv_cpuid_entry *e)
 		break;
 	case 0x80000001:
 		e->ecx &= ~X1_ECX_SVM;
+		e->edx &= ~L1_EDX_MTRR;
 		break;
 	}
 }

@@ -7,10 +7,13 @@
  * kernel, initrd and command line placed in a guest of --mem bytes, and
  * --cpus checked against the module's limit.  Then guest memory, the
  * payload, boot_params, the ACPI tables, the page tables and vCPU 0's
- * registers, and the exit loop.
+ * registers, and the vCPU threads (machine.c).  vCPU 0 starts at the
+ * kernel's 64-bit entry; the others wait for the INIT and SIPI with
+ * which the kernel starts its secondary CPUs, as after a reset.
  *
- * Only vCPU 0 runs: the others would start through INIT/SIPI, and the
- * module has no local APIC yet (Documentation/launcher.rst).
+ * The command line the kernel gets starts with what a machine without a
+ * PIT needs (guest_cmdline()); the user's own options come after it and
+ * so win, the kernel taking the last value of an option.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -22,6 +25,7 @@
 
 #include "thinrun.h"
 #include "guest_cpuid.h"
+#include "tsc.h"
 #include "boot/acpi.h"
 #include "boot/bzimage.h"
 #include "boot/layout.h"
@@ -91,7 +95,46 @@ static void *read_kernel(const char *path, size_t *len)
 	return buf;
 }
 
-/* The registers, the CPUID table and the firmware tables of vCPU 0. */
+/*
+ * What thinrun puts before the user's command line:
+ * - tsc_early_khz=: with no PIT the kernel cannot calibrate the TSC, and
+ *   this is the one way Linux 6.1 takes its frequency on every vendor
+ *   (tsc.c says why);
+ * - tsc=reliable: the TSC passes through from a host that keeps time on
+ *   it, the same on every vCPU; the only clock Linux could check it
+ *   against here is the jiffies count of its own timer interrupts, which
+ *   come late when the host is busy, and with that check Linux marked
+ *   the TSC unstable in the SVM test machine and fell back to jiffies;
+ * - reboot=acpi: with a hardware-reduced FADT and no DMI match, Linux
+ *   6.1 makes its reboot method EFI (reboot_init(), efi_reboot_required())
+ *   even where there is no EFI; that fails, and it goes on to the BIOS's
+ *   real-mode reset vector, skipping the ACPI reset register and the
+ *   keyboard controller, so a reboot or a panic never reached thinrun;
+ * - panic=-1: a panicked guest resets at once (thinrun's exit status 5)
+ *   rather than spin with thinrun waiting forever.
+ * NULL with a message if there is no memory.
+ */
+static char *guest_cmdline(const char *user)
+{
+	uint32_t khz = host_tsc_khz();
+	char *s;
+	int n;
+
+	if (khz)
+		n = asprintf(&s, "tsc_early_khz=%u tsc=reliable reboot=acpi panic=-1 %s",
+			     khz, user);
+	else
+		n = asprintf(&s, "tsc=reliable reboot=acpi panic=-1 %s", user);
+	if (n < 0) {
+		fprintf(stderr, "thinrun: out of memory\n");
+		return NULL;
+	}
+	if (!khz)
+		fprintf(stderr, "thinrun: the TSC frequency is unknown; give tsc_early_khz=\n");
+	return s;
+}
+
+/* The registers, the CPUID table and the firmware tables; APs wait for a SIPI. */
 static int setup_vcpu(struct vmm *v, const struct linux_opts *o,
 		      const struct boot_entry *entry)
 {
@@ -100,6 +143,7 @@ static int setup_vcpu(struct vmm *v, const struct linux_opts *o,
 	struct tv_regs regs;
 	char err[256];
 	int max = vmm_check_cap(TV_CAP_MAX_CPUID);
+	unsigned int i;
 
 	if (acpi_build(v->ram, BOOT_ACPI_ADDR, BOOT_ACPI_END - BOOT_ACPI_ADDR, o->cpus,
 		       err, sizeof(err)) < 0) {
@@ -112,17 +156,23 @@ static int setup_vcpu(struct vmm *v, const struct linux_opts *o,
 		fprintf(stderr, "thinrun: no CPUID table for the guest\n");
 		return -1;
 	}
-	if (vmm_set_cpuid(v, cpuid) || vmm_set_state(v, &regs, &sregs)) {
+	if (vmm_set_cpuid(v, cpuid) || vmm_set_state(v, 0, &regs, &sregs) ||
+	    vmm_enable_msr_exits(v)) {
 		free(cpuid);
 		return -1;
 	}
 	free(cpuid);
+	for (i = 1; i < v->nr_vcpus; i++)
+		if (vmm_wait_for_sipi(v, i))
+			return -1;
 	return 0;
 }
 
 int linux_boot(const struct linux_opts *o)
 {
-	const char *cmdline = o->cmdline ? o->cmdline : "";
+	const char *user_cmdline = o->cmdline ? o->cmdline : "";
+	char *cmdline = NULL;
+	size_t extra;
 	struct bzimage_info info;
 	struct boot_entry entry;
 	uint64_t initrd_len = 0;
@@ -145,6 +195,19 @@ int linux_boot(const struct linux_opts *o)
 		if (initrd_fd < 0)
 			goto out;
 	}
+	cmdline = guest_cmdline(user_cmdline);
+	if (!cmdline)
+		goto out;
+	/* Said in the user's terms: thinrun's own options are not theirs. */
+	extra = strlen(cmdline) - strlen(user_cmdline);
+	if (strlen(cmdline) > info.cmdline_size) {
+		fprintf(stderr, "thinrun: the command line is %zu bytes; this kernel takes at most %zu\n"
+			"         after the %zu that thinrun puts first (%.*s)\n",
+			strlen(user_cmdline), info.cmdline_size - extra, extra,
+			(int)extra - 1, cmdline);
+		status = EXIT_USAGE;
+		goto out;
+	}
 	if (bzimage_place(&info, initrd_len, strlen(cmdline), o->mem, &entry,
 			  err, sizeof(err))) {
 		fprintf(stderr, "thinrun: %s\n", err);
@@ -161,7 +224,7 @@ int linux_boot(const struct linux_opts *o)
 		goto out;
 	}
 
-	if (vmm_open_split(&v, o->mem, layout_low_ram(o->mem), MMIO_HOLE_END))
+	if (vmm_open_split(&v, o->mem, layout_low_ram(o->mem), MMIO_HOLE_END, o->cpus))
 		goto out_vm;
 	if (bzimage_load(kernel, kernel_len, NULL, initrd_len, cmdline, v.ram, o->mem,
 			 &entry, err, sizeof(err))) {
@@ -173,12 +236,13 @@ int linux_boot(const struct linux_opts *o)
 		goto out_vm;
 	if (setup_vcpu(&v, o, &entry))
 		goto out_vm;
-	status = run_loop(&v, true);
+	status = machine_run(&v, true);
 out_vm:
 	vmm_close(&v);
 out:
 	if (initrd_fd >= 0)
 		close(initrd_fd);
+	free(cmdline);
 	free(kernel);
 	return status;
 }

@@ -5,7 +5,8 @@
  * --raw runs a flat real-mode binary: loaded at 0x7c00 like a boot
  * sector, with an 8250 serial port at 0x3f8 on stdout and an exit port
  * at 0xf4.  --kernel boots a Linux bzImage (linux.c).  This file has the
- * options and the raw flow; run.c has the exit loop.
+ * options and the raw flow; machine.c runs the vCPUs, run.c has the exit
+ * loop of each.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -40,11 +41,13 @@ static void usage(FILE *f)
 		"  --cmdline STR  its command line\n"
 		"  --mem MB       guest memory in MiB (--raw: 1 to 4096, default 16;\n"
 		"                 --kernel: up to the host's memory, default 256)\n"
-		"  --cpus N       vCPUs in the guest's ACPI tables (default 1)\n"
+		"  --cpus N       vCPUs, one thread each (default 1)\n"
 		"  --info         show what /dev/thinvisor offers on this host\n"
 		"  --help         this text\n"
+		"COM1 is stdin and stdout; on a terminal, Ctrl-A x ends the run.\n"
 		"exit status: 0 guest powered off, 1 error, 2 usage, 3 triple fault,\n"
-		"             4 guest reported failure, 5 guest reset, 130 interrupted\n");
+		"             4 guest reported failure, 5 guest reset (reboot, or a Linux\n"
+		"             guest's panic), 128+N stopped by signal N (130 also Ctrl-A x)\n");
 }
 
 static int show_info(void)
@@ -109,12 +112,12 @@ static int run_raw(const char *path, unsigned long mem_mb)
 
 	if (read_raw(path, image, &image_len))
 		return EXIT_ERROR;
-	if (vmm_open(&v, mem_mb << 20) || vmm_vcpu_real_mode(&v, 0, RAW_LOAD_ADDR)) {
+	if (vmm_open(&v, mem_mb << 20) || vmm_vcpu_real_mode(&v, 0, 0, RAW_LOAD_ADDR)) {
 		vmm_close(&v);
 		return EXIT_ERROR;
 	}
 	memcpy((char *)v.ram + RAW_LOAD_ADDR, image, image_len);
-	status = run_loop(&v, false);
+	status = machine_run(&v, false);
 	vmm_close(&v);
 	return status;
 }

@@ -15,15 +15,17 @@ enum {
 	EXIT_USAGE = 2,		/* bad options or option values */
 	EXIT_TRIPLE_FAULT = 3,
 	EXIT_GUEST_FAILURE = 4,	/* the guest wrote nonzero to the exit port */
-	EXIT_REBOOT = 5,	/* the guest asked for a reset (ACPI reset register) */
-	EXIT_SIGNAL = 130,
+	EXIT_REBOOT = 5,	/* the guest reset: ACPI reset register, 8042 reset */
+	/* 128 + the signal (SIGINT 130, SIGTERM 143, SIGHUP 129) that stopped it */
+	EXIT_SIGNAL = 130,	/* also: Ctrl-A x on the console */
 };
 
 /*
- * Run vCPU 0 until the guest ends; returns an exit status.  acpi_pm:
- * watch the ACPI sleep and reset registers of a Linux guest too.
+ * Run every vCPU of v, each in its thread, until the guest ends; returns
+ * an exit status (machine.c).  linux_guest: the ACPI sleep and reset
+ * registers and the keyboard controller's reset port exist too.
  */
-int run_loop(struct vmm *v, bool acpi_pm);
+int machine_run(struct vmm *v, bool linux_guest);
 
 struct linux_opts {
 	const char *kernel;

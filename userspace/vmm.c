@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
@@ -18,7 +19,7 @@ static int fail(const char *what)
 
 int vmm_open(struct vmm *v, uint64_t ram_size)
 {
-	return vmm_open_split(v, ram_size, ram_size, 0);
+	return vmm_open_split(v, ram_size, ram_size, 0, 1);
 }
 
 /* One slot from 0, or two around a hole: [0, low) and [high_gpa, ...). */
@@ -41,12 +42,36 @@ static int add_slots(struct vmm *v, uint64_t low, uint64_t high_gpa)
 	return 0;
 }
 
-int vmm_open_split(struct vmm *v, uint64_t ram_size, uint64_t low, uint64_t high_gpa)
+static int add_vcpus(struct vmm *v, unsigned int n)
+{
+	struct vmm_vcpu *c;
+
+	v->run_size = ioctl(v->dev, TV_CHECK_CAP, TV_CAP_RUN_SIZE);
+	v->vcpus = calloc(n, sizeof(*v->vcpus));
+	if (!v->vcpus)
+		return fail("vCPUs");
+	for (v->nr_vcpus = 0; v->nr_vcpus < n; v->nr_vcpus++) {
+		c = &v->vcpus[v->nr_vcpus];
+		c->fd = ioctl(v->vm, TV_CREATE_VCPU, v->nr_vcpus);
+		if (c->fd < 0)
+			return fail("TV_CREATE_VCPU");
+		c->run = mmap(NULL, v->run_size, PROT_READ | PROT_WRITE, MAP_SHARED, c->fd, 0);
+		if (c->run == MAP_FAILED) {
+			c->run = NULL;
+			v->nr_vcpus++;	/* so that vmm_close() closes its fd */
+			return fail("mmap of the run page");
+		}
+	}
+	return 0;
+}
+
+int vmm_open_split(struct vmm *v, uint64_t ram_size, uint64_t low, uint64_t high_gpa,
+		   unsigned int nr_vcpus)
 {
 	int version;
 
 	memset(v, 0, sizeof(*v));
-	v->dev = v->vm = v->vcpu = -1;
+	v->dev = v->vm = -1;
 	v->dev = open("/dev/thinvisor", O_RDWR | O_CLOEXEC);
 	if (v->dev < 0)
 		return fail("/dev/thinvisor (is thinvisor.ko loaded?)");
@@ -71,20 +96,10 @@ int vmm_open_split(struct vmm *v, uint64_t ram_size, uint64_t low, uint64_t high
 	madvise(v->ram, ram_size, MADV_HUGEPAGE);
 	if (add_slots(v, low, high_gpa))
 		return -1;
-
-	v->vcpu = ioctl(v->vm, TV_CREATE_VCPU, 0);
-	if (v->vcpu < 0)
-		return fail("TV_CREATE_VCPU");
-	v->run_size = ioctl(v->dev, TV_CHECK_CAP, TV_CAP_RUN_SIZE);
-	v->run = mmap(NULL, v->run_size, PROT_READ | PROT_WRITE, MAP_SHARED, v->vcpu, 0);
-	if (v->run == MAP_FAILED) {
-		v->run = NULL;
-		return fail("mmap of the run page");
-	}
-	return 0;
+	return add_vcpus(v, nr_vcpus);
 }
 
-int vmm_vcpu_real_mode(struct vmm *v, uint16_t cs, uint16_t ip)
+int vmm_vcpu_real_mode(struct vmm *v, unsigned int id, uint16_t cs, uint16_t ip)
 {
 	struct tv_segment data = { .limit = 0xffff, .attrib = 0x93 };
 	struct tv_segment code = { .base = (uint64_t)cs << 4, .selector = cs,
@@ -98,19 +113,28 @@ int vmm_vcpu_real_mode(struct vmm *v, uint16_t cs, uint16_t ip)
 	};
 	struct tv_regs r = { .rip = ip, .rsp = 0x7000, .rflags = 2 };
 
-	if (ioctl(v->vcpu, TV_SET_SREGS, &s))
+	return vmm_set_state(v, id, &r, &s);
+}
+
+int vmm_set_state(struct vmm *v, unsigned int id, const struct tv_regs *regs,
+		  const struct tv_sregs *sregs)
+{
+	if (ioctl(v->vcpus[id].fd, TV_SET_SREGS, sregs))
 		return fail("TV_SET_SREGS");
-	if (ioctl(v->vcpu, TV_SET_REGS, &r))
+	if (ioctl(v->vcpus[id].fd, TV_SET_REGS, regs))
 		return fail("TV_SET_REGS");
 	return 0;
 }
 
-int vmm_set_state(struct vmm *v, const struct tv_regs *regs, const struct tv_sregs *sregs)
+int vmm_wait_for_sipi(struct vmm *v, unsigned int id)
 {
-	if (ioctl(v->vcpu, TV_SET_SREGS, sregs))
-		return fail("TV_SET_SREGS");
-	if (ioctl(v->vcpu, TV_SET_REGS, regs))
-		return fail("TV_SET_REGS");
+	struct tv_events ev;
+
+	if (ioctl(v->vcpus[id].fd, TV_GET_EVENTS, &ev))
+		return fail("TV_GET_EVENTS");
+	ev.wait_for_sipi = 1;
+	if (ioctl(v->vcpus[id].fd, TV_SET_EVENTS, &ev))
+		return fail("TV_SET_EVENTS");
 	return 0;
 }
 
@@ -118,6 +142,24 @@ int vmm_set_cpuid(struct vmm *v, const struct tv_cpuid *cpuid)
 {
 	if (ioctl(v->vm, TV_SET_CPUID, cpuid))
 		return fail("TV_SET_CPUID");
+	return 0;
+}
+
+int vmm_irq_line(struct vmm *v, uint32_t gsi, bool level)
+{
+	struct tv_irq_line line = { .gsi = gsi, .level = level };
+
+	if (ioctl(v->vm, TV_IRQ_LINE, &line))
+		return fail("TV_IRQ_LINE");
+	return 0;
+}
+
+int vmm_enable_msr_exits(struct vmm *v)
+{
+	struct tv_enable_cap cap = { .cap = TV_CAP_MSR_EXIT_USER, .args = { 1 } };
+
+	if (ioctl(v->vm, TV_ENABLE_CAP, &cap))
+		return fail("TV_ENABLE_CAP(TV_CAP_MSR_EXIT_USER)");
 	return 0;
 }
 
@@ -135,19 +177,24 @@ int vmm_check_cap(int cap)
 	return ret;
 }
 
-int vmm_run(struct vmm *v)
+int vmm_run(struct vmm *v, unsigned int id)
 {
-	if (ioctl(v->vcpu, TV_RUN, 0) && errno != EINTR)
+	if (ioctl(v->vcpus[id].fd, TV_RUN, 0) && errno != EINTR)
 		return fail("TV_RUN");
 	return 0;
 }
 
 void vmm_close(struct vmm *v)
 {
-	if (v->run)
-		munmap(v->run, v->run_size);
-	if (v->vcpu >= 0)
-		close(v->vcpu);
+	unsigned int i;
+
+	for (i = 0; i < v->nr_vcpus; i++) {
+		if (v->vcpus[i].run)
+			munmap(v->vcpus[i].run, v->run_size);
+		if (v->vcpus[i].fd >= 0)
+			close(v->vcpus[i].fd);
+	}
+	free(v->vcpus);
 	if (v->vm >= 0)
 		close(v->vm);
 	if (v->dev >= 0)

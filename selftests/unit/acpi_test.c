@@ -365,6 +365,40 @@ TEST_F(acpi, dsdt_has_s5)
 	EXPECT_EQ(0x34, (ACPI_SLP_TYP_S5 << ACPI_SLP_TYP_SHIFT) | ACPI_SLP_EN);
 }
 
+/*
+ * COM1 is a PNP0501 device in \_SB with I/O 0x3f8-0x3ff and IRQ 4, and
+ * the scope's and the device's PkgLengths reach exactly to the table's end.
+ */
+TEST_F(acpi, dsdt_describes_com1)
+{
+	static const uint8_t scope[] = { 0x10, 0, '\\', '_', 'S', 'B', '_', 0x5b, 0x82 };
+	static const uint8_t hid[] = { '_', 'H', 'I', 'D', 0x0c, 0x41, 0xd0, 0x05, 0x01 };
+	static const uint8_t io[] = { 0x47, 0x01, 0xf8, 0x03, 0xf8, 0x03, 0x01, 0x08 };
+	static const uint8_t irq4[] = { 0x22, 0x10, 0x00, 0x79, 0x00 };
+	const struct acpi_fadt *f;
+	const struct acpi_header *d;
+	const uint8_t *aml;
+	size_t len, at = 11;	/* after Name (_S5, ...) */
+
+	build(_metadata, self->mem, 1);
+	f = (const void *)find(self->mem, "FACP");
+	ASSERT_NE(NULL, f);
+	d = table_at(self->mem, f->x_dsdt);
+	ASSERT_NE(NULL, d);
+	aml = (const uint8_t *)(d + 1);
+	len = d->length - sizeof(*d);
+	ASSERT_GT(len, at + sizeof(scope) + 1);
+	EXPECT_EQ(0, memcmp(aml + at, scope, 1));
+	EXPECT_EQ(0, memcmp(aml + at + 2, scope + 2, sizeof(scope) - 2));
+	EXPECT_EQ(len - (at + 1), aml[at + 1]) TH_LOG("Scope's PkgLength");
+	EXPECT_EQ(len - (at + 9), aml[at + 9]) TH_LOG("Device's PkgLength");
+	EXPECT_EQ(0, memcmp(aml + at + 10, "COM1", 4));
+	EXPECT_NE(NULL, memmem(aml, len, hid, sizeof(hid)));
+	EXPECT_NE(NULL, memmem(aml, len, io, sizeof(io)));
+	/* IRQ 4 is the last resource, then the end tag ends the table. */
+	EXPECT_EQ(0, memcmp(aml + len - sizeof(irq4), irq4, sizeof(irq4)));
+}
+
 TEST_F(acpi, bad_cpu_counts)
 {
 	EXPECT_EQ(-1, acpi_build(self->mem, BOOT_ACPI_ADDR, 0x20000, 0, self->err,

@@ -17,6 +17,7 @@ function emit(ok, name, rest) {
 	n++
 	printf "%s %d %s%s\n", ok, n, name, rest
 	if ((name rest) ~ /# *[Ss][Kk][Ii][Pp]/) skipped++
+	else if (ok == "not ok" && (name rest) ~ /# *TODO/) todo++
 	else if (ok == "ok") passed++
 	else failed++
 }
@@ -68,7 +69,7 @@ END {
 	if (bin != "") emit("not ok", mode ": " bin, " # never finished")
 	if (n == 0) emit("not ok", mode ": tests_ran", " # no test ran")
 	printf "1..%d\n", n
-	printf "%d passed, %d failed, %d skipped\n", passed, failed, skipped > "/dev/stderr"
+	printf "%d passed, %d failed, %d skipped, %d todo\n", passed, failed, skipped, todo > "/dev/stderr"
 }' >"$tap" 2>"$tap.summary"
 
 summary=$(cat "$tap.summary")

@@ -28,7 +28,7 @@ for d in "$@"; do
 	case $d in
 	*/selftests) find "$d" -maxdepth 1 -type f -exec cp {} "$root/selftests/" \; ;;
 	*/helpers) find "$d" -maxdepth 1 -type f -exec cp {} "$root/helpers/" \; ;;
-	*.bin) mkdir -p "$root/share" && cp "$d" "$root/share/" ;;
+	*.bin | *.cpio.gz) mkdir -p "$root/share" && cp "$d" "$root/share/" ;;
 	*/vmlinuz-*) mkdir -p "$root/share" && cp "$d" "$root/share/vmlinuz" ;;
 	*) cp "$d" "$root/bin/" ;;
 	esac

@@ -23,13 +23,22 @@ module=$("$here/module-for.sh" "$kver") || exit 1
 
 initrd=$vmdir/initramfs-$mode.cpio.gz
 [ "$mode" = svm ] && export TESTVM_PERF=1
-# The machine's own kernel, as a guest for thinrun --kernel (/share/vmlinuz);
-# not in Bochs, where 14 MiB more initramfs costs minutes.
-guest_kernel=
-case $mode in svm | demo) guest_kernel=$kernel ;; esac
+# The machine's own kernel and a busybox initramfs, as a guest for
+# thinrun --kernel (/share/vmlinuz, /share/guest.cpio.gz); in Bochs only
+# when its vCPUs are on, since 15 MiB more initramfs costs minutes there.
+guest=
+case $mode in
+svm | demo) guest=yes ;;
+vmx) [ -n "${TESTVM_VMX_VCPUS:-}" ] && guest=yes ;;
+esac
+guest_files=
+if [ -n "$guest" ]; then
+	"$here/mkguestinitrd.sh" "$vmdir/guest.cpio.gz" || exit 1
+	guest_files="$kernel $vmdir/guest.cpio.gz"
+fi
 "$here/mkinitramfs.sh" "$initrd" "$kver" "$module" \
 	"$top/build/selftests" "$top/build/selftests/helpers" "$top/build/thinrun" \
-	"$top/build/bench/exit_bench" "$top/build/demo/hello.bin" $guest_kernel || exit 1
+	"$top/build/bench/exit_bench" "$top/build/demo/hello.bin" "$top/build/demo/uart_irq.bin" $guest_files || exit 1
 
 serial=$out/$mode.serial
 rm -f "$out/$mode.tap" "$out/$mode.tap.summary"
@@ -39,7 +48,8 @@ cmdline="console=ttyS0 loglevel=1 panic=-1 tv.mode=$mode"
 [ -n "${TESTVM_TESTS:-}" ] && cmdline="$cmdline tv.tests=$TESTVM_TESTS"
 # TESTVM_REPEAT=N: run the selftest binaries N times over in each boot.
 [ -n "${TESTVM_REPEAT:-}" ] && cmdline="$cmdline tv.repeat=$TESTVM_REPEAT"
-# TESTVM_CMDLINE: more of the machine's kernel command line (nokaslr, ...).
+# TESTVM_CMDLINE: more of the machine's kernel command line (nokaslr;
+# tv.full=N: the last N lines of a failed thinrun guest boot rather than 40).
 [ -n "${TESTVM_CMDLINE:-}" ] && cmdline="$cmdline $TESTVM_CMDLINE"
 start=$(date +%s)
 case $mode in

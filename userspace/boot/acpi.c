@@ -33,13 +33,38 @@ _Static_assert(sizeof(struct acpi_fadt) == 276, "FADT revision 6");
 _Static_assert(sizeof(struct acpi_madt) == 44, "MADT");
 
 /*
- * The DSDT's AML: Name (_S5, Package (2) { 5, 0 }).  NameOp, the name,
- * PackageOp, PkgLength (5 bytes, itself included), 2 elements,
+ * The DSDT's AML.  First Name (_S5, Package (2) { 5, 0 }): NameOp, the
+ * name, PackageOp, PkgLength (5 bytes, itself included), 2 elements,
  * BytePrefix 5, ZeroOp.  Only the first value is used: with
  * hardware-reduced ACPI it is SLP_TYP for the sleep control register.
+ *
+ * Then COM1, as a PC's firmware describes it:
+ *   Scope (\_SB) { Device (COM1) {
+ *     Name (_HID, EisaId ("PNP0501")), Name (_UID, 1),
+ *     Name (_CRS, ResourceTemplate () {
+ *       IO (Decode16, 0x3F8, 0x3F8, 1, 8), IRQNoFlags () { 4 } }) } }
+ * Without a legacy PIC (hardware-reduced ACPI) Linux maps no ISA IRQ by
+ * itself: the 8250 driver gets IRQ 4 only through this device's _CRS,
+ * and without it the port's open fails and user space writes to ttyS0
+ * vanish.  Every PkgLength here is one byte: the length, itself included,
+ * of what follows the opcode.
  */
+#define COM1_CRS_LEN	13	/* IO (8), IRQ (3), end tag (2) */
 static const uint8_t dsdt_aml[] = {
 	0x08, '_', 'S', '5', '_', 0x12, 0x05, 0x02, 0x0a, ACPI_SLP_TYP_S5, 0x00,
+	/* ScopeOp, PkgLength 51, \_SB_ */
+	0x10, 51, '\\', '_', 'S', 'B', '_',
+	/* DeviceOp, PkgLength 43, COM1 */
+	0x5b, 0x82, 43, 'C', 'O', 'M', '1',
+	/* Name (_HID, DWordPrefix EisaId ("PNP0501")) */
+	0x08, '_', 'H', 'I', 'D', 0x0c, 0x41, 0xd0, 0x05, 0x01,
+	/* Name (_UID, One) */
+	0x08, '_', 'U', 'I', 'D', 0x01,
+	/* Name (_CRS, BufferOp, PkgLength 16, BytePrefix 13, the resources) */
+	0x08, '_', 'C', 'R', 'S', 0x11, 16, 0x0a, COM1_CRS_LEN,
+	0x47, 0x01, 0xf8, 0x03, 0xf8, 0x03, 0x01, 0x08,	/* IO, 16-bit decode */
+	0x22, 0x10, 0x00,				/* IRQ mask: IRQ 4 */
+	0x79, 0x00,					/* end tag */
 };
 
 uint8_t acpi_checksum(const void *p, size_t len)

@@ -1,0 +1,18 @@
+#!/bin/busybox sh
+# SPDX-License-Identifier: GPL-2.0
+# /init of the guest that thinrun boots inside a test machine
+# (linux_boot_1cpu, linux_boot_2cpu): count the CPUs the kernel brought
+# up, say whether that is the number tv.cpus= asked for, and end the
+# machine: power off when it is, reset (thinrun's status 5) when not.
+/bin/busybox mkdir -p /proc /sys
+/bin/busybox mount -t proc proc /proc
+/bin/busybox mount -t sysfs sys /sys
+want=$(/bin/busybox sed -n 's/.*tv\.cpus=\([0-9]*\).*/\1/p' /proc/cmdline)
+seen=$(/bin/busybox grep -c '^processor' /proc/cpuinfo)
+online=$(/bin/busybox cat /sys/devices/system/cpu/online)
+if [ -n "$want" ] && [ "$seen" = "$want" ]; then
+	echo "thinvisor-guest: init ok, cpus=$seen online=$online"
+	/bin/busybox poweroff -f
+fi
+echo "thinvisor-guest: init FAILED, cpus=$seen online=$online, expected ${want:-?}"
+/bin/busybox reboot -f

@@ -1,0 +1,18 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# The initramfs of the guest that thinrun boots inside the test machines:
+# Debian's static busybox and tools/testvm/guest-init.sh as /init.
+# Usage: mkguestinitrd.sh OUT.cpio.gz
+set -euo pipefail
+out=$1
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(mktemp -d)
+trap 'rm -rf "$root"' EXIT
+
+mkdir -p "$root"/{bin,dev,proc,sys}
+cp /bin/busybox "$root/bin/busybox"
+cp "$here/guest-init.sh" "$root/init"
+chmod +x "$root/init"
+mkdir -p "$(dirname "$out")"
+(cd "$root" && find . | cpio -o -H newc --quiet | gzip -9) >"$out.tmp"
+mv "$out.tmp" "$out"

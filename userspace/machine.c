@@ -1,0 +1,188 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The threads of a running guest: one per vCPU, the console's stdin
+ * thread, and the main thread, which only waits.
+ *
+ * The main thread blocks SIGINT, SIGTERM, SIGHUP and SIGUSR2 before it
+ * starts any other thread, so that they all inherit the mask, and then
+ * waits for one of them in sigwaitinfo().  SIGUSR2 comes from
+ * machine_end(): some thread saw the guest end.  A vCPU thread is
+ * stopped with SIGUSR1, whose handler does nothing: it only makes a
+ * TV_RUN in progress return with TV_EXIT_INTR.  A kick that lands just
+ * before a thread enters TV_RUN would be lost (immediate_exit is not
+ * looked at while a vCPU waits for a SIPI or halts), so the main thread
+ * kicks again until the thread is gone.
+ */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <time.h>
+
+#include "console.h"
+#include "machine.h"
+#include "thinrun.h"
+
+#define SIG_KICK	SIGUSR1
+#define SIG_ENDED	SIGUSR2
+#define KICK_INTERVAL_NS	10000000L	/* 10 ms */
+
+struct vcpu_thread {
+	struct machine *m;
+	unsigned int id;
+	pthread_t thread;
+};
+
+void machine_end(struct machine *m, int status)
+{
+	int running = -1;
+
+	if (atomic_compare_exchange_strong(&m->status, &running, status))
+		pthread_kill(m->main_thread, SIG_ENDED);
+}
+
+static void *vcpu_thread(void *arg)
+{
+	struct vcpu_thread *t = arg;
+
+	vcpu_loop(t->m, t->id);
+	return NULL;
+}
+
+static void on_kick(int sig)
+{
+	(void)sig;
+}
+
+/* Wait until the guest ends or thinrun is asked to stop. */
+static void wait_for_end(struct machine *m, const sigset_t *set)
+{
+	siginfo_t info;
+	int sig;
+
+	for (;;) {
+		sig = sigwaitinfo(set, &info);
+		if (sig < 0) {
+			if (errno == EINTR)
+				continue;
+			perror("thinrun: sigwaitinfo");
+			machine_end(m, EXIT_ERROR);
+			return;
+		}
+		if (sig != SIG_ENDED) {
+			fprintf(stderr, "thinrun: %s: stopping the guest\n", strsignal(sig));
+			machine_end(m, 128 + sig);
+			return;
+		}
+		if (atomic_load(&m->status) >= 0)
+			return;
+	}
+}
+
+/* Make every vCPU thread leave TV_RUN and return, and join it. */
+static void stop_vcpus(struct machine *m, struct vcpu_thread *t, unsigned int n)
+{
+	struct timespec deadline;
+	unsigned int i;
+
+	atomic_store(&m->stopping, true);
+	for (i = 0; i < n; i++) {
+		m->v->vcpus[i].run->immediate_exit = 1;
+		pthread_kill(t[i].thread, SIG_KICK);
+	}
+	for (i = 0; i < n; i++) {
+		for (;;) {
+			clock_gettime(CLOCK_REALTIME, &deadline);
+			deadline.tv_nsec += KICK_INTERVAL_NS;
+			if (deadline.tv_nsec >= 1000000000L) {
+				deadline.tv_sec++;
+				deadline.tv_nsec -= 1000000000L;
+			}
+			if (pthread_timedjoin_np(t[i].thread, NULL, &deadline) != ETIMEDOUT)
+				break;
+			pthread_kill(t[i].thread, SIG_KICK);
+		}
+	}
+}
+
+/* Where a guest stopped from outside was: for a guest that hung. */
+static void report_vcpus(struct vmm *v)
+{
+	struct tv_events ev;
+	struct tv_sregs sregs;
+	struct tv_regs regs;
+	unsigned int i;
+
+	for (i = 0; i < v->nr_vcpus; i++) {
+		if (ioctl(v->vcpus[i].fd, TV_GET_EVENTS, &ev) == 0 && ev.wait_for_sipi)
+			fprintf(stderr, "thinrun: vCPU %u was waiting for a SIPI\n", i);
+		else if (ioctl(v->vcpus[i].fd, TV_GET_REGS, &regs) == 0 &&
+			 ioctl(v->vcpus[i].fd, TV_GET_SREGS, &sregs) == 0)
+			fprintf(stderr, "thinrun: vCPU %u was at RIP 0x%llx (CS 0x%x base 0x%llx, CR0 0x%llx, RFLAGS 0x%llx)\n",
+				i, (unsigned long long)regs.rip, sregs.cs.selector,
+				(unsigned long long)sregs.cs.base,
+				(unsigned long long)sregs.cr0,
+				(unsigned long long)regs.rflags);
+	}
+}
+
+int machine_run(struct vmm *v, bool linux_guest)
+{
+	struct sigaction kick = { .sa_handler = on_kick };	/* no SA_RESTART */
+	struct machine m = { .v = v, .linux_guest = linux_guest };
+	struct vcpu_thread *t;
+	sigset_t set, old;
+	unsigned int i, started = 0;
+	int err, status;
+
+	pthread_mutex_init(&m.rtc_lock, NULL);
+	atomic_init(&m.status, -1);
+	atomic_init(&m.stopping, false);
+	m.main_thread = pthread_self();
+	t = calloc(v->nr_vcpus, sizeof(*t));
+	if (!t) {
+		fprintf(stderr, "thinrun: out of memory\n");
+		return EXIT_ERROR;
+	}
+	sigaction(SIG_KICK, &kick, NULL);
+	/* stdout may be a pipe whose reader left: EPIPE, not death. */
+	signal(SIGPIPE, SIG_IGN);
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGHUP);
+	sigaddset(&set, SIG_ENDED);
+	pthread_sigmask(SIG_BLOCK, &set, &old);
+
+	m.con = console_start(&m);
+	if (!m.con) {
+		status = EXIT_ERROR;
+		goto out;
+	}
+	for (i = 0; i < v->nr_vcpus; i++) {
+		t[i] = (struct vcpu_thread){ .m = &m, .id = i };
+		err = pthread_create(&t[i].thread, NULL, vcpu_thread, &t[i]);
+		if (err) {
+			fprintf(stderr, "thinrun: vCPU %u thread: %s\n", i, strerror(err));
+			machine_end(&m, EXIT_ERROR);
+			break;
+		}
+		started++;
+	}
+	wait_for_end(&m, &set);
+	stop_vcpus(&m, t, started);
+	console_stop(m.con);
+	status = atomic_load(&m.status);
+	if (status > 128)
+		report_vcpus(v);
+out:
+	/* A SIG_ENDED sent while nobody waited must not outlive the run. */
+	while (sigtimedwait(&set, NULL, &(struct timespec){ 0 }) > 0)
+		;
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	pthread_mutex_destroy(&m.rtc_lock);
+	free(t);
+	return status;
+}

@@ -1,0 +1,39 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * A running guest: its vCPU threads, its devices and how it ends.
+ * machine.c starts and stops the threads, run.c is one vCPU's exit loop,
+ * console.c the UART with stdin and stdout behind it.
+ */
+#ifndef THINRUN_MACHINE_H
+#define THINRUN_MACHINE_H
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+
+#include "vmm.h"
+#include "dev/cmos_rtc.h"
+
+struct console;
+
+struct machine {
+	struct vmm *v;
+	bool linux_guest;	/* the ACPI, 8042 and RTC ports too */
+	struct console *con;
+	pthread_mutex_t rtc_lock;
+	struct cmos_rtc rtc;
+	atomic_int status;	/* -1 while the guest runs; then how it ended */
+	atomic_bool stopping;	/* the vCPU threads must return */
+	pthread_t main_thread;
+};
+
+/*
+ * The guest has ended with this exit status: the first caller wins, and
+ * the main thread is woken to stop everything.  Any thread may call it.
+ */
+void machine_end(struct machine *m, int status);
+
+/* One vCPU thread's life: run vCPU id until the machine stops. */
+void vcpu_loop(struct machine *m, unsigned int id);
+
+#endif
