@@ -12,6 +12,21 @@
 #include "msr.h"
 #include "vendor.h"
 
+/*
+ * IA32_MISC_ENABLE: Linux's verify_cpu reads it on Intel family 6 (to
+ * clear XD_DISABLE) before it has an IDT, so a #GP there is a triple
+ * fault.  The guest sees fast strings on, no BTS or PEBS, XD enabled;
+ * only fast strings may be switched, by a write that keeps the rest.
+ */
+#define TV_MISC_ENABLE_RESET	(MSR_IA32_MISC_ENABLE_FAST_STRING | \
+				 MSR_IA32_MISC_ENABLE_BTS_UNAVAIL | \
+				 MSR_IA32_MISC_ENABLE_PEBS_UNAVAIL)
+
+void tv_msr_reset(struct tv_vcpu *vcpu)
+{
+	vcpu->misc_enable = TV_MISC_ENABLE_RESET;
+}
+
 int tv_msr_get(struct tv_vcpu *vcpu, u32 index, u64 *data)
 {
 	int r = tv_lapic_msr_get(vcpu, index, data);
@@ -25,6 +40,9 @@ int tv_msr_get(struct tv_vcpu *vcpu, u32 index, u64 *data)
 	case MSR_IA32_TSC:
 		/* The TSC passes through: no offset, no scaling. */
 		*data = rdtsc();
+		return 0;
+	case MSR_IA32_MISC_ENABLE:
+		*data = vcpu->misc_enable;
 		return 0;
 	default:
 		return tv_ops->get_msr(vcpu, index, data);
@@ -42,6 +60,11 @@ int tv_msr_set(struct tv_vcpu *vcpu, u32 index, u64 data)
 		if (data >> 32)
 			return -EINVAL;
 		vcpu->tsc_aux = data;
+		return 0;
+	case MSR_IA32_MISC_ENABLE:
+		if ((data ^ vcpu->misc_enable) & ~MSR_IA32_MISC_ENABLE_FAST_STRING)
+			return -EINVAL;
+		vcpu->misc_enable = data;
 		return 0;
 	default:
 		return tv_ops->set_msr(vcpu, index, data);

@@ -123,6 +123,7 @@ struct tv_vcpu {
 	struct fpu_guest guest_fpu;
 	u64 xcr0;
 	u64 tsc_aux;
+	u64 misc_enable;	/* IA32_MISC_ENABLE as the guest sees it */
 	u32 pkru;
 
 	struct tv_lapic lapic;

@@ -506,6 +506,7 @@ int tv_vcpu_create(struct tv_vm *vm, unsigned long id)
 	vcpu->rflags = X86_EFLAGS_FIXED;
 	/* XCR0 at reset; none at all where the host has no XSAVE. */
 	vcpu->xcr0 = tv_host_xcr0 ? XFEATURE_MASK_FP : 0;
+	tv_msr_reset(vcpu);
 	vcpu->run_page = alloc_page(GFP_KERNEL_ACCOUNT | __GFP_ZERO);
 	if (!vcpu->run_page) {
 		r = -ENOMEM;

@@ -352,6 +352,40 @@ TEST_F(regs, unknown_msr_is_gp)
 	TV_RUN_DONE(self->vcpu, &uc);
 }
 
+#define MSR_MISC_ENABLE		0x1a0
+#define MISC_FAST_STRING	(1ULL << 0)
+#define MISC_XD_DISABLE		(1ULL << 34)
+
+/*
+ * IA32_MISC_ENABLE reads without a fault (Linux reads it before it has an
+ * IDT): fast strings on, XD not disabled.  Writing fast strings off and
+ * on is taken; setting XD_DISABLE is #GP and changes nothing.
+ */
+static void guest_misc_enable(void)
+{
+	uint64_t v, w;
+
+	GUEST_ASSERT_EQ(tv_rdmsr_safe(MSR_MISC_ENABLE, &v), 0);
+	GUEST_ASSERT(v & MISC_FAST_STRING);
+	GUEST_ASSERT(!(v & MISC_XD_DISABLE));
+	GUEST_ASSERT_EQ(tv_wrmsr_safe(MSR_MISC_ENABLE, v & ~MISC_FAST_STRING), 0);
+	GUEST_ASSERT_EQ(tv_rdmsr_safe(MSR_MISC_ENABLE, &w), 0);
+	GUEST_ASSERT_EQ(w, v & ~MISC_FAST_STRING);
+	GUEST_ASSERT_EQ(tv_wrmsr_safe(MSR_MISC_ENABLE, v), 0);
+	GUEST_ASSERT_EQ(tv_wrmsr_safe(MSR_MISC_ENABLE, v | MISC_XD_DISABLE), 13);
+	GUEST_ASSERT_EQ(tv_rdmsr_safe(MSR_MISC_ENABLE, &w), 0);
+	GUEST_ASSERT_EQ(w, v);
+	GUEST_DONE();
+}
+
+TEST_F(regs, misc_enable_reads_and_keeps_xd)
+{
+	struct tv_ucall uc;
+
+	self->vm = tv_vm_create_with_vcpu(guest_misc_enable, &self->vcpu);
+	TV_RUN_DONE(self->vcpu, &uc);
+}
+
 static void guest_tsc(void)
 {
 	uint64_t a = tv_rdmsr(MSR_IA32_TSC), b, lo, hi;
