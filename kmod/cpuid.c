@@ -98,6 +98,16 @@ void tv_cpuid_lookup(struct tv_vcpu *vcpu, u32 fn, u32 index, u32 out[4])
 		out[2] &= ~BIT(27);
 		if (vcpu->cr4 & X86_CR4_OSXSAVE)
 			out[2] |= BIT(27);
+		/*
+		 * Without XSAVE in the host kernel (Bochs' fails Linux's check)
+		 * the module cannot switch XCR0: no XSAVE, and so no AVX.
+		 */
+		if (!tv_host_xcr0)
+			out[2] &= ~(BIT(26) | BIT(28));
+		break;
+	case 0xd:
+		if (!tv_host_xcr0)
+			memset(out, 0, 4 * sizeof(*out));
 		break;
 	case 7:
 		/* No IA32_ARCH_CAPABILITIES: the module does not offer the MSR. */

@@ -7,6 +7,8 @@
 #include <pthread.h>
 #include <signal.h>
 
+#include <cpuid.h>
+
 #include "tv_test.h"
 
 /* One instruction that differs by mode. */
@@ -542,6 +544,46 @@ TEST_F(exits, cpuid_from_table_and_hypervisor_leaf)
 	TV_RUN_UCALL(self->vcpu, &uc, TV_UCALL_SYNC);		/* leaf 7, index 1 */
 	EXPECT_EQ(0x71, (uint32_t)uc.args[3]);
 	EXPECT_EQ(0x72, (uint32_t)uc.args[0]);
+	TV_RUN_DONE(self->vcpu, &uc);
+}
+
+TV_BLOB(blob_cpuid_xsave,
+	"mov $1, %eax\n\t"
+	"xor %ecx, %ecx\n\t"
+	"cpuid\n\t"
+	"mov %ecx, %esi\n\t"
+	TV_BLOB_SYNC
+	"mov $0xd, %eax\n\t"
+	"xor %ecx, %ecx\n\t"
+	"cpuid\n\t"
+	"mov %eax, %esi\n\t"
+	TV_BLOB_SYNC
+	TV_BLOB_DONE);
+
+/*
+ * XSAVE and AVX in the table reach the guest only where the host kernel
+ * runs XSAVE itself (its CR4.OSXSAVE, seen here as CPUID.1:ECX[27]):
+ * without it the module cannot switch XCR0 (the VMX machine's kernel
+ * turns XSAVE off at boot).
+ */
+TEST_F(exits, cpuid_xsave_only_where_the_host_has_it)
+{
+	struct tv_cpuid_entry e[2] = {
+		{ .function = 1, .ecx = (1U << 26) | (1U << 28) },
+		{ .function = 0xd, .index = 0, .flags = TV_CPUID_FLAG_INDEXED, .eax = 7 },
+	};
+	uint32_t a, b, c, d, want;
+	struct tv_ucall uc;
+
+	__cpuid_count(1, 0, a, b, c, d);
+	want = (c & (1U << 27)) ? (1U << 26) | (1U << 28) : 0;
+	CREATE(blob_cpuid_xsave);
+	tv_vm_set_cpuid(self->vm, e, 2);
+	TV_RUN_UCALL(self->vcpu, &uc, TV_UCALL_SYNC);
+	EXPECT_EQ(want, (uint32_t)uc.args[3] & ((1U << 26) | (1U << 28)))
+		TH_LOG("XSAVE and AVX the guest sees");
+	TV_RUN_UCALL(self->vcpu, &uc, TV_UCALL_SYNC);
+	EXPECT_EQ(want ? 7 : 0, (uint32_t)uc.args[3]) TH_LOG("leaf 0xd EAX");
 	TV_RUN_DONE(self->vcpu, &uc);
 }
 
