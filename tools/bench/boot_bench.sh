@@ -29,7 +29,7 @@ boot_once() { # event command...
 	event=$1
 	shift
 	t0=$(uptime_cs)
-	out=$(perf stat -a -x, -e "$event" -o /tmp/boot.stat -- timeout 300 "$@" </dev/null 2>&1)
+	out=$(perf stat -a -x, -e "$event" -o /tmp/boot.stat -- timeout -k 10 300 "$@" </dev/null 2>&1)
 	rc=$?
 	t1=$(uptime_cs)
 	if [ $rc -ne 0 ] || ! echo "$out" | grep -q "$marker"; then
