@@ -35,7 +35,7 @@ help:
 	@echo "make           build thinvisor.ko, thinrun and the selftests"
 	@echo "make check     W=1 + sparse build and checkpatch --strict"
 	@echo "make test      unit tests, then the selftests in the SVM and VMX machines"
-	@echo "make demo      boot the SVM machine and run a guest with thinrun"
+	@echo "make demo      boot a stock Linux guest with thinrun (here, or in the SVM machine)"
 	@echo "make bench     exit latency beside KVM, in one boot of the SVM machine"
 
 deps:
@@ -73,7 +73,7 @@ test: all unit
 	@tools/test.sh
 
 demo: all
-	@tools/testvm/run.sh demo
+	@tools/demo.sh
 
 bench: all
 	@tools/testvm/run.sh bench

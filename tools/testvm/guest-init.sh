@@ -10,6 +10,7 @@
 want=$(/bin/busybox sed -n 's/.*tv\.cpus=\([0-9]*\).*/\1/p' /proc/cmdline)
 seen=$(/bin/busybox grep -c '^processor' /proc/cpuinfo)
 online=$(/bin/busybox cat /sys/devices/system/cpu/online)
+echo "thinvisor-guest: $(/bin/busybox uname -sr), up $(/bin/busybox cut -d' ' -f1 /proc/uptime) s"
 if [ -n "$want" ] && [ "$seen" = "$want" ]; then
 	echo "thinvisor-guest: init ok, cpus=$seen online=$online"
 	/bin/busybox poweroff -f

@@ -44,6 +44,18 @@ if [ -n "${TESTVM_PERF:-}" ] && [ -x /usr/bin/perf ]; then
 	cp "$here/../exit-latency.awk" "$root/bin/exit-latency.awk"
 fi
 
+# QEMU, with the libraries it links and the firmware of its microvm
+# machine, where asked (TESTVM_QEMU=1): the boot benchmark's peer.
+if [ -n "${TESTVM_QEMU:-}" ] && [ -x /usr/bin/qemu-system-x86_64 ]; then
+	q=/usr/bin/qemu-system-x86_64
+	for f in $q $(ldd $q | awk '$3 ~ /^\// { print $3 } $1 ~ /^\// { print $1 }') \
+		 /usr/share/qemu/qboot.rom /usr/share/qemu/bios-microvm.bin; do
+		mkdir -p "$root$(dirname "$f")"
+		cp -L "$f" "$root$f"
+	done
+	cp "$here/../bench/boot_bench.sh" "$root/bin/boot_bench"
+fi
+
 mkdir -p "$(dirname "$out")"
 (cd "$root" && find . | cpio -o -H newc --quiet | gzip -1) >"$out.tmp"
 mv "$out.tmp" "$out"

@@ -422,13 +422,16 @@ svm | vmx)
 	;;
 bench)
 	load_kvm
-	insmod /lib/modules/thinvisor.ko && exit_bench
+	insmod /lib/modules/thinvisor.ko && exit_bench && boot_bench
 	echo "@@BENCH-STATUS $?"
 	;;
 demo)
+	# The stock kernel of this machine and a busybox /init that counts
+	# its CPUs and powers off (tools/testvm/guest-init.sh).
+	set -- --kernel /share/vmlinuz --initrd /share/guest.cpio.gz --cpus 2 \
+		--cmdline "console=ttyS0 quiet tv.cpus=2"
 	insmod /lib/modules/thinvisor.ko && thinrun --info &&
-		echo "\$ thinrun --raw /share/hello.bin" &&
-		thinrun --raw /share/hello.bin
+		echo "\$ thinrun $*" && thinrun "$@" </dev/null
 	echo "@@DEMO-STATUS $?"
 	;;
 *)

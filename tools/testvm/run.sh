@@ -23,12 +23,13 @@ module=$("$here/module-for.sh" "$kver") || exit 1
 
 initrd=$vmdir/initramfs-$mode.cpio.gz
 [ "$mode" = svm ] && export TESTVM_PERF=1
+[ "$mode" = bench ] && export TESTVM_PERF=1 TESTVM_QEMU=1
 # The machine's own kernel and a busybox initramfs, as a guest for
 # thinrun --kernel (/share/vmlinuz, /share/guest.cpio.gz); in Bochs only
 # when its vCPUs are on, since 15 MiB more initramfs costs minutes there.
 guest=
 case $mode in
-svm | demo) guest=yes ;;
+svm | demo | bench) guest=yes ;;
 vmx) [ -n "${TESTVM_VMX_VCPUS:-}" ] && guest=yes ;;
 esac
 guest_files=
@@ -89,7 +90,7 @@ esac
 echo "testvm: $mode machine ran $(($(date +%s) - start)) s (exit status $status)"
 
 if [ "$mode" = bench ]; then
-	tr -d '\r' <"$serial" | grep -E '^(bench |# microseconds|exit_bench:)'
+	tr -d '\r' <"$serial" | grep -E '^(bench |# microseconds|exit_bench:|boot_bench:|# boot_bench)'
 	grep -q '^@@BENCH-STATUS 0' "$serial"
 	exit
 fi

@@ -1,0 +1,74 @@
+#!/bin/busybox sh
+# SPDX-License-Identifier: GPL-2.0
+# Boot benchmark, run inside the SVM test machine (make bench): the same
+# stock kernel and busybox initramfs (/share/vmlinuz, /share/guest.cpio.gz,
+# whose /init prints a marker and powers off), booted with thinrun on
+# thinvisor and with QEMU on the machine's own KVM, one after the other
+# (the two never hold SVM at once).  For each, over ROUNDS boots, the
+# median of:
+#   wall   seconds from the launcher's start to its exit (/proc/uptime);
+#   exits  VM exits of the whole boot, counted by perf on the hypervisor's
+#          own exit tracepoint (thinvisor:tv_exit, kvm:kvm_exit).
+# Prints
+#   bench boot_wall thinvisor=<s> kvm=<s> ratio=<thinvisor/kvm>
+#   bench boot_exits thinvisor=<count> kvm=<count> ratio=<thinvisor/kvm>
+# and exits non-zero when a boot does not end with the marker.
+rounds=${1:-3}
+kernel=/share/vmlinuz
+initrd=/share/guest.cpio.gz
+cmdline="console=ttyS0 tv.cpus=1"
+marker="thinvisor-guest: init ok, cpus=1 "
+
+uptime_cs() { # centiseconds since boot
+	awk '{ split($1, t, "."); print t[1] * 100 + t[2] }' /proc/uptime
+}
+
+# One boot under perf: prints "<seconds> <exits>", or "fail" and the
+# launcher's last lines on stderr.
+boot_once() { # event command...
+	event=$1
+	shift
+	t0=$(uptime_cs)
+	out=$(perf stat -a -x, -e "$event" -o /tmp/boot.stat -- timeout -k 10 300 "$@" </dev/null 2>&1)
+	rc=$?
+	t1=$(uptime_cs)
+	if [ $rc -ne 0 ] || ! echo "$out" | grep -q "$marker"; then
+		echo "$out" | tail -n 15 | sed 's/^/# /' >&2
+		echo "# boot_bench: $1 ended with status $rc" >&2
+		echo fail
+		return
+	fi
+	exits=$(awk -F, -v e="$event" '$3 == e { print $1 }' /tmp/boot.stat)
+	echo "$t0 $t1 ${exits:-0}" | awk '{ printf "%.2f %d\n", ($2 - $1) / 100, $3 }'
+}
+
+# The median of the rounds' boots: "<seconds> <exits>", or "fail".
+median_boot() { # event command...
+	: >/tmp/boots
+	i=0
+	while [ $i -lt "$rounds" ]; do
+		r=$(boot_once "$@")
+		[ "$r" = fail ] && { echo fail; return; }
+		echo "$r" >>/tmp/boots
+		echo "# boot_bench: $1 round $((i + 1)): $r" >&2
+		i=$((i + 1))
+	done
+	sort -n -k1 /tmp/boots | awk '{ w[NR] = $1 } END { printf "%s ", w[int((NR + 1) / 2)] }'
+	sort -n -k2 /tmp/boots | awk '{ e[NR] = $2 } END { print e[int((NR + 1) / 2)] }'
+}
+
+tv=$(median_boot thinvisor:tv_exit thinrun --kernel $kernel --initrd $initrd \
+	--mem 256 --cpus 1 --cmdline "$cmdline")
+# QEMU's leanest machine: microvm, no default devices, the ISA serial port
+# for the console, ACPI for the power-off.
+kvm=$(median_boot kvm:kvm_exit qemu-system-x86_64 -accel kvm -M microvm -cpu host \
+	-m 256 -smp 1 -nodefaults -no-user-config -display none -serial stdio \
+	-no-reboot -kernel $kernel -initrd $initrd -append "$cmdline")
+if [ "$tv" = fail ] || [ "$kvm" = fail ]; then
+	echo "boot_bench: a boot failed (thinvisor: $tv, kvm: $kvm)"
+	exit 1
+fi
+echo "$tv $kvm" | awk '{
+	printf "bench boot_wall thinvisor=%.2f kvm=%.2f ratio=%.2f\n", $1, $3, $1 / $3
+	printf "bench boot_exits thinvisor=%d kvm=%d ratio=%.2f\n", $2, $4, $2 / $4
+}'
