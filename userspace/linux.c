@@ -111,7 +111,9 @@ static void *read_kernel(const char *path, size_t *len)
  *   real-mode reset vector, skipping the ACPI reset register and the
  *   keyboard controller, so a reboot or a panic never reached thinrun;
  * - panic=-1: a panicked guest resets at once (thinrun's exit status 5)
- *   rather than spin with thinrun waiting forever.
+ *   rather than spin with thinrun waiting forever;
+ * - pci=off: there is no PCI, and the kernel need not look for it (nor
+ *   print "PCI: Fatal" when it finds no config space).
  * NULL with a message if there is no memory.
  */
 static char *guest_cmdline(const char *user)
@@ -121,10 +123,10 @@ static char *guest_cmdline(const char *user)
 	int n;
 
 	if (khz)
-		n = asprintf(&s, "tsc_early_khz=%u tsc=reliable reboot=acpi panic=-1 %s",
+		n = asprintf(&s, "tsc_early_khz=%u tsc=reliable reboot=acpi panic=-1 pci=off %s",
 			     khz, user);
 	else
-		n = asprintf(&s, "tsc=reliable reboot=acpi panic=-1 %s", user);
+		n = asprintf(&s, "tsc=reliable reboot=acpi panic=-1 pci=off %s", user);
 	if (n < 0) {
 		fprintf(stderr, "thinrun: out of memory\n");
 		return NULL;
