@@ -107,7 +107,7 @@ static void stop_vcpus(struct machine *m, struct vcpu_thread *t, unsigned int n)
 	}
 }
 
-/* Where a guest stopped from outside was: for a guest that hung. */
+/* Where each vCPU was: for a guest that hung or triple-faulted. */
 static void report_vcpus(struct vmm *v)
 {
 	struct tv_events ev;
@@ -175,7 +175,8 @@ int machine_run(struct vmm *v, bool linux_guest)
 	stop_vcpus(&m, t, started);
 	console_stop(m.con);
 	status = atomic_load(&m.status);
-	if (status > 128)
+	/* Where a guest stopped from outside, or triple-faulted, was. */
+	if (status > 128 || status == EXIT_TRIPLE_FAULT)
 		report_vcpus(v);
 out:
 	/* A SIG_ENDED sent while nobody waited must not outlive the run. */
