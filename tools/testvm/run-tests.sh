@@ -15,11 +15,14 @@ shard=$(sed -n 's/.*tv\.shard=\([0-9]*\/[0-9]*\).*/\1/p' /proc/cmdline)
 repeat=$(sed -n 's/.*tv\.repeat=\([0-9]*\).*/\1/p' /proc/cmdline)
 
 # Tests that fail for a known, open bug: their failure is reported as TAP
-# "not ok ... # TODO" (counted apart, not as a pass), with the bug.  None
-# is open now; an entry is "name | name) echo <the bug, its issue> ;;".
+# "not ok ... # TODO" (counted apart, not as a pass), with the bug.
+# vmx linux_*: in the Bochs machine a Linux guest sometimes runs corrupted
+# user code (busybox's text, as the guest's oops shows it, differs from
+# the file; it took #GP): one boot of two in the first runs (issue #5).
 known_bug() {
-	case $1 in
-	*) ;;
+	case $mode:$1 in
+	vmx:linux_* | vmx:thinrun_kernel_boots_to_root_mount | vmx:thinrun_sig*)
+		echo "a Linux guest under VMX in Bochs sometimes runs corrupted user code (issue #5)" ;;
 	esac
 }
 
