@@ -21,7 +21,7 @@ repeat=$(sed -n 's/.*tv\.repeat=\([0-9]*\).*/\1/p' /proc/cmdline)
 # the file; it took #GP): one boot of two in the first runs (issue #5).
 known_bug() {
 	case $mode:$1 in
-	vmx:linux_* | vmx:thinrun_kernel_boots_to_root_mount | vmx:thinrun_sig*)
+	vmx:linux_*)
 		echo "a Linux guest under VMX in Bochs sometimes runs corrupted user code (issue #5)" ;;
 	esac
 }

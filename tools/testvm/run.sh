@@ -15,6 +15,8 @@ here=$top/tools/testvm
 out=$top/build/test
 vmdir=$top/build/testvm
 mkdir -p "$out" "$vmdir"
+# No result of an earlier run may stand for this one, whatever fails below.
+rm -f "$out/$mode.tap" "$out/$mode.tap.summary"
 
 kver=$("$here/kver.sh")
 [ -n "$kver" ] || { echo "testvm: no cloud kernel installed: run 'make deps'" >&2; exit 1; }
@@ -35,15 +37,15 @@ vmx) [ "${TESTVM_VMX_VCPUS:-1}" != 0 ] && guest=yes ;;
 esac
 guest_files=
 if [ -n "$guest" ]; then
-	"$here/mkguestinitrd.sh" "$vmdir/guest.cpio.gz" || exit 1
-	guest_files="$kernel $vmdir/guest.cpio.gz"
+	# One per machine: make test boots the machines side by side.
+	"$here/mkguestinitrd.sh" "$vmdir/$mode/guest.cpio.gz" || exit 1
+	guest_files="$kernel $vmdir/$mode/guest.cpio.gz"
 fi
 "$here/mkinitramfs.sh" "$initrd" "$kver" "$module" \
 	"$top/build/selftests" "$top/build/selftests/helpers" "$top/build/thinrun" \
 	"$top/build/bench/exit_bench" "$top/build/demo/hello.bin" "$top/build/demo/uart_irq.bin" $guest_files || exit 1
 
 serial=$out/$mode.serial
-rm -f "$out/$mode.tap" "$out/$mode.tap.summary"
 rm -f "$serial"
 cmdline="console=ttyS0 loglevel=1 panic=-1 tv.mode=$mode"
 # TESTVM_TESTS=apic_test,run_test: run only these selftest binaries.
