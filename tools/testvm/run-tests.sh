@@ -212,6 +212,14 @@ test_thinrun_signal() { # signal status
 		tap skip "$name" "no guest kernel in this machine"
 		return
 	fi
+	# Open bug (issue #5): in the Bochs machine the first run of this
+	# test never ended, and the serial log stayed silent for over 6
+	# minutes, until the run was stopped.  It would take the machine's
+	# whole time with it, so it does not run there until that is found.
+	if [ "$mode" = vmx ]; then
+		tap skip "$name" "open bug: under Bochs this run never ended (issue #5)"
+		return
+	fi
 	# The outer timeout catches a thinrun that does not stop.
 	out=$(timeout -s KILL 120 timeout -s "$1" 8 thinrun --kernel /share/vmlinuz \
 		--initrd /share/hello.bin --cpus 2 --cmdline "console=ttyS0 panic=0" </dev/null 2>&1)
