@@ -338,21 +338,27 @@ TEST_F(acpi, fadt_hardware_reduced)
 	EXPECT_TRUE(f->iapc_boot_arch & ACPI_IAPC_NO_CMOS_RTC);
 }
 
+/* The DSDT's AML, through the FADT's X_DSDT; NULL if it is not there. */
+static const uint8_t *dsdt_aml(const uint8_t *mem, size_t *len)
+{
+	const struct acpi_fadt *f = (const void *)find(mem, "FACP");
+	const struct acpi_header *d = f ? table_at(mem, f->x_dsdt) : NULL;
+
+	if (!d)
+		return NULL;
+	*len = d->length - sizeof(*d);
+	return (const uint8_t *)(d + 1);
+}
+
 TEST_F(acpi, dsdt_has_s5)
 {
 	static const uint8_t s5[] = { 0x08, '_', 'S', '5', '_', 0x12 };
-	const struct acpi_fadt *f;
-	const struct acpi_header *d;
 	const uint8_t *aml;
 	size_t len;
 
 	build(_metadata, self->mem, 1);
-	f = (const void *)find(self->mem, "FACP");
-	ASSERT_NE(NULL, f);
-	d = table_at(self->mem, f->x_dsdt);
-	ASSERT_NE(NULL, d);
-	aml = (const uint8_t *)(d + 1);
-	len = d->length - sizeof(*d);
+	aml = dsdt_aml(self->mem, &len);
+	ASSERT_NE(NULL, aml);
 	ASSERT_GE(len, sizeof(s5) + 5);
 	ASSERT_EQ(0, memcmp(aml, s5, sizeof(s5)));
 	/* PkgLength 5, 2 elements, BytePrefix SLP_TYP, then 0. */
@@ -375,18 +381,12 @@ TEST_F(acpi, dsdt_describes_com1)
 	static const uint8_t hid[] = { '_', 'H', 'I', 'D', 0x0c, 0x41, 0xd0, 0x05, 0x01 };
 	static const uint8_t io[] = { 0x47, 0x01, 0xf8, 0x03, 0xf8, 0x03, 0x01, 0x08 };
 	static const uint8_t irq4[] = { 0x22, 0x10, 0x00, 0x79, 0x00 };
-	const struct acpi_fadt *f;
-	const struct acpi_header *d;
 	const uint8_t *aml;
 	size_t len, at = 11;	/* after Name (_S5, ...) */
 
 	build(_metadata, self->mem, 1);
-	f = (const void *)find(self->mem, "FACP");
-	ASSERT_NE(NULL, f);
-	d = table_at(self->mem, f->x_dsdt);
-	ASSERT_NE(NULL, d);
-	aml = (const uint8_t *)(d + 1);
-	len = d->length - sizeof(*d);
+	aml = dsdt_aml(self->mem, &len);
+	ASSERT_NE(NULL, aml);
 	ASSERT_GT(len, at + sizeof(scope) + 1);
 	EXPECT_EQ(0, memcmp(aml + at, scope, 1));
 	EXPECT_EQ(0, memcmp(aml + at + 2, scope + 2, sizeof(scope) - 2));
