@@ -93,24 +93,27 @@ static bool tv_xcr0_enter(struct tv_vcpu *vcpu)
 }
 
 /*
- * Give the host its XCR0 back, and learn the guest's from the CPU: an
- * XSETBV that did not exit (QEMU's nested SVM ignores the intercept)
- * changed it behind the module's back.  One XGETBV per exit.  Where
- * XSETBV may not exit, a guest that turned OSXSAVE on during this entry
- * is taken to have the XCR0 it now runs with, as it would after its
- * first XSETBV (Linux sets XCR0 right after OSXSAVE).
+ * Give the host its XCR0 back.  Where the guest's XSETBV may run without
+ * an exit (QEMU's nested SVM ignores the intercept), learn the guest's
+ * XCR0 from the CPU first, with one XGETBV per exit; a guest that turned
+ * OSXSAVE on during this entry is then taken to have the XCR0 it now
+ * runs with, as it would after its first XSETBV (Linux sets XCR0 right
+ * after OSXSAVE).  Elsewhere every XSETBV exits and nothing is read.
  */
 static void tv_xcr0_exit(struct tv_vcpu *vcpu, bool osxsave_at_entry)
 {
 	u64 loaded, now;
 
+	if (!tv_ops->xsetbv_may_not_exit) {
+		if (osxsave_at_entry && vcpu->xcr0 != tv_host_xcr0)
+			xsetbv(XCR_XFEATURE_ENABLED_MASK, tv_host_xcr0);
+		return;
+	}
 	if (!tv_host_xcr0)
 		return;
 	loaded = osxsave_at_entry ? vcpu->xcr0 : tv_host_xcr0;
 	now = xgetbv(XCR_XFEATURE_ENABLED_MASK);
-	if (now != loaded ||
-	    (tv_ops->xsetbv_may_not_exit && !osxsave_at_entry &&
-	     (vcpu->cr4 & X86_CR4_OSXSAVE)))
+	if (now != loaded || (!osxsave_at_entry && (vcpu->cr4 & X86_CR4_OSXSAVE)))
 		vcpu->xcr0 = now;
 	if (now != tv_host_xcr0)
 		xsetbv(XCR_XFEATURE_ENABLED_MASK, tv_host_xcr0);
