@@ -119,14 +119,13 @@ static void *read_kernel(const char *path, size_t *len)
 static char *guest_cmdline(const char *user)
 {
 	uint32_t khz = host_tsc_khz();
+	char tsc[32] = "";
 	char *s;
 	int n;
 
 	if (khz)
-		n = asprintf(&s, "tsc_early_khz=%u tsc=reliable reboot=acpi panic=-1 pci=off %s",
-			     khz, user);
-	else
-		n = asprintf(&s, "tsc=reliable reboot=acpi panic=-1 pci=off %s", user);
+		snprintf(tsc, sizeof(tsc), "tsc_early_khz=%u ", khz);
+	n = asprintf(&s, "%stsc=reliable reboot=acpi panic=-1 pci=off %s", tsc, user);
 	if (n < 0) {
 		fprintf(stderr, "thinrun: out of memory\n");
 		return NULL;

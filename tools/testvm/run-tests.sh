@@ -18,7 +18,7 @@ repeat=$(sed -n 's/.*tv\.repeat=\([0-9]*\).*/\1/p' /proc/cmdline)
 # "not ok ... # TODO" (counted apart, not as a pass), with the bug.
 # vmx linux_*: in the Bochs machine a Linux guest sometimes runs corrupted
 # user code (busybox's text, as the guest's oops shows it, differs from
-# the file; it took #GP): one boot of two in the first runs (issue #5).
+# the file; it took #GP): one boot in about ten so far (issue #5).
 known_bug() {
 	case $mode:$1 in
 	vmx:linux_*)

@@ -44,9 +44,9 @@ _Static_assert(sizeof(struct acpi_madt) == 44, "MADT");
  *     Name (_CRS, ResourceTemplate () {
  *       IO (Decode16, 0x3F8, 0x3F8, 1, 8), IRQNoFlags () { 4 } }) } }
  * Without a legacy PIC (hardware-reduced ACPI) Linux maps no ISA IRQ by
- * itself: the 8250 driver gets IRQ 4 only through this device's _CRS,
- * and without it the port's open fails and user space writes to ttyS0
- * vanish.  Every PkgLength here is one byte: the length, itself included,
+ * itself: the 8250 driver gets IRQ 4 only through this device's _CRS.
+ * Without it the port had no IRQ (none in /proc/interrupts) and user
+ * space writes to ttyS0 vanished.  Every PkgLength here is one byte: the length, itself included,
  * of what follows the opcode.
  */
 #define COM1_CRS_LEN	13	/* IO (8), IRQ (3), end tag (2) */
