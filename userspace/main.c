@@ -42,6 +42,7 @@ static void usage(FILE *f)
 		"  --mem MB       guest memory in MiB (--raw: 1 to 4096, default 16;\n"
 		"                 --kernel: up to the host's memory, default 256)\n"
 		"  --cpus N       vCPUs, one thread each (default 1)\n"
+		"  --stats        at the end, say the launcher's peak memory beyond the guest's\n"
 		"  --info         show what /dev/thinvisor offers on this host\n"
 		"  --help         this text\n"
 		"COM1 is stdin and stdout; on a terminal, Ctrl-A x ends the run.\n"
@@ -134,6 +135,29 @@ static unsigned long linux_mem_max_mb(void)
 	return host < LINUX_MEM_MAX_MB ? host : LINUX_MEM_MAX_MB;
 }
 
+/*
+ * --stats: the process's peak resident memory (VmHWM: this program only,
+ * not what its parent had before exec) less the guest's memory, which the
+ * module pins whole and so is all resident.  Only for a guest that ran:
+ * before that, the guest's memory may not be there at all.
+ */
+static void report_peak_rss(uint64_t guest_bytes)
+{
+	FILE *f = fopen("/proc/self/status", "re");
+	char line[128];
+	unsigned long hwm_kib = 0;
+
+	if (!f)
+		return;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "VmHWM: %lu kB", &hwm_kib) == 1)
+			break;
+	fclose(f);
+	fprintf(stderr, "thinrun: peak RSS %lu KiB: guest memory %llu KiB, launcher %lld KiB\n",
+		hwm_kib, (unsigned long long)(guest_bytes >> 10),
+		(long long)hwm_kib - (long long)(guest_bytes >> 10));
+}
+
 static bool parse_ulong(const char *s, unsigned long *v)
 {
 	char *end;
@@ -160,6 +184,7 @@ int main(int argc, char **argv)
 		{ "cmdline", required_argument, NULL, 'c' },
 		{ "mem", required_argument, NULL, 'm' },
 		{ "cpus", required_argument, NULL, 'n' },
+		{ "stats", no_argument, NULL, 's' },
 		{ "info", no_argument, NULL, 'i' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -167,8 +192,8 @@ int main(int argc, char **argv)
 	struct linux_opts lo = { .cpus = 1 };
 	const char *raw = NULL, *mem_arg = NULL;
 	unsigned long mem_mb = 0, cpus;
-	bool linux_only = false;
-	int c;
+	bool linux_only = false, stats = false;
+	int c, status;
 
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (c) {
@@ -199,6 +224,9 @@ int main(int argc, char **argv)
 			lo.cpus = cpus;
 			linux_only = true;
 			break;
+		case 's':
+			stats = true;
+			break;
 		case 'i':
 			return show_info();
 		case 'h':
@@ -220,11 +248,18 @@ int main(int argc, char **argv)
 		}
 		if (mem_arg && !mem_ok(mem_arg, RAW_MEM_MAX_MB, &mem_mb))
 			return EXIT_USAGE;
-		return run_raw(raw, mem_arg ? mem_mb : 16);
+		mem_mb = mem_arg ? mem_mb : 16;
+		status = run_raw(raw, mem_mb);
+		if (stats && status != EXIT_ERROR)
+			report_peak_rss((uint64_t)mem_mb << 20);
+		return status;
 	}
 	/* The least memory depends on the kernel: linux.c says. */
 	if (mem_arg && !mem_ok(mem_arg, linux_mem_max_mb(), &mem_mb))
 		return EXIT_USAGE;
 	lo.mem = (uint64_t)(mem_arg ? mem_mb : LINUX_MEM_MB) << 20;
-	return linux_boot(&lo);
+	status = linux_boot(&lo);
+	if (stats && status != EXIT_ERROR)
+		report_peak_rss(lo.mem);
+	return status;
 }

@@ -12,6 +12,11 @@
 # Prints
 #   bench boot_wall thinvisor=<s> kvm=<s> ratio=<thinvisor/kvm>
 #   bench boot_exits thinvisor=<count> kvm=<count> ratio=<thinvisor/kvm>
+#   bench boot_rss thinrun_over_guest_kib=<n> thinrun_peak_kib=<n> guest_kib=<n> qemu_peak_kib=<n>
+# from one more boot of each, outside perf: thinrun's own peak RSS less
+# the guest memory it pins (thinrun --stats), and QEMU's peak RSS as
+# busybox time saw it (with the guest pages its guest touched, since QEMU
+# does not pin them; so not comparable line for line).
 # and exits non-zero when a boot does not end with the marker.
 rounds=${1:-3}
 kernel=/share/vmlinuz
@@ -64,6 +69,15 @@ tv=$(median_boot thinvisor:tv_exit thinrun --kernel $kernel --initrd $initrd \
 kvm=$(median_boot kvm:kvm_exit qemu-system-x86_64 -accel kvm -M microvm -cpu host \
 	-m 256 -smp 1 -nodefaults -no-user-config -display none -serial stdio \
 	-no-reboot -kernel $kernel -initrd $initrd -append "$cmdline")
+# One boot each for memory: "<launcher KiB> <peak KiB> <guest KiB>" from
+# thinrun --stats, then QEMU's peak KiB.
+rss=$(thinrun --stats --kernel $kernel --initrd $initrd --mem 256 --cpus 1 \
+	--cmdline "$cmdline" </dev/null 2>&1 >/dev/null |
+	sed -n 's/^thinrun: peak RSS \([0-9]*\) KiB: guest memory \([0-9]*\) KiB, launcher \(-*[0-9]*\) KiB$/\3 \1 \2/p')
+busybox time -f %M -o /tmp/qemu.rss qemu-system-x86_64 -accel kvm -M microvm -cpu host \
+	-m 256 -smp 1 -nodefaults -no-user-config -display none -serial stdio \
+	-no-reboot -kernel $kernel -initrd $initrd -append "$cmdline" </dev/null >/dev/null 2>&1
+qemu_rss=$(tail -n 1 /tmp/qemu.rss)
 if [ "$tv" = fail ] || [ "$kvm" = fail ]; then
 	echo "boot_bench: a boot failed (thinvisor: $tv, kvm: $kvm)"
 	exit 1
@@ -71,4 +85,12 @@ fi
 echo "$tv $kvm" | awk '{
 	printf "bench boot_wall thinvisor=%.2f kvm=%.2f ratio=%.2f\n", $1, $3, $1 / $3
 	printf "bench boot_exits thinvisor=%d kvm=%d ratio=%.2f\n", $2, $4, $2 / $4
+}'
+if [ -z "$rss" ]; then
+	echo "boot_bench: thinrun --stats said no peak RSS"
+	exit 1
+fi
+echo "$rss $qemu_rss" | awk '{
+	printf "bench boot_rss thinrun_over_guest_kib=%d thinrun_peak_kib=%d guest_kib=%d qemu_peak_kib=%s\n",
+		$1, $2, $3, $4
 }'

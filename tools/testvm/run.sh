@@ -52,6 +52,9 @@ cmdline="console=ttyS0 loglevel=1 panic=-1 tv.mode=$mode"
 [ -n "${TESTVM_TESTS:-}" ] && cmdline="$cmdline tv.tests=$TESTVM_TESTS"
 # TESTVM_REPEAT=N: run the selftest binaries N times over in each boot.
 [ -n "${TESTVM_REPEAT:-}" ] && cmdline="$cmdline tv.repeat=$TESTVM_REPEAT"
+# TESTVM_LOOP=N:boot or N:signal: only boot the Linux guest N times over,
+# or only run the two signal tests N times over (run-tests.sh).
+[ -n "${TESTVM_LOOP:-}" ] && cmdline="$cmdline tv.loop=$TESTVM_LOOP"
 # TESTVM_CMDLINE: more of the machine's kernel command line (nokaslr;
 # tv.full=N: the last N lines of a failed thinrun guest boot rather than 40).
 [ -n "${TESTVM_CMDLINE:-}" ] && cmdline="$cmdline $TESTVM_CMDLINE"
