@@ -66,10 +66,14 @@ static int tv_handle_cpuid(struct tv_vcpu *vcpu)
 	return 1;
 }
 
-/* What ends HLT: an NMI, or an interrupt the guest's IF lets in. */
+/*
+ * What ends HLT: an NMI, an interrupt the guest's IF lets in, or an INIT
+ * (the vCPU then waits for a SIPI instead).
+ */
 static bool tv_vcpu_has_wakeup(struct tv_vcpu *vcpu)
 {
-	return (vcpu->events.interrupt.flags & TV_EVENT_VALID) ||
+	return READ_ONCE(vcpu->wait_sipi) ||
+	       (vcpu->events.interrupt.flags & TV_EVENT_VALID) ||
 	       vcpu->events.nmi_pending ||
 	       ((vcpu->rflags & X86_EFLAGS_IF) && tv_lapic_has_interrupt(vcpu));
 }

@@ -139,6 +139,12 @@ static u32 tv_lapic_current_count(struct tv_lapic *a)
 	if (!a->period_ns || !hrtimer_active(&a->timer))
 		return 0;
 	left = ktime_to_ns(hrtimer_get_remaining(&a->timer));
+	/*
+	 * Due but its callback not run yet (a busy host): a periodic count
+	 * has already reloaded, and never reads 0; a one-shot one has ended.
+	 */
+	if (left <= 0 && X2APIC_TIMER_MODE(a->lvt[0]) == X2APIC_TIMER_PERIODIC)
+		left = a->period_ns - (u64)-left % a->period_ns;
 	if (left <= 0)
 		return 0;
 	return div_u64((u64)left * TV_APIC_BUS_HZ,

@@ -140,16 +140,22 @@ static int tv_vcpu_run(struct tv_vcpu *vcpu)
 	run->exit_reason = TV_EXIT_NONE;
 	WRITE_ONCE(vcpu->task, current);
 	r = tv_complete_userspace_exit(vcpu);
-	if (r > 0 && vcpu->halted)
-		r = tv_vcpu_halt(vcpu);
+	/*
+	 * immediate_exit holds before any sleep too: a halted vCPU, or one
+	 * waiting for a SIPI, stays so and RUN returns at once.
+	 */
 	while (r > 0) {
-		if (unlikely(READ_ONCE(vcpu->wait_sipi))) {
-			r = tv_vcpu_wait_sipi(vcpu);
-			continue;
-		}
 		if (READ_ONCE(run->immediate_exit) || signal_pending(current)) {
 			r = -EINTR;
 			break;
+		}
+		if (unlikely(vcpu->halted)) {
+			r = tv_vcpu_halt(vcpu);
+			continue;
+		}
+		if (unlikely(READ_ONCE(vcpu->wait_sipi))) {
+			r = tv_vcpu_wait_sipi(vcpu);
+			continue;
 		}
 		cond_resched();
 

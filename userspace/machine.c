@@ -8,10 +8,11 @@
  * waits for one of them in sigwaitinfo().  SIGUSR2 comes from
  * machine_end(): some thread saw the guest end.  A vCPU thread is
  * stopped with SIGUSR1, whose handler does nothing: it only makes a
- * TV_RUN in progress return with TV_EXIT_INTR.  A kick that lands just
- * before a thread enters TV_RUN would be lost (immediate_exit is not
- * looked at while a vCPU waits for a SIPI or halts), so the main thread
- * kicks again until the thread is gone.
+ * TV_RUN in progress return with TV_EXIT_INTR.  immediate_exit is set
+ * first, so a kick that lands just before a thread enters TV_RUN is not
+ * lost: that TV_RUN returns at once, halted or waiting for a SIPI or not.
+ * The main thread still kicks again every 10 ms until the thread is gone,
+ * a backstop that costs nothing.
  */
 #include <errno.h>
 #include <signal.h>

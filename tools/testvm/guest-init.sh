@@ -4,9 +4,16 @@
 # (linux_boot_1cpu, linux_boot_2cpu): count the CPUs the kernel brought
 # up, say whether that is the number tv.cpus= asked for, and end the
 # machine: power off when it is, reset (thinrun's status 5) when not.
+# First, the guest's own copy of busybox must read back as it was packed
+# (/bin/busybox.md5): a check of the guest memory's integrity.
 /bin/busybox mkdir -p /proc /sys
 /bin/busybox mount -t proc proc /proc
 /bin/busybox mount -t sysfs sys /sys
+sum=$(/bin/busybox md5sum /bin/busybox | /bin/busybox cut -d' ' -f1)
+if [ "$sum" != "$(/bin/busybox cat /bin/busybox.md5)" ]; then
+	echo "thinvisor-guest: init FAILED, /bin/busybox reads back as md5 $sum"
+	/bin/busybox reboot -f
+fi
 want=$(/bin/busybox sed -n 's/.*tv\.cpus=\([0-9]*\).*/\1/p' /proc/cmdline)
 seen=$(/bin/busybox grep -c '^processor' /proc/cpuinfo)
 online=$(/bin/busybox cat /sys/devices/system/cpu/online)

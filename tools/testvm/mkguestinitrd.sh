@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # The initramfs of the guest that thinrun boots inside the test machines:
-# Debian's static busybox and tools/testvm/guest-init.sh as /init.
+# Debian's static busybox, its md5 and tools/testvm/guest-init.sh as /init.
 # Usage: mkguestinitrd.sh OUT.cpio.gz
 set -euo pipefail
 out=$1
@@ -11,6 +11,7 @@ trap 'rm -rf "$root"' EXIT
 
 mkdir -p "$root"/{bin,dev,proc,sys}
 cp /bin/busybox "$root/bin/busybox"
+md5sum </bin/busybox | cut -d' ' -f1 >"$root/bin/busybox.md5"
 cp "$here/guest-init.sh" "$root/init"
 chmod +x "$root/init"
 mkdir -p "$(dirname "$out")"
