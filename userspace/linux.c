@@ -74,25 +74,43 @@ static int read_all(int fd, const char *path, void *buf, uint64_t len)
 	return 0;
 }
 
-static void *read_kernel(const char *path, size_t *len)
+/*
+ * The kernel's first 4 KiB, which hold its setup header: the rest is read
+ * from the file straight into guest memory once it is placed, so that a
+ * kernel of tens of MiB never sits in thinrun's own memory too.
+ */
+#define KERNEL_HEADER_READ	4096
+
+static int read_kernel_header(const char *path, uint8_t *buf, uint64_t *size)
 {
-	uint64_t size;
-	void *buf;
-	int fd = open_file(path, "kernel", KERNEL_MAX_SIZE, &size);
+	int fd = open_file(path, "kernel", KERNEL_MAX_SIZE, size);
 
 	if (fd < 0)
-		return NULL;
-	buf = malloc(size);
-	if (!buf || read_all(fd, path, buf, size)) {
-		if (!buf)
-			fprintf(stderr, "thinrun: kernel %s: out of memory\n", path);
-		free(buf);
+		return -1;
+	if (read_all(fd, path, buf, *size < KERNEL_HEADER_READ ? *size : KERNEL_HEADER_READ)) {
 		close(fd);
-		return NULL;
+		return -1;
 	}
-	close(fd);
-	*len = size;
-	return buf;
+	return fd;
+}
+
+/* len bytes at offset off of the file; -1 with a message. */
+static int pread_all(int fd, const char *path, void *buf, uint64_t len, uint64_t off)
+{
+	uint8_t *p = buf;
+	ssize_t n;
+
+	while (len) {
+		n = pread(fd, p, len > (1U << 30) ? (1U << 30) : len, off);
+		if (n <= 0) {
+			fprintf(stderr, "thinrun: %s: %s\n", path, n ? strerror(errno) : "short read");
+			return -1;
+		}
+		p += n;
+		off += n;
+		len -= n;
+	}
+	return 0;
 }
 
 /*
@@ -177,14 +195,14 @@ int linux_boot(const struct linux_opts *o)
 	struct bzimage_info info;
 	struct boot_entry entry;
 	uint64_t initrd_len = 0;
-	int initrd_fd = -1, max_cpus, status = EXIT_ERROR;
-	size_t kernel_len;
-	void *kernel;
+	int initrd_fd = -1, kernel_fd, max_cpus, status = EXIT_ERROR;
+	uint8_t kernel[KERNEL_HEADER_READ] = {};
+	uint64_t kernel_len;
 	char err[256];
 	struct vmm v;
 
-	kernel = read_kernel(o->kernel, &kernel_len);
-	if (!kernel)
+	kernel_fd = read_kernel_header(o->kernel, kernel, &kernel_len);
+	if (kernel_fd < 0)
 		return EXIT_ERROR;
 	if (bzimage_parse(kernel, kernel_len, &info, err, sizeof(err))) {
 		fprintf(stderr, "thinrun: kernel %s: %s\n", o->kernel, err);
@@ -227,11 +245,14 @@ int linux_boot(const struct linux_opts *o)
 
 	if (vmm_open_split(&v, o->mem, layout_low_ram(o->mem), MMIO_HOLE_END, o->cpus))
 		goto out_vm;
-	if (bzimage_load(kernel, kernel_len, NULL, initrd_len, cmdline, v.ram, o->mem,
-			 &entry, err, sizeof(err))) {
+	if (bzimage_load_setup(kernel, kernel_len, NULL, initrd_len, cmdline, v.ram, o->mem,
+			       &entry, err, sizeof(err))) {
 		fprintf(stderr, "thinrun: %s\n", err);
 		goto out_vm;
 	}
+	if (pread_all(kernel_fd, o->kernel, (uint8_t *)v.ram + info.load_addr,
+		      info.payload_size, info.setup_size))
+		goto out_vm;
 	if (initrd_fd >= 0 &&
 	    read_all(initrd_fd, o->initrd, (uint8_t *)v.ram + entry.initrd_addr, initrd_len))
 		goto out_vm;
@@ -243,7 +264,7 @@ out_vm:
 out:
 	if (initrd_fd >= 0)
 		close(initrd_fd);
+	close(kernel_fd);
 	free(cmdline);
-	free(kernel);
 	return status;
 }

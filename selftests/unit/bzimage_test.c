@@ -201,6 +201,36 @@ TEST_F(debian, entry_point_and_payload)
 			    (uint8_t *)self->image + info.setup_size, info.payload_size));
 }
 
+/*
+ * From the setup header alone (thinrun's way: it reads the payload from
+ * the file itself): the same boot_params as from the whole image, and
+ * nothing written where the payload goes.
+ */
+TEST_F(debian, setup_from_header_alone)
+{
+	struct bzimage_info info;
+	struct boot_params whole;
+	uint8_t header[4096];
+
+	ASSERT_EQ(0, bzimage_parse(self->image, self->len, &info, self->err, sizeof(self->err)));
+	ASSERT_EQ(0, bzimage_load(self->image, self->len, NULL, 0, "console=ttyS0",
+				  self->ram, 256 * MIB, &self->entry, self->err, sizeof(self->err)));
+	memcpy(&whole, params(self->ram), sizeof(whole));
+	memset((uint8_t *)self->ram + info.load_addr, 0, info.payload_size);
+	memcpy(header, self->image, sizeof(header));
+	ASSERT_EQ(0, bzimage_load_setup(header, self->len, NULL, 0, "console=ttyS0",
+					self->ram, 256 * MIB, &self->entry, self->err,
+					sizeof(self->err)))
+		TH_LOG("%s", self->err);
+	EXPECT_EQ(0, memcmp(&whole, params(self->ram), sizeof(whole)));
+	EXPECT_EQ(0, ((uint8_t *)self->ram)[info.load_addr]);
+	EXPECT_EQ(0, ((uint8_t *)self->ram)[info.load_addr + info.payload_size - 1]);
+	/* A header from a file that ends early is still a truncated kernel. */
+	EXPECT_EQ(-1, bzimage_load_setup(header, info.setup_size, NULL, 0, NULL, self->ram,
+					 256 * MIB, &self->entry, self->err, sizeof(self->err)));
+	EXPECT_NE(NULL, strstr(self->err, "truncated"));
+}
+
 TEST_F(debian, boot_params_fields)
 {
 	const struct setup_header *h = image_hdr(self->image);

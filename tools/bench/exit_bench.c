@@ -246,6 +246,8 @@ int main(int argc, char **argv)
 		set_floor(true);
 		fig[FLOOR][r] = measure(false, cpuid_loop, sizeof(cpuid_loop), n);
 		set_floor(false);
+		/* Progress on stderr: a round that never ends says where. */
+		fprintf(stderr, "# exit_bench: round %d of %d done\n", r + 1, ROUNDS);
 	}
 	for (i = 0; i < NR_FIGURES; i++) {
 		qsort(fig[i], ROUNDS, sizeof(double), cmp_double);

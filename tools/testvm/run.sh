@@ -96,7 +96,7 @@ esac
 echo "testvm: $mode machine ran $(($(date +%s) - start)) s (exit status $status)"
 
 if [ "$mode" = bench ]; then
-	tr -d '\r' <"$serial" | grep -E '^(bench |# microseconds|exit_bench:|boot_bench:|# boot_bench)'
+	tr -d '\r' <"$serial" | grep -E '^(bench |# microseconds|exit_bench:|# exit_bench|boot_bench:|# boot_bench)'
 	grep -q '^@@BENCH-STATUS 0' "$serial"
 	exit
 fi

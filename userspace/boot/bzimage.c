@@ -204,10 +204,10 @@ static void build_e820(struct boot_params *bp, uint64_t ram_size)
 	e820_add(bp, MMIO_HOLE_END, layout_high_ram(ram_size), BOOT_E820_RAM);
 }
 
-int bzimage_load(const void *image, size_t len, const void *initrd,
-		 size_t initrd_len, const char *cmdline, void *guest_ram,
-		 uint64_t ram_size, struct boot_entry *entry,
-		 char *err, size_t errlen)
+int bzimage_load_setup(const void *image, size_t len, const void *initrd,
+		       size_t initrd_len, const char *cmdline, void *guest_ram,
+		       uint64_t ram_size, struct boot_entry *entry,
+		       char *err, size_t errlen)
 {
 	const uint8_t *p = image;
 	uint8_t *ram = guest_ram;
@@ -219,7 +219,6 @@ int bzimage_load(const void *image, size_t len, const void *initrd,
 	    bzimage_place(&info, initrd_len, cmdline_len, ram_size, entry, err, errlen))
 		return -1;
 
-	memcpy(ram + info.load_addr, p + info.setup_size, info.payload_size);
 	if (initrd)
 		memcpy(ram + entry->initrd_addr, initrd, initrd_len);
 	memset(ram + BOOT_CMDLINE_ADDR, 0, cmdline_len + 1);
@@ -243,5 +242,21 @@ int bzimage_load(const void *image, size_t len, const void *initrd,
 	/* The kernel scans 0xe0000 for it too; this saves the scan. */
 	bp->acpi_rsdp_addr = BOOT_ACPI_ADDR;
 	build_e820(bp, ram_size);
+	return 0;
+}
+
+int bzimage_load(const void *image, size_t len, const void *initrd,
+		 size_t initrd_len, const char *cmdline, void *guest_ram,
+		 uint64_t ram_size, struct boot_entry *entry,
+		 char *err, size_t errlen)
+{
+	struct bzimage_info info;
+
+	if (bzimage_load_setup(image, len, initrd, initrd_len, cmdline, guest_ram,
+			       ram_size, entry, err, errlen))
+		return -1;
+	bzimage_parse(image, len, &info, err, errlen);	/* it passed above */
+	memcpy((uint8_t *)guest_ram + info.load_addr, (const uint8_t *)image + info.setup_size,
+	       info.payload_size);
 	return 0;
 }

@@ -68,4 +68,16 @@ int bzimage_load(const void *image, size_t len, const void *initrd,
 		 uint64_t ram_size, struct boot_entry *entry,
 		 char *err, size_t errlen);
 
+/*
+ * All of bzimage_load() but the payload: image need hold only the setup
+ * header (the first 4 KiB hold it), len is the whole image's length, and
+ * the caller puts info->payload_size bytes from info->setup_size in the
+ * file at info->load_addr itself.  thinrun reads the payload from the file
+ * straight into guest memory, so the kernel never sits in its own heap.
+ */
+int bzimage_load_setup(const void *image, size_t len, const void *initrd,
+		       size_t initrd_len, const char *cmdline, void *guest_ram,
+		       uint64_t ram_size, struct boot_entry *entry,
+		       char *err, size_t errlen);
+
 #endif
