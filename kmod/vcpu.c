@@ -142,16 +142,15 @@ static int tv_vcpu_run(struct tv_vcpu *vcpu)
 	r = tv_complete_userspace_exit(vcpu);
 	/*
 	 * immediate_exit holds before any sleep too: a halted vCPU, or one
-	 * waiting for a SIPI, stays so and RUN returns at once.
+	 * waiting for a SIPI, stays so and RUN returns at once.  Only here
+	 * can the vCPU be halted: an HLT exit sleeps in its own handler.
 	 */
+	if (r > 0 && vcpu->halted)
+		r = READ_ONCE(run->immediate_exit) ? -EINTR : tv_vcpu_halt(vcpu);
 	while (r > 0) {
 		if (READ_ONCE(run->immediate_exit) || signal_pending(current)) {
 			r = -EINTR;
 			break;
-		}
-		if (unlikely(vcpu->halted)) {
-			r = tv_vcpu_halt(vcpu);
-			continue;
 		}
 		if (unlikely(READ_ONCE(vcpu->wait_sipi))) {
 			r = tv_vcpu_wait_sipi(vcpu);
