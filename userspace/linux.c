@@ -56,19 +56,20 @@ static int open_file(const char *path, const char *what, uint64_t max, uint64_t 
 	return fd;
 }
 
-/* Read len bytes; -1 with a message. */
-static int read_all(int fd, const char *path, void *buf, uint64_t len)
+/* len bytes at offset off of the file; -1 with a message. */
+static int read_at(int fd, const char *path, void *buf, uint64_t len, uint64_t off)
 {
 	uint8_t *p = buf;
 	ssize_t n;
 
 	while (len) {
-		n = read(fd, p, len > (1U << 30) ? (1U << 30) : len);
+		n = pread(fd, p, len > (1U << 30) ? (1U << 30) : len, off);
 		if (n <= 0) {
 			fprintf(stderr, "thinrun: %s: %s\n", path, n ? strerror(errno) : "short read");
 			return -1;
 		}
 		p += n;
+		off += n;
 		len -= n;
 	}
 	return 0;
@@ -87,30 +88,11 @@ static int read_kernel_header(const char *path, uint8_t *buf, uint64_t *size)
 
 	if (fd < 0)
 		return -1;
-	if (read_all(fd, path, buf, *size < KERNEL_HEADER_READ ? *size : KERNEL_HEADER_READ)) {
+	if (read_at(fd, path, buf, *size < KERNEL_HEADER_READ ? *size : KERNEL_HEADER_READ, 0)) {
 		close(fd);
 		return -1;
 	}
 	return fd;
-}
-
-/* len bytes at offset off of the file; -1 with a message. */
-static int pread_all(int fd, const char *path, void *buf, uint64_t len, uint64_t off)
-{
-	uint8_t *p = buf;
-	ssize_t n;
-
-	while (len) {
-		n = pread(fd, p, len > (1U << 30) ? (1U << 30) : len, off);
-		if (n <= 0) {
-			fprintf(stderr, "thinrun: %s: %s\n", path, n ? strerror(errno) : "short read");
-			return -1;
-		}
-		p += n;
-		off += n;
-		len -= n;
-	}
-	return 0;
 }
 
 /*
@@ -250,11 +232,11 @@ int linux_boot(const struct linux_opts *o)
 		fprintf(stderr, "thinrun: %s\n", err);
 		goto out_vm;
 	}
-	if (pread_all(kernel_fd, o->kernel, (uint8_t *)v.ram + info.load_addr,
-		      info.payload_size, info.setup_size))
+	if (read_at(kernel_fd, o->kernel, (uint8_t *)v.ram + info.load_addr,
+		    info.payload_size, info.setup_size))
 		goto out_vm;
 	if (initrd_fd >= 0 &&
-	    read_all(initrd_fd, o->initrd, (uint8_t *)v.ram + entry.initrd_addr, initrd_len))
+	    read_at(initrd_fd, o->initrd, (uint8_t *)v.ram + entry.initrd_addr, initrd_len, 0))
 		goto out_vm;
 	if (setup_vcpu(&v, o, &entry))
 		goto out_vm;
