@@ -46,8 +46,8 @@ _Static_assert(sizeof(struct acpi_madt) == 44, "MADT");
  * Without a legacy PIC (hardware-reduced ACPI) Linux maps no ISA IRQ by
  * itself: the 8250 driver gets IRQ 4 only through this device's _CRS.
  * Without it the port had no IRQ (none in /proc/interrupts) and user
- * space writes to ttyS0 vanished.  Every PkgLength here is one byte: the length, itself included,
- * of what follows the opcode.
+ * space writes to ttyS0 vanished.  Every PkgLength here is one byte:
+ * the length, itself included, of what follows the opcode.
  */
 #define COM1_CRS_LEN	13	/* IO (8), IRQ (3), end tag (2) */
 static const uint8_t dsdt_aml[] = {
