@@ -320,16 +320,32 @@ static void *run_ap(void *arg)
 
 	t->ret = __tv_vcpu_run(t->vcpu);
 	t->err = errno;
+	__atomic_store_n(&t->done, 1, __ATOMIC_RELEASE);
 	return NULL;
+}
+
+/* mov $0x5a, %al; out %al, $AP_PORT; hlt: what the SIPI starts. */
+static const uint8_t ap_code[] = { 0xb0, 0x5a, 0xe6, AP_PORT, 0xf4 };
+
+/* The AP's RUN ended at ap_code's OUT, in real mode at the SIPI vector. */
+static void expect_ap_started(struct __test_metadata *_metadata, struct ap_thread *t)
+{
+	struct tv_sregs s;
+
+	ASSERT_EQ(0, t->ret) TH_LOG("AP RUN: %s", strerror(t->err));
+	TV_ASSERT_EXIT(t->vcpu, TV_EXIT_IO);
+	EXPECT_EQ(AP_PORT, t->vcpu->run->io.port);
+	EXPECT_EQ(0x5a, *(uint8_t *)tv_io_data(t->vcpu));
+	tv_get_sregs(t->vcpu, &s);
+	EXPECT_EQ(SIPI_VECTOR << 12, s.cs.base);
+	EXPECT_EQ(SIPI_VECTOR << 8, s.cs.selector);
+	EXPECT_EQ(0, s.cr0 & X86_CR0_PE);
 }
 
 TEST_F(apic, init_sipi_starts_waiting_vcpu)
 {
-	/* mov $0x5a, %al; out %al, $AP_PORT; hlt */
-	static const uint8_t ap_code[] = { 0xb0, 0x5a, 0xe6, AP_PORT, 0xf4 };
 	struct tv_events ev = { .wait_for_sipi = 1 };
 	struct ap_thread t = {};
-	struct tv_sregs s;
 	struct tv_ucall uc;
 	struct tv_vcpu *ap;
 	pthread_t th;
@@ -349,14 +365,7 @@ TEST_F(apic, init_sipi_starts_waiting_vcpu)
 	TV_RUN_DONE(self->vcpu, &uc);
 	pthread_join(th, NULL);
 
-	ASSERT_EQ(0, t.ret) TH_LOG("AP RUN: %s", strerror(t.err));
-	TV_ASSERT_EXIT(ap, TV_EXIT_IO);
-	EXPECT_EQ(AP_PORT, ap->run->io.port);
-	EXPECT_EQ(0x5a, *(uint8_t *)tv_io_data(ap));
-	tv_get_sregs(ap, &s);
-	EXPECT_EQ(SIPI_VECTOR << 12, s.cs.base);
-	EXPECT_EQ(SIPI_VECTOR << 8, s.cs.selector);
-	EXPECT_EQ(0, s.cr0 & X86_CR0_PE);
+	expect_ap_started(_metadata, &t);
 	ASSERT_EQ(0, ioctl(ap->fd, TV_GET_EVENTS, &ev));
 	EXPECT_EQ(0, ev.wait_for_sipi);
 }
@@ -367,26 +376,13 @@ static void guest_halt_forever(void)
 		asm volatile("cli; hlt");
 }
 
-static void *run_ap_once(void *arg)
-{
-	struct ap_thread *t = arg;
-
-	t->ret = __tv_vcpu_run(t->vcpu);
-	t->err = errno;
-	__atomic_store_n(&t->done, 1, __ATOMIC_RELEASE);
-	return NULL;
-}
-
 /*
  * INIT is not held off by HLT: a vCPU halted with interrupts off that gets
  * INIT and SIPI starts at the SIPI's vector, as a CPU does.
  */
 TEST_F(apic, init_sipi_wakes_halted_vcpu)
 {
-	/* mov $0x5a, %al; out %al, $AP_PORT; hlt */
-	static const uint8_t ap_code[] = { 0xb0, 0x5a, 0xe6, AP_PORT, 0xf4 };
 	struct ap_thread t = {};
-	struct tv_sregs s;
 	struct tv_ucall uc;
 	struct tv_vcpu *ap;
 	pthread_t th;
@@ -397,7 +393,7 @@ TEST_F(apic, init_sipi_wakes_halted_vcpu)
 	tv_write_guest(self->vm, SIPI_VECTOR << 12, ap_code, sizeof(ap_code));
 	ASSERT_EQ(0, sigaction(SIGUSR1, &(struct sigaction){ .sa_handler = nop_handler }, NULL));
 	t.vcpu = ap;
-	ASSERT_EQ(0, pthread_create(&th, NULL, run_ap_once, &t));
+	ASSERT_EQ(0, pthread_create(&th, NULL, run_ap, &t));
 	usleep(100000);		/* the AP is halted in RUN */
 	TV_RUN_DONE(self->vcpu, &uc);
 	for (i = 0; i < 300 && !__atomic_load_n(&t.done, __ATOMIC_ACQUIRE); i++)
@@ -407,19 +403,7 @@ TEST_F(apic, init_sipi_wakes_halted_vcpu)
 	if (!__atomic_load_n(&t.done, __ATOMIC_ACQUIRE))
 		pthread_kill(th, SIGUSR1);	/* ends its RUN with EINTR */
 	pthread_join(th, NULL);
-	ASSERT_EQ(0, t.ret) TH_LOG("AP RUN: %s", strerror(t.err));
-	TV_ASSERT_EXIT(ap, TV_EXIT_IO);
-	EXPECT_EQ(AP_PORT, ap->run->io.port);
-	EXPECT_EQ(0x5a, *(uint8_t *)tv_io_data(ap));
-	tv_get_sregs(ap, &s);
-	EXPECT_EQ(SIPI_VECTOR << 12, s.cs.base);
-}
-
-static volatile sig_atomic_t alarm_came;
-
-static void on_alarm(int sig)
-{
-	alarm_came = 1;
+	expect_ap_started(_metadata, &t);
 }
 
 /* immediate_exit ends RUN at once for a vCPU waiting for a SIPI too. */
@@ -427,19 +411,16 @@ TEST_F(apic, wait_for_sipi_honours_immediate_exit)
 {
 	struct tv_events ev = { .wait_for_sipi = 1 };
 	struct tv_vcpu *ap;
+	bool alarm_came;
 
 	self->vm = tv_vm_create_with_vcpu(guest_bsp, &self->vcpu);
 	ap = tv_vcpu_add(self->vm, 1);
 	ASSERT_EQ(0, ioctl(ap->fd, TV_SET_EVENTS, &ev));
 	ap->run->immediate_exit = 1;
 	/* Without it honoured, only the alarm would end the sleep. */
-	alarm_came = 0;
-	ASSERT_EQ(0, sigaction(SIGALRM, &(struct sigaction){ .sa_handler = on_alarm }, NULL));
-	alarm(5);
-	EXPECT_EQ(-1, __tv_vcpu_run(ap));
+	EXPECT_EQ(-1, __tv_vcpu_run_bounded(ap, 5, &alarm_came));
 	EXPECT_EQ(EINTR, errno);
-	alarm(0);
-	EXPECT_EQ(0, alarm_came) TH_LOG("RUN slept until the alarm");
+	EXPECT_FALSE(alarm_came) TH_LOG("RUN slept until the alarm");
 	EXPECT_EQ(TV_EXIT_INTR, ap->run->exit_reason);
 	ASSERT_EQ(0, ioctl(ap->fd, TV_GET_EVENTS, &ev));
 	EXPECT_EQ(1, ev.wait_for_sipi);

@@ -317,13 +317,6 @@ TEST_F(run, hlt_stays_halted_after_signal)
 	EXPECT_NE(TV_UCALL_SYNC, tv_get_ucall(self->vcpu, &uc));
 }
 
-static volatile sig_atomic_t alarm_came;
-
-static void on_alarm(int sig)
-{
-	alarm_came = 1;
-}
-
 /*
  * immediate_exit ends RUN at once for a halted vCPU too (before, only a
  * signal woke it), and the vCPU stays halted.
@@ -332,6 +325,7 @@ TEST_F(run, immediate_exit_while_halted)
 {
 	struct run_thread t;
 	struct tv_regs regs;
+	bool alarm_came;
 
 	self->vm = tv_vm_create_with_blob(TV_MODE_LONG64, TV_BLOB_FOR(blob_hlt, TV_MODE_LONG64),
 					  &self->vcpu);
@@ -339,14 +333,9 @@ TEST_F(run, immediate_exit_while_halted)
 	ASSERT_EQ(-1, t.ret);
 	ASSERT_EQ(EINTR, t.err);
 	self->vcpu->run->immediate_exit = 1;
-	alarm_came = 0;
-	ASSERT_EQ(0, sigaction(SIGALRM, &(struct sigaction){ .sa_handler = on_alarm }, NULL));
-	alarm(5);
-	errno = 0;
-	EXPECT_EQ(-1, __tv_vcpu_run(self->vcpu));
+	EXPECT_EQ(-1, __tv_vcpu_run_bounded(self->vcpu, 5, &alarm_came));
 	EXPECT_EQ(EINTR, errno);
-	alarm(0);
-	EXPECT_EQ(0, alarm_came) TH_LOG("RUN slept until the alarm");
+	EXPECT_FALSE(alarm_came) TH_LOG("RUN slept until the alarm");
 	EXPECT_EQ(TV_EXIT_INTR, self->vcpu->run->exit_reason);
 	self->vcpu->run->immediate_exit = 0;
 	/* Still halted at the same place: a signal ends the next RUN. */

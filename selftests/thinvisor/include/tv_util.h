@@ -15,6 +15,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -150,6 +151,12 @@ int __tv_enable_cap(struct tv_vm *vm, uint32_t cap, uint64_t arg0);
 int __tv_create_vcpu(struct tv_vm *vm, unsigned long id);	/* the fd */
 struct tv_vcpu *tv_vcpu_add(struct tv_vm *vm, int id);	/* no state set */
 int __tv_vcpu_run(struct tv_vcpu *vcpu);	/* the raw TV_RUN */
+/*
+ * The raw TV_RUN, ended by SIGALRM after secs if nothing ends it before:
+ * *alarm_came says whether it took the alarm.  For checking that a RUN
+ * returns by itself where it could otherwise sleep.
+ */
+int __tv_vcpu_run_bounded(struct tv_vcpu *vcpu, unsigned int secs, bool *alarm_came);
 void tv_vcpu_run(struct tv_vcpu *vcpu);	/* dies unless TV_RUN gives 0 */
 void tv_get_regs(struct tv_vcpu *vcpu, struct tv_regs *regs);
 void tv_set_regs(struct tv_vcpu *vcpu, const struct tv_regs *regs);

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* VMs, memory slots, vCPUs and register state. */
 #include <sched.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <sys/mman.h>
 
@@ -325,6 +326,30 @@ struct tv_vcpu *tv_vcpu_add(struct tv_vm *vm, int id)
 int __tv_vcpu_run(struct tv_vcpu *vcpu)
 {
 	return ioctl(vcpu->fd, TV_RUN, 0);
+}
+
+static volatile sig_atomic_t tv_alarm_came;
+
+static void tv_on_alarm(int sig)
+{
+	tv_alarm_came = 1;
+}
+
+int __tv_vcpu_run_bounded(struct tv_vcpu *vcpu, unsigned int secs, bool *alarm_came)
+{
+	struct sigaction sa = { .sa_handler = tv_on_alarm };	/* no SA_RESTART */
+	int r, err;
+
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGALRM, &sa, NULL);
+	tv_alarm_came = 0;
+	alarm(secs);
+	r = __tv_vcpu_run(vcpu);
+	err = errno;
+	alarm(0);
+	*alarm_came = tv_alarm_came;
+	errno = err;
+	return r;
 }
 
 void tv_vcpu_run(struct tv_vcpu *vcpu)
