@@ -6,6 +6,7 @@
  */
 #include <pthread.h>
 #include <signal.h>
+#include <time.h>
 
 #include "tv_test.h"
 
@@ -51,6 +52,24 @@ static volatile uint64_t ticks, last_vector, isr_seen;
 
 static void nop_handler(int sig)
 {
+}
+
+static double clock_s(clockid_t c)
+{
+	struct timespec ts;
+
+	clock_gettime(c, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static double now_s(void)
+{
+	return clock_s(CLOCK_MONOTONIC);
+}
+
+static double cpu_s(void)
+{
+	return clock_s(CLOCK_THREAD_CPUTIME_ID);
 }
 
 static inline uint64_t tv_rdtsc(void)
@@ -166,6 +185,54 @@ TEST_F(apic, periodic_timer_ticks_and_stops)
 	TV_RUN_DONE(self->vcpu, &uc);
 }
 
+/*
+ * One-shot: the count runs down once, fires once and stays at 0; writing
+ * the initial count again starts another single expiry.
+ */
+static void guest_oneshot(void)
+{
+	uint64_t cur, t0;
+
+	apic_on();
+	tv_wrmsr(X2APIC_TIMER_DIV, 0xb);	/* divide by 1 */
+	tv_wrmsr(X2APIC_LVT_TIMER, TIMER_VECTOR);	/* mode 0: one-shot */
+	tv_wrmsr(X2APIC_TIMER_INIT, 2000000);
+	cur = tv_rdmsr(X2APIC_TIMER_CUR);
+	wait_ticks(1);
+	GUEST_SYNC_ARGS(1, ticks, cur, tv_rdmsr(X2APIC_TIMER_CUR), last_vector);
+	/* Far longer than the count with interrupts on: no second expiry. */
+	t0 = tv_rdtsc();
+	asm volatile("sti" : : : "memory");
+	while (tv_rdtsc() - t0 < 32000000ULL)
+		asm volatile("pause");
+	asm volatile("cli" : : : "memory");
+	GUEST_SYNC_ARGS(2, ticks, tv_rdmsr(X2APIC_TIMER_CUR), 0, 0);
+	/* A new initial count arms it again, for one expiry. */
+	tv_wrmsr(X2APIC_TIMER_INIT, 2000000);
+	wait_ticks(2);
+	GUEST_SYNC_ARGS(3, ticks, 0, 0, 0);
+	GUEST_DONE();
+}
+
+TEST_F(apic, oneshot_timer_fires_once)
+{
+	struct tv_ucall uc;
+
+	self->vm = tv_vm_create_with_vcpu(guest_oneshot, &self->vcpu);
+	TV_RUN_SYNC(self->vcpu, &uc, 1);
+	EXPECT_EQ(1, uc.args[1]);
+	EXPECT_GE(2000000, uc.args[2]);
+	EXPECT_LT(0, uc.args[2]) TH_LOG("the current count did not start from the initial count");
+	EXPECT_EQ(0, uc.args[3]) TH_LOG("the current count after the expiry");
+	EXPECT_EQ(TIMER_VECTOR, uc.args[4]);
+	TV_RUN_SYNC(self->vcpu, &uc, 2);
+	EXPECT_EQ(1, uc.args[1]) TH_LOG("a one-shot timer fired again");
+	EXPECT_EQ(0, uc.args[2]);
+	TV_RUN_SYNC(self->vcpu, &uc, 3);
+	EXPECT_EQ(2, uc.args[1]);
+	TV_RUN_DONE(self->vcpu, &uc);
+}
+
 static void guest_self_ipi(void)
 {
 	apic_on();
@@ -258,12 +325,14 @@ struct runner {
 	struct tv_vcpu *vcpu;
 	struct tv_ucall uc;
 	uint64_t cmd;
+	pid_t tid;
 };
 
 static void *run_vcpu1(void *arg)
 {
 	struct runner *r = arg;
 
+	__atomic_store_n(&r->tid, tv_gettid(), __ATOMIC_RELEASE);
 	if (!__tv_vcpu_run(r->vcpu))
 		r->cmd = tv_get_ucall(r->vcpu, &r->uc);
 	return NULL;
@@ -283,7 +352,11 @@ TEST_F(apic, ipi_wakes_other_vcpu)
 	TV_RUN_SYNC(v1, &uc, 1);
 	r.vcpu = v1;
 	ASSERT_EQ(0, pthread_create(&t, NULL, run_vcpu1, &r));
-	usleep(100000);		/* vCPU 1 is in HLT now */
+	while (!__atomic_load_n(&r.tid, __ATOMIC_ACQUIRE))
+		usleep(1000);
+	/* The IPI must wake a halted vCPU, not one still on its way to HLT. */
+	EXPECT_TRUE(tv_wait_asleep_in_run(r.tid, v1->fd, 10000))
+		TH_LOG("vCPU 1 never slept in TV_RUN");
 	TV_RUN_SYNC(self->vcpu, &uc, 3);
 	pthread_join(t, NULL);
 	EXPECT_EQ(TV_UCALL_SYNC, r.cmd);
@@ -312,12 +385,14 @@ struct ap_thread {
 	struct tv_vcpu *vcpu;
 	int ret, err;
 	int done;
+	pid_t tid;
 };
 
 static void *run_ap(void *arg)
 {
 	struct ap_thread *t = arg;
 
+	__atomic_store_n(&t->tid, tv_gettid(), __ATOMIC_RELEASE);
 	t->ret = __tv_vcpu_run(t->vcpu);
 	t->err = errno;
 	__atomic_store_n(&t->done, 1, __ATOMIC_RELEASE);
@@ -326,6 +401,14 @@ static void *run_ap(void *arg)
 
 /* mov $0x5a, %al; out %al, $AP_PORT; hlt: what the SIPI starts. */
 static const uint8_t ap_code[] = { 0xb0, 0x5a, 0xe6, AP_PORT, 0xf4 };
+
+/* The AP's thread sleeps in its RUN (halted, or waiting for its SIPI). */
+static bool ap_asleep(struct ap_thread *t)
+{
+	while (!__atomic_load_n(&t->tid, __ATOMIC_ACQUIRE))
+		usleep(1000);
+	return tv_wait_asleep_in_run(t->tid, t->vcpu->fd, 10000);
+}
 
 /* The AP's RUN ended at ap_code's OUT, in real mode at the SIPI vector. */
 static void expect_ap_started(struct __test_metadata *_metadata, struct ap_thread *t)
@@ -361,7 +444,7 @@ TEST_F(apic, init_sipi_starts_waiting_vcpu)
 
 	t.vcpu = ap;
 	ASSERT_EQ(0, pthread_create(&th, NULL, run_ap, &t));
-	usleep(100000);		/* the AP sleeps in RUN */
+	EXPECT_TRUE(ap_asleep(&t)) TH_LOG("the AP did not sleep in RUN waiting for its SIPI");
 	TV_RUN_DONE(self->vcpu, &uc);
 	pthread_join(th, NULL);
 
@@ -394,7 +477,7 @@ TEST_F(apic, init_sipi_wakes_halted_vcpu)
 	ASSERT_EQ(0, sigaction(SIGUSR1, &(struct sigaction){ .sa_handler = nop_handler }, NULL));
 	t.vcpu = ap;
 	ASSERT_EQ(0, pthread_create(&th, NULL, run_ap, &t));
-	usleep(100000);		/* the AP is halted in RUN */
+	EXPECT_TRUE(ap_asleep(&t)) TH_LOG("the AP did not halt");
 	TV_RUN_DONE(self->vcpu, &uc);
 	for (i = 0; i < 300 && !__atomic_load_n(&t.done, __ATOMIC_ACQUIRE); i++)
 		usleep(10000);
@@ -431,16 +514,24 @@ TEST_F(apic, wait_for_sipi_sleeps_until_signal)
 {
 	struct tv_events ev = { .wait_for_sipi = 1 };
 	struct tv_vcpu *ap;
+	double t0, c0, slept, cpu;
 
 	self->vm = tv_vm_create_with_vcpu(guest_bsp, &self->vcpu);
 	ap = tv_vcpu_add(self->vm, 1);
 	ASSERT_EQ(0, ioctl(ap->fd, TV_SET_EVENTS, &ev));
 	/* A handler that does nothing: the signal only ends the sleep. */
 	ASSERT_EQ(0, sigaction(SIGALRM, &(struct sigaction){ .sa_handler = nop_handler }, NULL));
+	t0 = now_s();
+	c0 = cpu_s();
 	alarm(1);
 	EXPECT_EQ(-1, __tv_vcpu_run(ap));
 	EXPECT_EQ(EINTR, errno);
+	slept = now_s() - t0;
+	cpu = cpu_s() - c0;
 	EXPECT_EQ(TV_EXIT_INTR, ap->run->exit_reason);
+	/* RUN slept until the alarm, not less, and without using the CPU. */
+	EXPECT_LE(0.9, slept) TH_LOG("RUN returned after %.3f s", slept);
+	EXPECT_GT(0.2, cpu) TH_LOG("the waiting vCPU used %.3f s of CPU", cpu);
 }
 
 TEST_HARNESS_MAIN

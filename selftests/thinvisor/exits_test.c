@@ -603,12 +603,15 @@ struct hlt_thread {
 	int ret, err;
 	struct timespec cpu;
 	volatile int started;
+	pid_t tid;
 };
 
 static void *hlt_run(void *arg)
 {
 	struct hlt_thread *t = arg;
 
+	t->tid = tv_gettid();
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
 	t->started = 1;
 	t->ret = __tv_vcpu_run(t->vcpu);
 	t->err = errno;
@@ -632,6 +635,9 @@ TEST_F(exits, hlt_sleeps_until_signal)
 	while (!t.started)
 		usleep(1000);
 	usleep(400 * 1000);
+	/* Asleep in the kernel, not ended early nor spinning in the guest. */
+	EXPECT_TRUE(tv_wait_asleep_in_run(t.tid, self->vcpu->fd, 10000))
+		TH_LOG("the halted vCPU's thread never slept in TV_RUN");
 	pthread_kill(th, SIGUSR2);
 	pthread_join(th, NULL);
 	EXPECT_EQ(-1, t.ret);

@@ -324,12 +324,15 @@ struct halted {
 	struct tv_vcpu *vcpu;
 	volatile int started;
 	int ret, err;
+	pid_t tid;
 };
 
 static void *run_halted(void *arg)
 {
 	struct halted *h = arg;
 
+	h->tid = tv_gettid();
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
 	h->started = 1;
 	h->ret = __tv_vcpu_run(h->vcpu);
 	h->err = errno;
@@ -355,7 +358,9 @@ TEST_F(mem, set_region_busy_while_running)
 	pthread_create(&th, NULL, run_halted, &h);
 	while (!h.started)
 		usleep(1000);
-	usleep(200 * 1000);	/* well inside TV_RUN, halted */
+	/* Inside TV_RUN, halted: the case where EBUSY must come. */
+	EXPECT_TRUE(tv_wait_asleep_in_run(h.tid, self->vcpu->fd, 10000))
+		TH_LOG("the vCPU never halted in TV_RUN");
 	errno = 0;
 	r = __tv_set_memory_region(self->vm, SLOT, 0, SLOT_GPA, SLOT_SIZE, p);
 	err = errno;

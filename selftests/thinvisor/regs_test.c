@@ -549,7 +549,34 @@ TEST_F(regs, events_round_trip)
 	EXPECT_EQ(0, ev.interrupt.flags & TV_EVENT_VALID);
 	EXPECT_EQ(0, ev.nmi_pending);
 	EXPECT_EQ(0, ev.reserved[0]);
+
+	/* Every field that SET_EVENTS takes, each one nonzero, comes back. */
+	memset(&ev, 0, sizeof(ev));
+	ev.exception.vector = 13;
+	ev.exception.flags = TV_EVENT_VALID | TV_EVENT_HAS_ERROR;
+	ev.exception.error_code = 0x18;
+	ev.interrupt.vector = 0x31;
+	ev.interrupt.flags = TV_EVENT_VALID;
+	ev.nmi_pending = 1;
+	ev.interrupt_shadow = 1;
+	ev.wait_for_sipi = 1;
 	ASSERT_EQ(0, ioctl(self->vcpu->fd, TV_SET_EVENTS, &ev)) TH_LOG("%s", strerror(errno));
+	memset(&ev2, 0xff, sizeof(ev2));
+	ASSERT_EQ(0, ioctl(self->vcpu->fd, TV_GET_EVENTS, &ev2));
+	EXPECT_EQ(13, ev2.exception.vector);
+	EXPECT_EQ(TV_EVENT_VALID | TV_EVENT_HAS_ERROR, ev2.exception.flags);
+	EXPECT_EQ(0x18, ev2.exception.error_code);
+	EXPECT_EQ(0x31, ev2.interrupt.vector);
+	EXPECT_EQ(TV_EVENT_VALID, ev2.interrupt.flags);
+	EXPECT_EQ(1, ev2.nmi_pending);
+	EXPECT_EQ(1, ev2.interrupt_shadow);
+	EXPECT_EQ(1, ev2.wait_for_sipi);
+	EXPECT_EQ(0, memcmp(&ev, &ev2, sizeof(ev)));
+
+	/* And clearing them all clears them. */
+	memset(&ev, 0, sizeof(ev));
+	ASSERT_EQ(0, ioctl(self->vcpu->fd, TV_SET_EVENTS, &ev));
+	memset(&ev2, 0xff, sizeof(ev2));
 	ASSERT_EQ(0, ioctl(self->vcpu->fd, TV_GET_EVENTS, &ev2));
 	EXPECT_EQ(0, memcmp(&ev, &ev2, sizeof(ev)));
 }

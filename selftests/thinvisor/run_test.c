@@ -306,6 +306,7 @@ TEST_F(run, hlt_stays_halted_after_signal)
 	ASSERT_EQ(-1, t.ret);
 	EXPECT_EQ(EINTR, t.err);
 	EXPECT_EQ(TV_EXIT_INTR, t.exit_reason);
+	EXPECT_LE(0.3, t.wall) TH_LOG("RUN ended after %.3f s, before the signal", t.wall);
 	EXPECT_GT(t.wall / 2, t.cpu) TH_LOG("the vCPU thread used %.3f s of CPU in %.3f s",
 					    t.cpu, t.wall);
 	tv_get_regs(self->vcpu, &regs);
@@ -314,6 +315,10 @@ TEST_F(run, hlt_stays_halted_after_signal)
 	EXPECT_EQ(-1, t.ret);
 	EXPECT_EQ(TV_EXIT_INTR, t.exit_reason)
 		TH_LOG("the guest ran on past HLT: %s", tv_exit_str(self->vcpu));
+	/* The second RUN slept too, until the signal. */
+	EXPECT_LE(0.1, t.wall) TH_LOG("the second RUN ended after %.3f s", t.wall);
+	EXPECT_GT(t.wall / 2, t.cpu) TH_LOG("the second RUN used %.3f s of CPU in %.3f s",
+					    t.cpu, t.wall);
 	EXPECT_NE(TV_UCALL_SYNC, tv_get_ucall(self->vcpu, &uc));
 }
 
@@ -392,7 +397,12 @@ static void *count_run(void *arg)
 	return NULL;
 }
 
-TEST_F(run, four_vcpus_run_at_once)
+/*
+ * Four vCPUs of one VM, each in its own thread, make exits at the same
+ * time: each sees its own state.  Whether they are in the guest at once is
+ * two_vcpus_in_guest_at_once's question.
+ */
+TEST_F(run, four_vcpus_run_side_by_side)
 {
 	struct count_thread t[4];
 	pthread_t th[4];
@@ -412,6 +422,130 @@ TEST_F(run, four_vcpus_run_at_once)
 		pthread_join(th[i], NULL);
 		EXPECT_STREQ("", t[i].error) TH_LOG("vCPU %d", i);
 	}
+}
+
+/*
+ * Two vCPUs hand a token back and forth in guest memory, with no exit in
+ * between.  Pinned to two host CPUs, each hand-off takes microseconds, as
+ * both are in the guest at the same time.  Were they not (one host CPU, or
+ * a module that let one vCPU of a VM in at a time), each hand-off would
+ * wait for the host to preempt the spinning vCPU: a scheduler tick, 1 ms
+ * or more, or for ever.
+ */
+static volatile uint64_t pp_token;
+
+static inline uint64_t pp_rdtsc(void)
+{
+	uint32_t lo, hi;
+
+	asm volatile("rdtsc" : "=a"(lo), "=d"(hi));
+	return lo | ((uint64_t)hi << 32);
+}
+
+static void guest_pingpong(uint64_t id, uint64_t rounds)
+{
+	uint64_t r, t0, dt, best = ~0ULL;
+
+	for (r = 0; r < rounds; r++) {
+		t0 = pp_rdtsc();
+		if (id == 0)
+			pp_token = 2 * r + 1;
+		while (pp_token != 2 * r + 1 + id)
+			asm volatile("pause" : : : "memory");
+		if (id == 1)
+			pp_token = 2 * r + 2;
+		else {
+			while (pp_token != 2 * r + 2)
+				asm volatile("pause" : : : "memory");
+			dt = pp_rdtsc() - t0;	/* one round trip, seen by vCPU 0 */
+			if (dt < best)
+				best = dt;
+		}
+	}
+	GUEST_SYNC_ARGS(1, id, best, 0, 0);
+	GUEST_DONE();
+}
+
+struct pp_thread {
+	struct tv_vcpu *vcpu;
+	int cpu;		/* -1: not pinned */
+	uint64_t best;
+	char error[256];
+};
+
+static void *pp_run(void *arg)
+{
+	struct pp_thread *t = arg;
+	struct tv_ucall uc;
+	cpu_set_t one;
+
+	if (t->cpu >= 0) {
+		CPU_ZERO(&one);
+		CPU_SET(t->cpu, &one);
+		if (sched_setaffinity(0, sizeof(one), &one)) {
+			snprintf(t->error, sizeof(t->error), "pin: %s", strerror(errno));
+			return NULL;
+		}
+	}
+	if (__tv_vcpu_run(t->vcpu) || tv_get_ucall(t->vcpu, &uc) != TV_UCALL_SYNC) {
+		snprintf(t->error, sizeof(t->error), "%s", tv_exit_str(t->vcpu));
+		return NULL;
+	}
+	t->best = uc.args[2];
+	if (__tv_vcpu_run(t->vcpu) || tv_get_ucall(t->vcpu, &uc) != TV_UCALL_DONE)
+		snprintf(t->error, sizeof(t->error), "end: %s", tv_exit_str(t->vcpu));
+	return NULL;
+}
+
+/* TSC ticks per microsecond of this host (the guest's TSC runs with it). */
+static double tsc_per_us(void)
+{
+	double w0 = now(CLOCK_MONOTONIC);
+	uint64_t t0 = pp_rdtsc();
+
+	usleep(50000);
+	return (pp_rdtsc() - t0) / ((now(CLOCK_MONOTONIC) - w0) * 1e6);
+}
+
+TEST_F(run, two_vcpus_in_guest_at_once)
+{
+	struct pp_thread t[2] = {};
+	int cpus[2], ncpu = 0, c, i;
+	uint64_t rounds;
+	cpu_set_t all;
+	pthread_t th[2];
+	double best_us;
+
+	sched_getaffinity(0, sizeof(all), &all);
+	for (c = 0; c < CPU_SETSIZE && ncpu < 2; c++)
+		if (CPU_ISSET(c, &all))
+			cpus[ncpu++] = c;
+	/* On one CPU every hand-off waits for a tick: fewer rounds. */
+	rounds = ncpu >= 2 ? 1000 : 20;
+
+	self->vm = tv_vm_create_std();
+	for (i = 0; i < 2; i++) {
+		t[i].vcpu = tv_vcpu_add_guest(self->vm, i, TV_MODE_LONG64,
+					      (uint64_t)(uintptr_t)guest_pingpong);
+		tv_vcpu_set_args(t[i].vcpu, 2, (uint64_t)i, rounds);
+		t[i].cpu = ncpu >= 2 ? cpus[i] : -1;
+	}
+	for (i = 0; i < 2; i++)
+		ASSERT_EQ(0, pthread_create(&th[i], NULL, pp_run, &t[i]));
+	for (i = 0; i < 2; i++) {
+		pthread_join(th[i], NULL);
+		EXPECT_STREQ("", t[i].error) TH_LOG("vCPU %d", i);
+	}
+	best_us = t[0].best / tsc_per_us();
+	TH_LOG("%lu round trips, the fastest %.1f us, on %d host CPU(s)",
+	       (unsigned long)rounds, best_us, ncpu);
+	if (ncpu < 2) {
+		/* Only that the two took turns, through the host's scheduler. */
+		TH_LOG("one host CPU: the vCPUs took turns, not concurrency");
+		return;
+	}
+	EXPECT_GT(200.0, best_us)
+		TH_LOG("no round trip faster than a host tick: the vCPUs never ran at once");
 }
 
 /*

@@ -260,12 +260,14 @@ struct runner {
 	struct tv_vcpu *vcpu;
 	struct tv_ucall uc;
 	uint64_t cmd;
+	pid_t tid;
 };
 
 static void *run_vcpu(void *arg)
 {
 	struct runner *r = arg;
 
+	__atomic_store_n(&r->tid, tv_gettid(), __ATOMIC_RELEASE);
 	if (!__tv_vcpu_run(r->vcpu))
 		r->cmd = tv_get_ucall(r->vcpu, &r->uc);
 	return NULL;
@@ -285,7 +287,11 @@ TEST_F(xapic, logical_flat_ipi_wakes_other_vcpu)
 	TV_RUN_SYNC(v1, &uc, 1);
 	r.vcpu = v1;
 	ASSERT_EQ(0, pthread_create(&t, NULL, run_vcpu, &r));
-	usleep(100000);		/* vCPU 1 is in HLT now */
+	while (!__atomic_load_n(&r.tid, __ATOMIC_ACQUIRE))
+		usleep(1000);
+	/* The IPI must wake a halted vCPU, not one still on its way to HLT. */
+	EXPECT_TRUE(tv_wait_asleep_in_run(r.tid, v1->fd, 10000))
+		TH_LOG("vCPU 1 never slept in TV_RUN");
 	TV_RUN_SYNC(self->vcpu, &uc, 3);
 	pthread_join(t, NULL);
 	EXPECT_EQ(TV_UCALL_SYNC, r.cmd);

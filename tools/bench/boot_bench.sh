@@ -4,13 +4,19 @@
 # stock kernel and busybox initramfs (/share/vmlinuz, /share/guest.cpio.gz,
 # whose /init prints a marker and powers off), booted with thinrun on
 # thinvisor and with QEMU on the machine's own KVM, one after the other
-# (the two never hold SVM at once).  For each, over ROUNDS boots, the
-# median of:
+# (the two never hold SVM at once).  Both guests get the same command
+# line: the one thinrun puts before its user's (userspace/linux.c:
+# tsc_early_khz=, tsc=reliable, reboot=acpi, panic=-1, pci=off), with the
+# TSC frequency the machine's kernel found, given to both.  For each, over
+# ROUNDS boots (5 unless told), the median of:
 #   wall   seconds from the launcher's start to its exit (/proc/uptime);
+#   init   the guest's own uptime when its /init ran (guest-init.sh prints
+#          it): the guest's boot, without the launcher's start and end;
 #   exits  VM exits of the whole boot, counted by perf on the hypervisor's
 #          own exit tracepoint (thinvisor:tv_exit, kvm:kvm_exit).
 # Prints
 #   bench boot_wall thinvisor=<s> kvm=<s> ratio=<thinvisor/kvm>
+#   bench boot_guest_init thinvisor=<s> kvm=<s> ratio=<thinvisor/kvm>
 #   bench boot_exits thinvisor=<count> kvm=<count> ratio=<thinvisor/kvm>
 #   bench boot_failed thinvisor=<n> kvm=<n>   (boots tried again, below)
 #   bench boot_rss thinrun_over_guest_kib=<n> thinrun_peak_kib=<n> guest_kib=<n> qemu_peak_kib=<n>
@@ -19,17 +25,24 @@
 # busybox time saw it (with the guest pages its guest touched, since QEMU
 # does not pin them; so not comparable line for line).
 # and exits non-zero when three boots of one side do not end with the marker.
-rounds=${1:-3}
+rounds=${1:-5}
 kernel=/share/vmlinuz
 initrd=/share/guest.cpio.gz
-cmdline="console=ttyS0 tv.cpus=1"
+# The machine's TSC in kHz, as its kernel calibrated it.
+khz=$(dmesg | sed -n 's/.*tsc: Refined TSC clocksource calibration: \([0-9]*\)\.\([0-9]*\) MHz.*/\1\2/p' | tail -n 1)
+[ -n "$khz" ] || khz=$(dmesg | sed -n 's/.*tsc: Detected \([0-9]*\)\.\([0-9]*\) MHz processor.*/\1\2/p' | tail -n 1)
+[ -n "$khz" ] || { echo "boot_bench: no TSC frequency in the kernel log"; exit 1; }
+# thinrun puts the same line, with its own measure of the TSC, first:
+# this one's tsc_early_khz=, later, is the one the guest takes.
+cmdline="tsc_early_khz=$khz tsc=reliable reboot=acpi panic=-1 pci=off console=ttyS0 tv.cpus=1"
+echo "# boot_bench: both guests get: $cmdline" >&2
 marker="thinvisor-guest: init ok, cpus=1 "
 
 uptime_cs() { # centiseconds since boot
 	awk '{ split($1, t, "."); print t[1] * 100 + t[2] }' /proc/uptime
 }
 
-# One boot under perf: prints "<seconds> <exits>", or "fail" and the
+# One boot under perf: prints "<seconds> <exits> <guest's uptime at init>", or "fail" and the
 # launcher's last lines on stderr.
 boot_once() { # event command...
 	event=$1
@@ -45,10 +58,16 @@ boot_once() { # event command...
 		return
 	fi
 	exits=$(awk -F, -v e="$event" '$3 == e { print $1 }' /tmp/boot.stat)
-	echo "$t0 $t1 ${exits:-0}" | awk '{ printf "%.2f %d\n", ($2 - $1) / 100, $3 }'
+	up=$(echo "$out" | tr -d '\r' | sed -n 's/^thinvisor-guest: .*, up \([0-9.]*\) s$/\1/p' | tail -n 1)
+	if [ -z "$up" ]; then
+		echo "# boot_bench: $1: the guest did not say its uptime" >&2
+		echo fail
+		return
+	fi
+	echo "$t0 $t1 ${exits:-0} $up" | awk '{ printf "%.2f %d %.2f\n", ($2 - $1) / 100, $3, $4 }'
 }
 
-# The median of the rounds' boots: "<seconds> <exits> <failed boots>", or
+# The median of the rounds' boots: "<seconds> <exits> <failed boots> <init s>", or
 # "fail".  A failed boot is counted and tried again, twice at most in all:
 # KVM nested in the emulator has reset a guest halfway through its boot.
 median_boot() { # event command...
@@ -67,7 +86,8 @@ median_boot() { # event command...
 		i=$((i + 1))
 	done
 	sort -n -k1 /tmp/boots | awk '{ w[NR] = $1 } END { printf "%s ", w[int((NR + 1) / 2)] }'
-	sort -n -k2 /tmp/boots | awk -v f=$failed '{ e[NR] = $2 } END { print e[int((NR + 1) / 2)], f }'
+	sort -n -k2 /tmp/boots | awk -v f=$failed '{ e[NR] = $2 } END { printf "%s %s ", e[int((NR + 1) / 2)], f }'
+	sort -n -k3 /tmp/boots | awk '{ u[NR] = $3 } END { print u[int((NR + 1) / 2)] }'
 }
 
 tv=$(median_boot thinvisor:tv_exit thinrun --kernel $kernel --initrd $initrd \
@@ -91,9 +111,10 @@ if [ "$tv" = fail ] || [ "$kvm" = fail ]; then
 	exit 1
 fi
 echo "$tv $kvm" | awk '{
-	printf "bench boot_wall thinvisor=%.2f kvm=%.2f ratio=%.2f\n", $1, $4, $1 / $4
-	printf "bench boot_exits thinvisor=%d kvm=%d ratio=%.2f\n", $2, $5, $2 / $5
-	printf "bench boot_failed thinvisor=%d kvm=%d\n", $3, $6
+	printf "bench boot_wall thinvisor=%.2f kvm=%.2f ratio=%.2f\n", $1, $5, $1 / $5
+	printf "bench boot_guest_init thinvisor=%.2f kvm=%.2f ratio=%.2f\n", $4, $8, $4 / $8
+	printf "bench boot_exits thinvisor=%d kvm=%d ratio=%.2f\n", $2, $6, $2 / $6
+	printf "bench boot_failed thinvisor=%d kvm=%d\n", $3, $7
 }'
 if [ -z "$rss" ]; then
 	echo "boot_bench: thinrun --stats said no peak RSS"

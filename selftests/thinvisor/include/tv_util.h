@@ -115,6 +115,10 @@ long tv_check_cap(long cap);		/* opens the device itself */
 int tv_nr_cpus(void);			/* CPUs this thread may run on */
 long tv_meminfo_kb(const char *key);	/* a /proc/meminfo line, -1 if none */
 long tv_module_refcnt(void);		/* /sys/module/thinvisor/refcnt */
+pid_t tv_gettid(void);
+/* A vCPU thread asleep in TV_RUN on fd (halted, or waiting for a SIPI): lib/task.c */
+int tv_task_asleep_in_run(pid_t tid, int fd);	/* 1, 0, or -1: /proc cannot tell */
+bool tv_wait_asleep_in_run(pid_t tid, int fd, unsigned int ms);
 
 /* VMs and memory */
 struct tv_vm *tv_vm_create(void);	/* no memory, no vCPUs */
