@@ -1,0 +1,255 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Events: what SET_EVENTS refuses beyond reserved fields, NMIs and
+ * interrupts it injects, and NMIs sent as IPIs (to the sender, and to a
+ * vCPU halted with interrupts off).
+ */
+#include <pthread.h>
+
+#include "tv_test.h"
+
+#define X2APIC_EOI		0x80b
+#define X2APIC_SVR		0x80f
+#define X2APIC_ICR		0x830
+#define NMI_VECTOR		2
+#define INJECTED_VECTOR		0x40
+#define DM_NMI			(4 << 8)
+
+FIXTURE(events) {
+	int dev;
+	struct tv_vm *vm;
+	struct tv_vcpu *vcpu;
+};
+
+FIXTURE_SETUP(events)
+{
+	TV_OPEN_DEV_OR_SKIP(self->dev);
+}
+
+FIXTURE_TEARDOWN(events)
+{
+	tv_vm_free(self->vm);
+	close(self->dev);
+}
+
+static void guest_done(void)
+{
+	GUEST_DONE();
+}
+
+/* Refused, and the vCPU's events are as they were. */
+#define EXPECT_EVENTS_EINVAL(vcpu, ev, before) do {			\
+	struct tv_events __now;						\
+	EXPECT_IOCTL_ERR((vcpu)->fd, TV_SET_EVENTS, (ev), EINVAL);	\
+	ASSERT_EQ(0, ioctl((vcpu)->fd, TV_GET_EVENTS, &__now));		\
+	EXPECT_EQ(0, memcmp(&__now, (before), sizeof(__now)))		\
+		TH_LOG("a refused SET_EVENTS changed the events");	\
+} while (0)
+
+/* api.rst: every field SET_EVENTS checks, one bad value at a time. */
+TEST_F(events, set_events_bad_values_einval)
+{
+	struct tv_events before = {}, ev;
+
+	self->vm = tv_vm_create_with_vcpu(guest_done, &self->vcpu);
+	before.nmi_pending = 1;		/* something to keep */
+	ASSERT_EQ(0, ioctl(self->vcpu->fd, TV_SET_EVENTS, &before));
+	ASSERT_EQ(0, ioctl(self->vcpu->fd, TV_GET_EVENTS, &before));
+
+	ev = (struct tv_events){ .exception = { .vector = 32, .flags = TV_EVENT_VALID } };
+	EXPECT_EVENTS_EINVAL(self->vcpu, &ev, &before);
+	ev = (struct tv_events){ .exception = { .vector = 255, .flags = TV_EVENT_VALID } };
+	EXPECT_EVENTS_EINVAL(self->vcpu, &ev, &before);
+	ev = (struct tv_events){ .interrupt = { .vector = 0x40,
+			.flags = TV_EVENT_VALID | TV_EVENT_HAS_ERROR } };
+	EXPECT_EVENTS_EINVAL(self->vcpu, &ev, &before);
+	ev = (struct tv_events){ .exception = { .vector = 6, .flags = TV_EVENT_VALID | 0x4 } };
+	EXPECT_EVENTS_EINVAL(self->vcpu, &ev, &before);
+	ev = (struct tv_events){ .interrupt = { .vector = 0x40, .flags = 0x80000000U } };
+	EXPECT_EVENTS_EINVAL(self->vcpu, &ev, &before);
+	ev = (struct tv_events){ .nmi_pending = 2 };
+	EXPECT_EVENTS_EINVAL(self->vcpu, &ev, &before);
+	ev = (struct tv_events){ .interrupt_shadow = 2 };
+	EXPECT_EVENTS_EINVAL(self->vcpu, &ev, &before);
+	ev = (struct tv_events){ .wait_for_sipi = 2 };
+	EXPECT_EVENTS_EINVAL(self->vcpu, &ev, &before);
+	ev = (struct tv_events){ .pad[4] = 1 };
+	EXPECT_EVENTS_EINVAL(self->vcpu, &ev, &before);
+	ev = (struct tv_events){ .exception.pad[2] = 1 };
+	EXPECT_EVENTS_EINVAL(self->vcpu, &ev, &before);
+	ev = (struct tv_events){ .interrupt.pad[0] = 1 };
+	EXPECT_EVENTS_EINVAL(self->vcpu, &ev, &before);
+	ev = (struct tv_events){ .interrupt.reserved = 1 };
+	EXPECT_EVENTS_EINVAL(self->vcpu, &ev, &before);
+}
+
+static volatile uint64_t nmis, irqs, last_vector, nmi_rip;
+
+static void on_nmi(struct tv_ex_frame *f)
+{
+	nmis++;
+	nmi_rip = f->rip;
+}
+
+static void on_irq(struct tv_ex_frame *f)
+{
+	irqs++;
+	last_vector = f->vector;
+}
+
+/*
+ * An NMI set pending with SET_EVENTS is delivered at the next entry, with
+ * interrupts off, before the guest's next instruction.
+ */
+static void guest_takes_nmi(void)
+{
+	tv_guest_handlers[NMI_VECTOR] = on_nmi;
+	asm volatile("cli" : : : "memory");
+	GUEST_SYNC_ARGS(1, nmis, 0, 0, 0);
+	GUEST_SYNC_ARGS(2, nmis, 0, 0, 0);
+	GUEST_DONE();
+}
+
+TEST_F(events, nmi_set_pending_reaches_guest)
+{
+	struct tv_events ev;
+	struct tv_ucall uc;
+
+	self->vm = tv_vm_create_with_vcpu(guest_takes_nmi, &self->vcpu);
+	TV_RUN_SYNC(self->vcpu, &uc, 1);
+	EXPECT_EQ(0, uc.args[1]);
+	ASSERT_EQ(0, ioctl(self->vcpu->fd, TV_GET_EVENTS, &ev));
+	ev.nmi_pending = 1;
+	ASSERT_EQ(0, ioctl(self->vcpu->fd, TV_SET_EVENTS, &ev)) TH_LOG("%s", strerror(errno));
+	TV_RUN_SYNC(self->vcpu, &uc, 2);
+	EXPECT_EQ(1, uc.args[1]) TH_LOG("the NMI handler ran %lu times",
+					(unsigned long)uc.args[1]);
+	ASSERT_EQ(0, ioctl(self->vcpu->fd, TV_GET_EVENTS, &ev));
+	EXPECT_EQ(0, ev.nmi_pending) TH_LOG("the NMI stayed pending after its delivery");
+	TV_RUN_DONE(self->vcpu, &uc);
+}
+
+/*
+ * An interrupt set with SET_EVENTS waits for the guest's IF: nothing while
+ * interrupts are off, its vector through the IDT once they are on.
+ */
+static void guest_takes_irq(void)
+{
+	tv_guest_handlers[INJECTED_VECTOR] = on_irq;
+	asm volatile("cli" : : : "memory");
+	GUEST_SYNC_ARGS(1, irqs, 0, 0, 0);
+	GUEST_SYNC_ARGS(2, irqs, 0, 0, 0);
+	asm volatile("sti; nop; cli" : : : "memory");
+	GUEST_SYNC_ARGS(3, irqs, last_vector, 0, 0);
+	GUEST_DONE();
+}
+
+TEST_F(events, interrupt_set_waits_for_if)
+{
+	struct tv_events ev;
+	struct tv_ucall uc;
+
+	self->vm = tv_vm_create_with_vcpu(guest_takes_irq, &self->vcpu);
+	TV_RUN_SYNC(self->vcpu, &uc, 1);
+	ASSERT_EQ(0, ioctl(self->vcpu->fd, TV_GET_EVENTS, &ev));
+	ev.interrupt.vector = INJECTED_VECTOR;
+	ev.interrupt.flags = TV_EVENT_VALID;
+	ASSERT_EQ(0, ioctl(self->vcpu->fd, TV_SET_EVENTS, &ev)) TH_LOG("%s", strerror(errno));
+	TV_RUN_SYNC(self->vcpu, &uc, 2);
+	EXPECT_EQ(0, uc.args[1]) TH_LOG("an interrupt got in with IF clear");
+	/* Still pending across the exit. */
+	ASSERT_EQ(0, ioctl(self->vcpu->fd, TV_GET_EVENTS, &ev));
+	EXPECT_EQ(TV_EVENT_VALID, ev.interrupt.flags & TV_EVENT_VALID);
+	EXPECT_EQ(INJECTED_VECTOR, ev.interrupt.vector);
+	TV_RUN_SYNC(self->vcpu, &uc, 3);
+	EXPECT_EQ(1, uc.args[1]);
+	EXPECT_EQ(INJECTED_VECTOR, uc.args[2]);
+	ASSERT_EQ(0, ioctl(self->vcpu->fd, TV_GET_EVENTS, &ev));
+	EXPECT_EQ(0, ev.interrupt.flags & TV_EVENT_VALID);
+	TV_RUN_DONE(self->vcpu, &uc);
+}
+
+/* An NMI IPI to the sender's own x2APIC ID arrives even with IF clear. */
+static void guest_nmi_self(void)
+{
+	tv_guest_handlers[NMI_VECTOR] = on_nmi;
+	tv_wrmsr(X2APIC_SVR, 0x1ff);
+	asm volatile("cli" : : : "memory");
+	tv_wrmsr(X2APIC_ICR, ((uint64_t)0 << 32) | DM_NMI);
+	asm volatile("nop; nop" : : : "memory");
+	GUEST_SYNC_ARGS(1, nmis, 0, 0, 0);
+	GUEST_DONE();
+}
+
+TEST_F(events, nmi_ipi_to_self)
+{
+	struct tv_ucall uc;
+
+	self->vm = tv_vm_create_with_vcpu(guest_nmi_self, &self->vcpu);
+	TV_RUN_SYNC(self->vcpu, &uc, 1);
+	EXPECT_EQ(1, uc.args[1]) TH_LOG("NMIs seen: %lu", (unsigned long)uc.args[1]);
+	TV_RUN_DONE(self->vcpu, &uc);
+}
+
+/*
+ * vCPU 1 halts with interrupts off: only an NMI (or INIT) wakes it.
+ * vCPU 0 sends it an NMI IPI; its handler runs and it goes on past HLT.
+ */
+static void guest_nmi_pair(uint64_t me)
+{
+	tv_guest_handlers[NMI_VECTOR] = on_nmi;
+	tv_wrmsr(X2APIC_SVR, 0x1ff);
+	if (me == 1) {
+		GUEST_SYNC(1);
+		asm volatile("cli; hlt" : : : "memory");
+		GUEST_SYNC_ARGS(2, nmis, 0, 0, 0);
+	} else {
+		tv_wrmsr(X2APIC_ICR, ((uint64_t)1 << 32) | DM_NMI);
+		GUEST_SYNC(3);
+	}
+	GUEST_DONE();
+}
+
+struct runner {
+	struct tv_vcpu *vcpu;
+	struct tv_ucall uc;
+	uint64_t cmd;
+	pid_t tid;
+};
+
+static void *run_one(void *arg)
+{
+	struct runner *r = arg;
+
+	__atomic_store_n(&r->tid, tv_gettid(), __ATOMIC_RELEASE);
+	if (!__tv_vcpu_run(r->vcpu))
+		r->cmd = tv_get_ucall(r->vcpu, &r->uc);
+	return NULL;
+}
+
+TEST_F(events, nmi_ipi_wakes_vcpu_halted_with_if_clear)
+{
+	struct runner r = {};
+	struct tv_ucall uc;
+	struct tv_vcpu *v1;
+	pthread_t t;
+
+	self->vm = tv_vm_create_with_vcpu((void (*)(void))guest_nmi_pair, &self->vcpu);
+	v1 = tv_vcpu_add_guest(self->vm, 1, TV_MODE_LONG64, (uint64_t)guest_nmi_pair);
+	tv_vcpu_set_args(self->vcpu, 1, (uint64_t)0);
+	tv_vcpu_set_args(v1, 1, (uint64_t)1);
+	TV_RUN_SYNC(v1, &uc, 1);
+	r.vcpu = v1;
+	ASSERT_EQ(0, pthread_create(&t, NULL, run_one, &r));
+	while (!__atomic_load_n(&r.tid, __ATOMIC_ACQUIRE))
+		usleep(1000);
+	EXPECT_TRUE(tv_wait_asleep_in_run(r.tid, v1->fd, 10000))
+		TH_LOG("vCPU 1 never halted");
+	TV_RUN_SYNC(self->vcpu, &uc, 3);
+	pthread_join(t, NULL);
+	EXPECT_EQ(TV_UCALL_SYNC, r.cmd) TH_LOG("%s", tv_exit_str(v1));
+	EXPECT_EQ(2, r.uc.args[0]);
+	EXPECT_EQ(1, r.uc.args[1]) TH_LOG("NMIs seen by vCPU 1");
+}
+
+TEST_HARNESS_MAIN
