@@ -353,4 +353,58 @@ TEST_F(xapic, ioapic_pin_to_logical_destination)
 	TV_RUN_DONE(self->vcpu, &uc);
 }
 
+/*
+ * Cluster logical mode (DFR model 0): a destination's high nibble is the
+ * cluster, its low nibble a mask within it.  This vCPU is cluster 2,
+ * member bit 1 (LDR 0x21).  A pin for 0x23 (members 0 and 1 of cluster
+ * 2) reaches it, one for 0x12 (cluster 1) does not; and lowest-priority
+ * delivery reaches it like fixed.
+ */
+#define DM_LOWEST		(1 << 8)
+
+static void guest_cluster(void)
+{
+	to_xapic();
+	apic_write(APIC_DFR, 0x0fffffff);
+	apic_write(APIC_LDR, 0x21000000);
+	ioapic_write(0x11 + 2 * PIN, 0x23000000);
+	ioapic_write(0x10 + 2 * PIN, ICR_LOGICAL | PIN_VECTOR);
+	GUEST_SYNC(1);
+	asm volatile("sti; nop; nop; cli" : : : "memory");
+	GUEST_SYNC_ARGS(2, ticks, last_vector, apic_read(APIC_DFR), 0);
+	ioapic_write(0x11 + 2 * PIN, 0x12000000);
+	GUEST_SYNC(3);
+	asm volatile("sti; nop; nop; cli" : : : "memory");
+	GUEST_SYNC_ARGS(4, ticks, 0, 0, 0);
+	ioapic_write(0x11 + 2 * PIN, 0x21000000);
+	ioapic_write(0x10 + 2 * PIN, ICR_LOGICAL | DM_LOWEST | PIN_VECTOR);
+	GUEST_SYNC(5);
+	asm volatile("sti; nop; nop; cli" : : : "memory");
+	GUEST_SYNC_ARGS(6, ticks, last_vector, 0, 0);
+	GUEST_DONE();
+}
+
+TEST_F(xapic, ioapic_pin_cluster_and_lowest_priority)
+{
+	struct tv_ucall uc;
+
+	self->vm = tv_vm_create_with_vcpu(guest_cluster, &self->vcpu);
+	TV_RUN_SYNC(self->vcpu, &uc, 1);
+	pulse(_metadata, self->vm);
+	TV_RUN_SYNC(self->vcpu, &uc, 2);
+	EXPECT_EQ(1, uc.args[1]) TH_LOG("cluster 2 mask 0x3 did not reach LDR 0x21");
+	EXPECT_EQ(PIN_VECTOR, uc.args[2]);
+	EXPECT_EQ(0x0fffffff, uc.args[3]);
+	TV_RUN_SYNC(self->vcpu, &uc, 3);
+	pulse(_metadata, self->vm);
+	TV_RUN_SYNC(self->vcpu, &uc, 4);
+	EXPECT_EQ(1, uc.args[1]) TH_LOG("a pin for cluster 1 reached cluster 2");
+	TV_RUN_SYNC(self->vcpu, &uc, 5);
+	pulse(_metadata, self->vm);
+	TV_RUN_SYNC(self->vcpu, &uc, 6);
+	EXPECT_EQ(2, uc.args[1]) TH_LOG("lowest-priority delivery did not arrive");
+	EXPECT_EQ(PIN_VECTOR, uc.args[2]);
+	TV_RUN_DONE(self->vcpu, &uc);
+}
+
 TEST_HARNESS_MAIN
