@@ -75,6 +75,7 @@ static bool tv_vcpu_has_wakeup(struct tv_vcpu *vcpu)
 	return READ_ONCE(vcpu->wait_sipi) ||
 	       (vcpu->events.interrupt.flags & TV_EVENT_VALID) ||
 	       vcpu->events.nmi_pending ||
+	       READ_ONCE(vcpu->lapic.nmi_pending) ||	/* an NMI IPI: IF does not mask it */
 	       ((vcpu->rflags & X86_EFLAGS_IF) && tv_lapic_has_interrupt(vcpu));
 }
 
