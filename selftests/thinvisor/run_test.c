@@ -446,20 +446,20 @@ static void guest_pingpong(uint64_t id, uint64_t rounds)
 {
 	uint64_t r, t0, dt, best = ~0ULL;
 
+	/* vCPU 0 makes the token odd, vCPU 1 answers by making it even. */
 	for (r = 0; r < rounds; r++) {
-		t0 = pp_rdtsc();
-		if (id == 0)
+		if (id == 0) {
+			t0 = pp_rdtsc();
 			pp_token = 2 * r + 1;
-		while (pp_token != 2 * r + 1 + id)
-			asm volatile("pause" : : : "memory");
-		if (id == 1)
-			pp_token = 2 * r + 2;
-		else {
 			while (pp_token != 2 * r + 2)
 				asm volatile("pause" : : : "memory");
-			dt = pp_rdtsc() - t0;	/* one round trip, seen by vCPU 0 */
+			dt = pp_rdtsc() - t0;	/* one round trip */
 			if (dt < best)
 				best = dt;
+		} else {
+			while (pp_token != 2 * r + 1)
+				asm volatile("pause" : : : "memory");
+			pp_token = 2 * r + 2;
 		}
 	}
 	GUEST_SYNC_ARGS(1, id, best, 0, 0);
