@@ -512,6 +512,8 @@ static void svm_run(struct tv_vcpu *vcpu)
 	struct svm_cpu *sc = this_cpu_ptr(&svm_cpu);
 	struct vmcb *vmcb = sv->vmcb;
 	int cpu = smp_processor_id();
+	u64 host_aux = 0;
+	bool swap_aux = false;
 
 	if (sv->asid_cpu != cpu || sv->asid_generation != sc->asid_generation)
 		svm_pick_asid(sv, sc, cpu);
@@ -533,6 +535,19 @@ static void svm_run(struct tv_vcpu *vcpu)
 	vmcb->save.rflags = vcpu->rflags;
 
 	/*
+	 * RDTSCP is intercepted (tv_handle_rdtscp() gives the guest its own
+	 * TSC_AUX), but an emulated CPU may run it without the exit (QEMU's
+	 * TCG does: the guest read the host's CPU number), so the MSR holds
+	 * the guest's value while the guest runs, where the two differ.
+	 */
+	if (static_cpu_has(X86_FEATURE_RDTSCP)) {
+		rdmsrl(MSR_TSC_AUX, host_aux);
+		swap_aux = host_aux != vcpu->tsc_aux;
+		if (swap_aux)
+			wrmsrl(MSR_TSC_AUX, vcpu->tsc_aux);
+	}
+
+	/*
 	 * GIF clear from here: no NMI may run while VMLOAD has put the
 	 * guest's GS base in place of the host's.
 	 */
@@ -548,6 +563,8 @@ static void svm_run(struct tv_vcpu *vcpu)
 	raw_local_irq_disable();
 	asm volatile("vmload %%rax" : : "a" (sc->host_area_pa) : "memory");
 	asm volatile("stgi" : : : "memory");
+	if (swap_aux)
+		wrmsrl(MSR_TSC_AUX, host_aux);
 
 	/* A refused VMRUN ran nothing: the vCPU keeps the state it had. */
 	if (likely(vmcb->control.exit_code != (u32)SVM_EXIT_ERR)) {

@@ -64,6 +64,37 @@ static void build_pae_tables(struct tv_vm *vm)
 	}
 }
 
+/* The same guest with its code at its one-to-one address. */
+TEST_F(pae, pae_guest_at_identity_does_mmio_through_alias)
+{
+	struct tv_sregs s;
+	struct tv_regs r;
+	struct tv_ucall uc;
+	struct tv_run *run;
+
+	self->vm = tv_vm_create_with_blob(TV_MODE_PROT32, TV_BLOB_FOR(blob_pae, TV_MODE_PROT32),
+					  &self->vcpu);
+	run = self->vcpu->run;
+	build_pae_tables(self->vm);
+	*(uint32_t *)tv_gpa2hva(self->vm, TV_BLOB_DATA_GPA) = DATA_WORD;
+	tv_get_sregs(self->vcpu, &s);
+	s.cr3 = PAE_PDPT_GPA;
+	s.cr4 |= X86_CR4_PAE;
+	s.cr0 |= X86_CR0_PG;
+	s.efer = 0;
+	tv_set_sregs(self->vcpu, &s);
+	tv_get_regs(self->vcpu, &r);
+	r.rip = TV_BLOB_GPA;
+	tv_set_regs(self->vcpu, &r);
+	TV_RUN_UCALL(self->vcpu, &uc, TV_UCALL_SYNC);
+	EXPECT_EQ(DATA_WORD, (uint32_t)uc.args[0]);
+	TV_ASSERT_RUN_OK(self->vcpu);
+	TV_ASSERT_EXIT(self->vcpu, TV_EXIT_MMIO);
+	EXPECT_EQ(TV_MMIO_GPA, run->mmio.phys_addr);
+	TV_RUN_UCALL(self->vcpu, &uc, TV_UCALL_SYNC);
+	TV_RUN_DONE(self->vcpu, &uc);
+}
+
 TEST_F(pae, pae_guest_runs_at_alias_and_does_mmio)
 {
 	struct tv_sregs s;
