@@ -4,11 +4,14 @@
 # Debian's static busybox, its md5, tools/testvm/guest-init.sh as /init,
 # msrcheck (tools/testvm/guest-msrcheck.c) and, for each guest kernel
 # release given, its msr.ko (/lib/modules/RELEASE/msr.ko), which msrcheck
-# reads the MSRs through.
+# reads the MSRs through; by default the running kernel's, where it has one.
 # Usage: mkguestinitrd.sh OUT.cpio.gz [RELEASE...]
 set -euo pipefail
 out=$1
 shift
+if [ $# -eq 0 ] && [ -f "/lib/modules/$(uname -r)/kernel/arch/x86/kernel/msr.ko" ]; then
+	set -- "$(uname -r)"
+fi
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
 root=$(mktemp -d)

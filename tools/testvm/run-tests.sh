@@ -326,7 +326,9 @@ test_linux_boot() { # name cpus [cpus-to-expect [more cmdline [kernel]]]
 		want_rc=5 marker="thinvisor-guest: init FAILED, cpus=$cpus "
 	fi
 	bad=$(guest_log_problems "$out")
-	if [ $rc -eq $want_rc ] && echo "$out" | grep -q "$marker" && [ -z "$bad" ]; then
+	# msrcheck must have run: its summary line says how many MSRs it read.
+	if [ $rc -eq $want_rc ] && echo "$out" | grep -q "$marker" && [ -z "$bad" ] &&
+	   echo "$out" | grep -q 'thinvisor-guest: msrcheck: [0-9]* cpus'; then
 		echo "$out" | grep -E 'smpboot|thinvisor-guest' | sed 's/^/# /'
 		tap ok "$name"
 	elif [ -n "$bad" ]; then
