@@ -417,6 +417,7 @@ bool tv_msr_backed(u32 msr)
 	switch (msr) {
 	case 0x10:		/* IA32_TSC: msr.c */
 	case 0x1b:		/* IA32_APIC_BASE: lapic.c */
+	case 0x8b:		/* microcode revision: msr.c */
 	case 0x174:		/* SYSENTER_CS/ESP/EIP: svm.c, vmx.c */
 	case 0x175:
 	case 0x176:

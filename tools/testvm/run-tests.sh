@@ -331,21 +331,24 @@ test_linux_boot() { # name cpus [cpus-to-expect [more cmdline [kernel]]]
 	   echo "$out" | grep -q 'thinvisor-guest: msrcheck: [0-9]* cpus'; then
 		echo "$out" | grep -E 'smpboot|thinvisor-guest' | sed 's/^/# /'
 		tap ok "$name"
-	elif [ -n "$bad" ]; then
-		echo "$bad" | head -n 40 | sed 's/^/# guest log: /'
-		tap fail "$name" "the guest's kernel log: $(echo "$bad" | wc -l) bad lines"
 	else
 		echo "$out" | tail -n ${TV_FULL:-40} | sed 's/^/# /'
 		guest_symbols "$out"
-		tap fail "$name" "status $rc, $(echo "$out" | grep -c "$marker") marker line"
+		echo "$out" | grep 'thinvisor-guest: msrcheck' | sed 's/^/# /'
+		[ -n "$bad" ] && echo "$bad" | head -n 40 | sed 's/^/# guest log: /'
+		tap fail "$name" "status $rc, $(echo "$out" | grep -c "$marker") marker line, $(echo "$bad" | grep -c .) bad guest log lines"
 	fi
 }
 
 # The lines of a guest's console (its kernel log: no loglevel= or quiet
 # on its command line) that no clean boot prints.  The command line
 # itself (panic=-1) and thinrun's own lines are not the guest's log.
+# One line is let through, and only that one: an Intel guest of a
+# RETBleed-affected model (the VMX machine's Skylake-X) with no IBRS,
+# which the module hides (Documentation/cpuid.rst), says so at boot.
 guest_log_problems() { # thinrun-output
-	echo "$1" | grep -v -e '^thinrun:' -e '[Cc]ommand line:' |
+	echo "$1" | grep -v -e '^thinrun:' -e '[Cc]ommand line:' \
+		-e 'RETBleed: WARNING: Spectre v2 mitigation leaves CPU vulnerable to RETBleed attacks' |
 		grep -E 'WARNING:|Call Trace|unchecked MSR access|MSR access error|BUG:|Oops|panic'
 }
 
