@@ -343,12 +343,15 @@ test_linux_boot() { # name cpus [cpus-to-expect [more cmdline [kernel]]]
 # The lines of a guest's console (its kernel log: no loglevel= or quiet
 # on its command line) that no clean boot prints.  The command line
 # itself (panic=-1) and thinrun's own lines are not the guest's log.
-# One line is let through, and only that one: an Intel guest of a
-# RETBleed-affected model (the VMX machine's Skylake-X) with no IBRS,
-# which the module hides (Documentation/cpuid.rst), says so at boot.
+# Two lines are let through, and only these: a guest's report of its
+# own mitigations when the speculation controls are hidden
+# (Documentation/cpuid.rst): an Intel guest of a RETBleed-affected model
+# (the VMX machine's Skylake-X) without IBRS, and an AMD guest of an
+# SRSO-affected family (the SVM machine's EPYC) without IBPB, say so.
 guest_log_problems() { # thinrun-output
 	echo "$1" | grep -v -e '^thinrun:' -e '[Cc]ommand line:' \
-		-e 'RETBleed: WARNING: Spectre v2 mitigation leaves CPU vulnerable to RETBleed attacks' |
+		-e 'RETBleed: WARNING: Spectre v2 mitigation leaves CPU vulnerable to RETBleed attacks' \
+		-e 'Speculative Return Stack Overflow: WARNING: See https://kernel.org/doc/html/latest/admin-guide/hw-vuln/srso.html' |
 		grep -E 'WARNING:|Call Trace|unchecked MSR access|MSR access error|BUG:|Oops|panic'
 }
 
