@@ -2,13 +2,17 @@
 /*
  * CPUID, answered in the kernel from a table userspace sets once per VM.
  * The module adds only what it must own: the hypervisor bit and leaf, and
- * each vCPU's APIC ID.
+ * each vCPU's APIC ID.  TV_GET_SUPPORTED_CPUID tells userspace what it
+ * may put in that table (cpuid_policy.c).
  */
 #include <linux/slab.h>
 #include <linux/uaccess.h>
+#include <asm/processor.h>
 
 #include "thinvisor.h"
 #include "cpuid.h"
+#include "cpuid_policy.h"
+#include "vendor.h"
 
 #define TV_CPUID_SIGNATURE_EBX	0x6e696874	/* "thin" */
 #define TV_CPUID_SIGNATURE_ECX	0x6f736976	/* "viso" */
@@ -52,6 +56,44 @@ int tv_set_cpuid(struct tv_vm *vm, struct tv_cpuid __user *argp)
 	if (old)
 		kfree_rcu(old, rcu);
 	return 0;
+}
+
+static void tv_cpuid_host_raw(void *ctx, u32 fn, u32 index, u32 out[4])
+{
+	cpuid_count(fn, index, &out[0], &out[1], &out[2], &out[3]);
+}
+
+int tv_get_supported_cpuid(struct tv_cpuid __user *argp)
+{
+	struct tv_cpuid_host host = {
+		.vendor = tv_ops->uapi_vendor,
+		.xcr0 = tv_host_xcr0,
+	};
+	struct tv_cpuid_entry *entries;
+	struct tv_cpuid head;
+	u32 max, needed;
+	int n, r = 0;
+
+	if (copy_from_user(&head, argp, sizeof(head)))
+		return -EFAULT;
+	if (head.reserved)
+		return -EINVAL;
+	/* A larger table than TV_SET_CPUID takes is never needed. */
+	max = min_t(u32, head.nent, TV_MAX_CPUID);
+	entries = kvcalloc(max ? max : 1, sizeof(*entries), GFP_KERNEL_ACCOUNT);
+	if (!entries)
+		return -ENOMEM;
+	n = tv_cpuid_supported(&host, tv_cpuid_host_raw, NULL, entries, max,
+			       &needed);
+	/* Too small: say how many entries there are. */
+	if (put_user(needed, &argp->nent))
+		r = -EFAULT;
+	else if (n < 0)
+		r = n;
+	else if (copy_to_user(argp->entries, entries, n * sizeof(*entries)))
+		r = -EFAULT;
+	kvfree(entries);
+	return r;
 }
 
 void tv_cpuid_lookup(struct tv_vcpu *vcpu, u32 fn, u32 index, u32 out[4])

@@ -15,6 +15,7 @@
 #include <asm/processor.h>
 
 #include "thinvisor.h"
+#include "cpuid.h"
 #include "vendor.h"
 #include "../uapi/linux/thinvisor.h"
 
@@ -57,6 +58,8 @@ static long tv_dev_ioctl(struct file *filp, unsigned int ioctl,
 		return tv_check_cap(arg);
 	case TV_CREATE_VM:
 		return tv_vm_create(arg);
+	case TV_GET_SUPPORTED_CPUID:
+		return tv_get_supported_cpuid((void __user *)arg);
 	default:
 		return -ENOTTY;
 	}

@@ -7,6 +7,7 @@
  */
 #include <asm/msr-index.h>
 #include <asm/msr.h>
+#include <asm/processor.h>
 
 #include "thinvisor.h"
 #include "msr.h"
@@ -21,6 +22,21 @@
 #define TV_MISC_ENABLE_RESET	(MSR_IA32_MISC_ENABLE_FAST_STRING | \
 				 MSR_IA32_MISC_ENABLE_BTS_UNAVAIL | \
 				 MSR_IA32_MISC_ENABLE_PEBS_UNAVAIL)
+
+/*
+ * IA32_BIOS_SIGN_ID (Intel) / PATCH_LEVEL (AMD), 0x8b: the microcode
+ * revision.  Linux reads it on every Intel family 6 CPU with a plain
+ * WRMSR of 0 and RDMSR (intel_get_microcode_revision()), whatever CPUID
+ * says.  The guest runs on the host's microcode, so it reads the host's
+ * revision (in EDX on Intel, EAX on AMD); a write (Intel's "clear, then
+ * CPUID") changes nothing.  Loading microcode is not the guest's.
+ */
+static u64 tv_ucode_rev(void)
+{
+	u64 rev = boot_cpu_data.microcode;
+
+	return boot_cpu_data.x86_vendor == X86_VENDOR_INTEL ? rev << 32 : rev;
+}
 
 void tv_msr_reset(struct tv_vcpu *vcpu)
 {
@@ -44,6 +60,9 @@ int tv_msr_get(struct tv_vcpu *vcpu, u32 index, u64 *data)
 	case MSR_IA32_MISC_ENABLE:
 		*data = vcpu->misc_enable;
 		return 0;
+	case MSR_IA32_UCODE_REV:
+		*data = tv_ucode_rev();
+		return 0;
 	default:
 		return tv_ops->get_msr(vcpu, index, data);
 	}
@@ -65,6 +84,8 @@ int tv_msr_set(struct tv_vcpu *vcpu, u32 index, u64 data)
 		if ((data ^ vcpu->misc_enable) & ~MSR_IA32_MISC_ENABLE_FAST_STRING)
 			return -EINVAL;
 		vcpu->misc_enable = data;
+		return 0;
+	case MSR_IA32_UCODE_REV:
 		return 0;
 	default:
 		return tv_ops->set_msr(vcpu, index, data);

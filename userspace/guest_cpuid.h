@@ -5,10 +5,10 @@
 #include <linux/thinvisor.h>
 
 /*
- * The CPUID table of a Linux guest: the host's own leaves, less what
- * thinvisor does not give a guest (see guest_cpuid.c).  Returns a malloc'ed
- * table of at most max entries, or NULL.
+ * The CPUID table of a Linux guest: what the module backs on this host,
+ * from TV_GET_SUPPORTED_CPUID on dev (/dev/thinvisor; see guest_cpuid.c).
+ * Returns a malloc'ed table of at most max entries, or NULL.
  */
-struct tv_cpuid *cpuid_guest_table(unsigned int max);
+struct tv_cpuid *cpuid_guest_table(int dev, unsigned int max);
 
 #endif

@@ -1,17 +1,31 @@
 #!/bin/busybox sh
 # SPDX-License-Identifier: GPL-2.0
 # /init of the guest that thinrun boots inside a test machine
-# (linux_boot_1cpu, linux_boot_2cpu): count the CPUs the kernel brought
-# up, say whether that is the number tv.cpus= asked for, and end the
-# machine: power off when it is, reset (thinrun's status 5) when not.
+# (linux_boot_*): count the CPUs the kernel brought up, say whether that
+# is the number tv.cpus= asked for, and end the machine: power off when
+# it is, reset (thinrun's status 5) when not.
 # First, the guest's own copy of busybox must read back as it was packed
-# (/bin/busybox.md5): a check of the guest memory's integrity.
-/bin/busybox mkdir -p /proc /sys
+# (/bin/busybox.md5): a check of the guest memory's integrity.  Then
+# msrcheck reads, on every CPU, each MSR the guest's CPUID implies (none
+# may take #GP) and those of hidden features (each must): through the
+# msr driver of this kernel, /lib/modules/RELEASE/msr.ko.
+/bin/busybox mkdir -p /proc /sys /dev
 /bin/busybox mount -t proc proc /proc
 /bin/busybox mount -t sysfs sys /sys
+/bin/busybox mount -t devtmpfs dev /dev
 sum=$(/bin/busybox md5sum /bin/busybox | /bin/busybox cut -d' ' -f1)
 if [ "$sum" != "$(/bin/busybox cat /bin/busybox.md5)" ]; then
 	echo "thinvisor-guest: init FAILED, /bin/busybox reads back as md5 $sum"
+	/bin/busybox reboot -f
+fi
+release=$(/bin/busybox uname -r)
+ko=/lib/modules/$release/msr.ko
+[ -f "$ko" ] && /bin/busybox insmod "$ko"
+if [ ! -e /dev/cpu/0/msr ] && [ ! -f "$ko" ]; then
+	# A kernel this initramfs carries no msr.ko for (make demo elsewhere).
+	echo "thinvisor-guest: msrcheck skipped, no msr driver for $release"
+elif ! /bin/msrcheck; then
+	echo "thinvisor-guest: init FAILED, msrcheck on $release"
 	/bin/busybox reboot -f
 fi
 want=$(/bin/busybox sed -n 's/.*tv\.cpus=\([0-9]*\).*/\1/p' /proc/cmdline)

@@ -1,11 +1,19 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # The initramfs of the guest that thinrun boots inside the test machines:
-# Debian's static busybox, its md5 and tools/testvm/guest-init.sh as /init.
-# Usage: mkguestinitrd.sh OUT.cpio.gz
+# Debian's static busybox, its md5, tools/testvm/guest-init.sh as /init,
+# msrcheck (tools/testvm/guest-msrcheck.c) and, for each guest kernel
+# release given, its msr.ko (/lib/modules/RELEASE/msr.ko), which msrcheck
+# reads the MSRs through; by default the running kernel's, where it has one.
+# Usage: mkguestinitrd.sh OUT.cpio.gz [RELEASE...]
 set -euo pipefail
 out=$1
+shift
+if [ $# -eq 0 ] && [ -f "/lib/modules/$(uname -r)/kernel/arch/x86/kernel/msr.ko" ]; then
+	set -- "$(uname -r)"
+fi
 here=$(cd "$(dirname "$0")" && pwd)
+top=$(cd "$here/../.." && pwd)
 root=$(mktemp -d)
 trap 'rm -rf "$root"' EXIT
 
@@ -14,6 +22,14 @@ cp /bin/busybox "$root/bin/busybox"
 md5sum </bin/busybox | cut -d' ' -f1 >"$root/bin/busybox.md5"
 cp "$here/guest-init.sh" "$root/init"
 chmod +x "$root/init"
+gcc -O2 -Wall -static -I"$top/kmod" -I"$top/selftests/unit" -o "$root/bin/msrcheck" \
+	"$here/guest-msrcheck.c" "$top/kmod/cpuid_policy.c"
+for kver in "$@"; do
+	ko=/lib/modules/$kver/kernel/arch/x86/kernel/msr.ko
+	[ -f "$ko" ] || { echo "mkguestinitrd: no $ko" >&2; exit 1; }
+	mkdir -p "$root/lib/modules/$kver"
+	cp "$ko" "$root/lib/modules/$kver/msr.ko"
+done
 mkdir -p "$(dirname "$out")"
 (cd "$root" && find . | cpio -o -H newc --quiet | gzip -9) >"$out.tmp"
 mv "$out.tmp" "$out"

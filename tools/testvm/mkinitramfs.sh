@@ -29,6 +29,7 @@ for d in "$@"; do
 	*/selftests) find "$d" -maxdepth 1 -type f -exec cp {} "$root/selftests/" \; ;;
 	*/helpers) find "$d" -maxdepth 1 -type f -exec cp {} "$root/helpers/" \; ;;
 	*.bin | *.cpio.gz) mkdir -p "$root/share" && cp "$d" "$root/share/" ;;
+	*/vmlinuz-generic) mkdir -p "$root/share" && cp -L "$d" "$root/share/vmlinuz-generic" ;;
 	*/vmlinuz-*) mkdir -p "$root/share" && cp "$d" "$root/share/vmlinuz" ;;
 	*) cp "$d" "$root/bin/" ;;
 	esac

@@ -37,9 +37,17 @@ vmx) [ "${TESTVM_VMX_VCPUS:-1}" != 0 ] && guest=yes ;;
 esac
 guest_files=
 if [ -n "$guest" ]; then
+	# Debian's generic flavour too (linux-image-amd64: CONFIG_X86_MCE=y,
+	# xz-compressed), the kernel a Debian install runs, as
+	# /share/vmlinuz-generic for linux_boot_generic_*.
+	gkver=$(ls /boot/vmlinuz-*-amd64 2>/dev/null | grep -v -- '-cloud-amd64$' |
+		sed 's|^/boot/vmlinuz-||' | sort -V | tail -n 1)
+	[ -n "$gkver" ] || { echo "testvm: no generic kernel installed: run 'make deps'" >&2; exit 1; }
+	mkdir -p "$vmdir/$mode"
+	ln -sf "/boot/vmlinuz-$gkver" "$vmdir/$mode/vmlinuz-generic"
 	# One per machine: make test boots the machines side by side.
-	"$here/mkguestinitrd.sh" "$vmdir/$mode/guest.cpio.gz" || exit 1
-	guest_files="$kernel $vmdir/$mode/guest.cpio.gz"
+	"$here/mkguestinitrd.sh" "$vmdir/$mode/guest.cpio.gz" "$kver" "$gkver" || exit 1
+	guest_files="$kernel $vmdir/$mode/vmlinuz-generic $vmdir/$mode/guest.cpio.gz"
 fi
 "$here/mkinitramfs.sh" "$initrd" "$kver" "$module" \
 	"$top/build/selftests" "$top/build/selftests/helpers" "$top/build/thinrun" \

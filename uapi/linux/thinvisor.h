@@ -38,6 +38,7 @@
 #define TV_GET_API_VERSION	_IO(TV_IOCTL_MAGIC, 0x00)
 #define TV_CHECK_CAP		_IO(TV_IOCTL_MAGIC, 0x01)
 #define TV_CREATE_VM		_IO(TV_IOCTL_MAGIC, 0x02)
+#define TV_GET_SUPPORTED_CPUID	_IOWR(TV_IOCTL_MAGIC, 0x03, struct tv_cpuid)
 
 /* ioctls on a VM fd */
 #define TV_SET_MEMORY_REGION	_IOW(TV_IOCTL_MAGIC, 0x10, struct tv_memory_region)
@@ -71,7 +72,12 @@ struct tv_memory_region {
 	__u64 reserved[4];
 };
 
-/* TV_SET_CPUID: the table CPUID answers from, for every vCPU of the VM. */
+/*
+ * TV_SET_CPUID: the table CPUID answers from, for every vCPU of the VM.
+ * TV_GET_SUPPORTED_CPUID: the leaves and bits the module backs on this
+ * host (Documentation/cpuid.rst), in: nent the room in entries[]; out:
+ * nent the number of entries (also with -E2BIG, when there is too little room).
+ */
 #define TV_CPUID_FLAG_INDEXED	0x1U	/* match index (ECX) too */
 
 struct tv_cpuid_entry {
