@@ -24,7 +24,9 @@
 
 #include "console.h"
 #include "machine.h"
+#include "platform.h"
 #include "thinrun.h"
+#include "dev/serial8250.h"
 
 #define SIG_KICK	SIGUSR1
 #define SIG_ENDED	SIGUSR2
@@ -42,6 +44,38 @@ void machine_end(struct machine *m, int status)
 
 	if (atomic_compare_exchange_strong(&m->status, &running, status))
 		pthread_kill(m->main_thread, SIG_ENDED);
+}
+
+void machine_set_irq(void *opaque, bool level)
+{
+	struct machine_irq *irq = opaque;
+
+	if (vmm_irq_line(irq->m->v, irq->gsi, level))
+		machine_end(irq->m, EXIT_ERROR);
+}
+
+static void console_quit(void *opaque)
+{
+	machine_end(opaque, EXIT_SIGNAL);
+}
+
+/* The console on COM1, and the platform's ports: on the port bus. */
+static int add_devices(struct machine *m, bool linux_guest)
+{
+	struct console_hooks hooks = {
+		.set_irq = machine_set_irq, .irq_opaque = &m->com1_irq,
+		.quit = console_quit, .quit_opaque = m,
+	};
+
+	bus_init(&m->pio, "port");
+	bus_init(&m->mmio, "MMIO");
+	m->com1_irq = (struct machine_irq){ .m = m, .gsi = SERIAL_COM1_IRQ };
+	m->con = console_start(&hooks);
+	if (!m->con)
+		return -1;
+	if (bus_add(&m->pio, SERIAL_COM1, 8, console_access, m->con, "COM1"))
+		return -1;
+	return platform_add_ports(m, linux_guest);
 }
 
 static void *vcpu_thread(void *arg)
@@ -157,8 +191,8 @@ int machine_run(struct vmm *v, bool linux_guest)
 	sigaddset(&set, SIG_ENDED);
 	pthread_sigmask(SIG_BLOCK, &set, &old);
 
-	m.con = console_start(&m);
-	if (!m.con) {
+	if (add_devices(&m, linux_guest)) {
+		console_stop(m.con);
 		status = EXIT_ERROR;
 		goto out;
 	}
