@@ -17,6 +17,7 @@
 
 struct console;
 struct machine;
+struct virtio_rng;
 
 /*
  * One IOAPIC pin, driven with TV_IRQ_LINE: what a device gets as its
@@ -37,6 +38,8 @@ struct machine {
 	struct bus mmio;	/* MMIO exits: virtio-mmio windows */
 	struct console *con;
 	struct machine_irq com1_irq;
+	struct virtio_rng *rng;		/* --rng, or NULL */
+	struct machine_irq rng_irq;
 	pthread_mutex_t rtc_lock;
 	struct cmos_rtc rtc;
 	atomic_int status;	/* -1 while the guest runs; then how it ended */
