@@ -17,6 +17,7 @@ void bus_init(struct bus *b, const char *name)
 int bus_add(struct bus *b, uint64_t base, uint64_t len, bus_access_fn access,
 	    void *opaque, const char *name)
 {
+	const struct bus_range *o = NULL;
 	unsigned int i;
 
 	if (!len || base + len - 1 < base) {
@@ -31,11 +32,12 @@ int bus_add(struct bus *b, uint64_t base, uint64_t len, bus_access_fn access,
 	/* The first range that starts above base: the new one goes before it. */
 	for (i = 0; i < b->n && b->r[i].base <= base; i++)
 		;
-	if ((i > 0 && b->r[i - 1].base + b->r[i - 1].len - 1 >= base) ||
-	    (i < b->n && base + len - 1 >= b->r[i].base)) {
-		const struct bus_range *o = i > 0 && b->r[i - 1].base + b->r[i - 1].len - 1 >= base ?
-					    &b->r[i - 1] : &b->r[i];
-
+	/* It overlaps the range before it (ending at or past base), or the one after. */
+	if (i > 0 && b->r[i - 1].base + b->r[i - 1].len - 1 >= base)
+		o = &b->r[i - 1];
+	else if (i < b->n && base + len - 1 >= b->r[i].base)
+		o = &b->r[i];
+	if (o) {
 		fprintf(stderr, "thinrun: %s bus: %s at 0x%llx overlaps %s at 0x%llx\n",
 			b->name, name, (unsigned long long)base, o->name,
 			(unsigned long long)o->base);
