@@ -10,7 +10,8 @@ fail() {
 	echo "thinvisor-guest: rng FAILED, $*"
 	exit 1
 }
-for m in virtio virtio_ring virtio_mmio virtio-rng; do
+# virtio_ring first: virtio.ko takes virtio_break_device() from it.
+for m in virtio_ring virtio virtio_mmio virtio-rng; do
 	$bb insmod /lib/modules/$m.ko || fail "insmod $m"
 done
 $bb mkdir -p /dev /tmp

@@ -348,7 +348,7 @@ test_virtio_rng() {
 		--mem 256 --rng --cmdline "console=ttyS0 tv.cpus=1 tv.rng" </dev/null 2>&1)
 	rc=$?
 	echo "# $name: thinrun status $rc after $(($(date +%s) - start)) s"
-	bad=$(echo "$out" | grep -E 'WARNING:|BUG:|Call Trace|virtio.*(fail|error)')
+	bad=$(echo "$out" | grep -E 'WARNING: CPU|BUG:|Call Trace|virtio.*(fail|error)')
 	if [ $rc -eq 0 ] && echo "$out" | grep -q 'thinvisor-guest: rng ok' && [ -z "$bad" ]; then
 		echo "$out" | grep -E 'virtio|thinvisor-guest' | sed 's/^/# /'
 		tap ok $name
