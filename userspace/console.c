@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The guest's console: the 16550A at COM1 (dev/serial8250.c) with stdout
- * behind its transmitter and stdin behind its receiver, its interrupt on
- * ISA IRQ 4 through TV_IRQ_LINE.
+ * behind its transmitter and stdin behind its receiver.  What it knows of
+ * the machine is two callbacks (console.h): its IRQ line, and the end of
+ * the run that Ctrl-A x asks for.
  *
  * vCPU threads and the stdin thread share the UART under one lock.  The
  * stdin thread only reads as many bytes as the receive FIFO has room
@@ -25,19 +26,16 @@
 #include <unistd.h>
 
 #include "console.h"
-#include "machine.h"
-#include "thinrun.h"
 #include "dev/serial8250.h"
 
 #define CTRL_A	0x01
 
 struct console {
-	struct machine *m;
+	struct console_hooks hooks;
 	pthread_mutex_t lock;	/* everything below */
 	pthread_cond_t room;	/* the receive FIFO has room, or stop */
 	struct serial8250 uart;
 	bool stop;
-	bool irq_failed;
 
 	int stop_pipe[2];	/* wakes the stdin thread from poll() */
 	pthread_t reader;
@@ -60,22 +58,24 @@ static void uart_irq(void *opaque, bool level)
 {
 	struct console *c = opaque;
 
-	if (vmm_irq_line(c->m->v, SERIAL_COM1_IRQ, level) && !c->irq_failed) {
-		c->irq_failed = true;
-		machine_end(c->m, EXIT_ERROR);
-	}
+	c->hooks.set_irq(c->hooks.irq_opaque, level);
 }
 
-void console_io(struct console *c, unsigned int offset, bool in, uint8_t *data)
+enum dev_event console_access(void *opaque, uint64_t offset, bool is_write,
+			      uint8_t *data, unsigned int len)
 {
+	struct console *c = opaque;
 	unsigned int room;
 
+	if (len != 1)
+		return DEV_NOT_MINE;
 	pthread_mutex_lock(&c->lock);
 	room = serial_rx_room(&c->uart);
-	serial_io(&c->uart, offset, in, data);
+	serial_io(&c->uart, offset, !is_write, data);
 	if (serial_rx_room(&c->uart) > room)
 		pthread_cond_signal(&c->room);
 	pthread_mutex_unlock(&c->lock);
+	return DEV_HANDLED;
 }
 
 /* Keys from a terminal: Ctrl-A x ends the run, Ctrl-A Ctrl-A is Ctrl-A. */
@@ -87,7 +87,7 @@ static unsigned int filter_keys(struct console *c, uint8_t *buf, unsigned int n)
 		if (c->escape) {
 			c->escape = false;
 			if (buf[i] == 'x') {
-				machine_end(c->m, EXIT_SIGNAL);
+				c->hooks.quit(c->hooks.quit_opaque);
 				return out;
 			}
 			if (buf[i] != CTRL_A)
@@ -157,7 +157,7 @@ static void raw_terminal(struct console *c)
 		c->tty = true;
 }
 
-struct console *console_start(struct machine *m)
+struct console *console_start(const struct console_hooks *hooks)
 {
 	struct console *c = calloc(1, sizeof(*c));
 	int err;
@@ -166,7 +166,7 @@ struct console *console_start(struct machine *m)
 		fprintf(stderr, "thinrun: console: out of memory\n");
 		return NULL;
 	}
-	c->m = m;
+	c->hooks = *hooks;
 	pthread_mutex_init(&c->lock, NULL);
 	pthread_cond_init(&c->room, NULL);
 	serial_init(&c->uart, uart_tx, uart_irq, c);

@@ -145,9 +145,13 @@ static int setup_vcpu(struct vmm *v, const struct linux_opts *o,
 	char err[256];
 	int max = vmm_check_cap(TV_CAP_MAX_CPUID);
 	unsigned int i;
+	/* virtio-mmio slot 0, where machine.c puts it. */
+	struct acpi_virtio_mmio rng = {
+		.base = VIRTIO_MMIO_BASE, .size = VIRTIO_MMIO_WINDOW, .gsi = VIRTIO_MMIO_GSI_BASE,
+	};
 
-	if (acpi_build(v->ram, BOOT_ACPI_ADDR, BOOT_ACPI_END - BOOT_ACPI_ADDR, o->cpus,
-		       err, sizeof(err)) < 0) {
+	if (acpi_build_devices(v->ram, BOOT_ACPI_ADDR, BOOT_ACPI_END - BOOT_ACPI_ADDR, o->cpus,
+			       &rng, o->rng ? 1 : 0, err, sizeof(err)) < 0) {
 		fprintf(stderr, "thinrun: %s\n", err);
 		return -1;
 	}
@@ -240,7 +244,7 @@ int linux_boot(const struct linux_opts *o)
 		goto out_vm;
 	if (setup_vcpu(&v, o, &entry))
 		goto out_vm;
-	status = machine_run(&v, true);
+	status = machine_run(&v, &(struct machine_devices){ .linux_guest = true, .rng = o->rng });
 out_vm:
 	vmm_close(&v);
 out:

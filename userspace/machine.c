@@ -1,7 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The threads of a running guest: one per vCPU, the console's stdin
- * thread, and the main thread, which only waits.
+ * thread, one per virtio device (virtio/rng.c), and the main thread,
+ * which only waits.  The devices are put on their buses (bus.h) before
+ * any vCPU thread starts, and stopped only after every vCPU thread is
+ * gone.
  *
  * The main thread blocks SIGINT, SIGTERM, SIGHUP and SIGUSR2 before it
  * starts any other thread, so that they all inherit the mask, and then
@@ -24,7 +27,11 @@
 
 #include "console.h"
 #include "machine.h"
+#include "platform.h"
 #include "thinrun.h"
+#include "boot/layout.h"
+#include "dev/serial8250.h"
+#include "virtio/rng.h"
 
 #define SIG_KICK	SIGUSR1
 #define SIG_ENDED	SIGUSR2
@@ -42,6 +49,62 @@ void machine_end(struct machine *m, int status)
 
 	if (atomic_compare_exchange_strong(&m->status, &running, status))
 		pthread_kill(m->main_thread, SIG_ENDED);
+}
+
+void machine_set_irq(void *opaque, bool level)
+{
+	struct machine_irq *irq = opaque;
+
+	if (vmm_irq_line(irq->m->v, irq->gsi, level))
+		machine_end(irq->m, EXIT_ERROR);
+}
+
+static void console_quit(void *opaque)
+{
+	machine_end(opaque, EXIT_SIGNAL);
+}
+
+/* virtio-rng in virtio-mmio slot 0 (linux.c describes it there in the DSDT). */
+static int add_rng(struct machine *m)
+{
+	struct vmm *v = m->v;
+	struct guest_mem mem = {
+		.host = v->ram, .size = v->ram_size, .low = layout_low_ram(v->ram_size),
+		.high_gpa = MMIO_HOLE_END,
+	};
+
+	m->rng_irq = (struct machine_irq){ .m = m, .gsi = VIRTIO_MMIO_GSI_BASE };
+	m->rng = virtio_rng_start(&mem, machine_set_irq, &m->rng_irq);
+	if (!m->rng)
+		return -1;
+	return bus_add(&m->mmio, VIRTIO_MMIO_BASE, VIRTIO_MMIO_WINDOW, virtio_rng_access,
+		       m->rng, "virtio-rng");
+}
+
+/*
+ * The console on COM1 and the platform's ports on the port bus; the
+ * virtio-mmio devices on the MMIO bus.
+ */
+static int add_devices(struct machine *m, const struct machine_devices *devs)
+{
+	struct console_hooks hooks = {
+		.set_irq = machine_set_irq, .irq_opaque = &m->com1_irq,
+		.quit = console_quit, .quit_opaque = m,
+	};
+
+	bus_init(&m->pio, "port");
+	bus_init(&m->mmio, "MMIO");
+	m->com1_irq = (struct machine_irq){ .m = m, .gsi = SERIAL_COM1_IRQ };
+	m->con = console_start(&hooks);
+	if (!m->con)
+		return -1;
+	if (bus_add(&m->pio, SERIAL_COM1, 8, console_access, m->con, "COM1"))
+		return -1;
+	if (platform_add_ports(m, devs->linux_guest))
+		return -1;
+	if (devs->rng && add_rng(m))
+		return -1;
+	return 0;
 }
 
 static void *vcpu_thread(void *arg)
@@ -129,10 +192,10 @@ static void report_vcpus(struct vmm *v)
 	}
 }
 
-int machine_run(struct vmm *v, bool linux_guest)
+int machine_run(struct vmm *v, const struct machine_devices *devs)
 {
 	struct sigaction kick = { .sa_handler = on_kick };	/* no SA_RESTART */
-	struct machine m = { .v = v, .linux_guest = linux_guest };
+	struct machine m = { .v = v, .linux_guest = devs->linux_guest };
 	struct vcpu_thread *t;
 	sigset_t set, old;
 	unsigned int i, started = 0;
@@ -157,8 +220,9 @@ int machine_run(struct vmm *v, bool linux_guest)
 	sigaddset(&set, SIG_ENDED);
 	pthread_sigmask(SIG_BLOCK, &set, &old);
 
-	m.con = console_start(&m);
-	if (!m.con) {
+	if (add_devices(&m, devs)) {
+		virtio_rng_stop(m.rng);
+		console_stop(m.con);
 		status = EXIT_ERROR;
 		goto out;
 	}
@@ -174,6 +238,7 @@ int machine_run(struct vmm *v, bool linux_guest)
 	}
 	wait_for_end(&m, &set);
 	stop_vcpus(&m, t, started);
+	virtio_rng_stop(m.rng);
 	console_stop(m.con);
 	status = atomic_load(&m.status);
 	/* Where a guest stopped from outside, or triple-faulted, was. */

@@ -11,15 +11,35 @@
 #include <stdatomic.h>
 #include <stdbool.h>
 
+#include "bus.h"
 #include "vmm.h"
 #include "dev/cmos_rtc.h"
 
 struct console;
+struct machine;
+struct virtio_rng;
+
+/*
+ * One IOAPIC pin, driven with TV_IRQ_LINE: what a device gets as its
+ * interrupt (machine_set_irq() and this as its opaque), never the machine.
+ */
+struct machine_irq {
+	struct machine *m;
+	uint32_t gsi;
+};
+
+/* Drive the pin; a failure ends the run (EXIT_ERROR). */
+void machine_set_irq(void *opaque, bool level);
 
 struct machine {
 	struct vmm *v;
-	bool linux_guest;	/* the ACPI, 8042 and RTC ports too */
+	bool linux_guest;	/* the ACPI, 8042 and RTC ports too; MSR quirks */
+	struct bus pio;		/* port I/O: every port device */
+	struct bus mmio;	/* MMIO exits: virtio-mmio windows */
 	struct console *con;
+	struct machine_irq com1_irq;
+	struct virtio_rng *rng;		/* --rng, or NULL */
+	struct machine_irq rng_irq;
 	pthread_mutex_t rtc_lock;
 	struct cmos_rtc rtc;
 	atomic_int status;	/* -1 while the guest runs; then how it ended */

@@ -33,6 +33,7 @@ static void usage(FILE *f)
 	fprintf(f,
 		"usage: thinrun --raw FILE [--mem MB]\n"
 		"       thinrun --kernel FILE [--initrd FILE] [--cmdline STR] [--mem MB] [--cpus N]\n"
+		"                        [--rng]\n"
 		"       thinrun --info\n"
 		"  --raw FILE     run a flat 16-bit binary, loaded at 0x7c00 in real mode;\n"
 		"                 COM1 (0x3f8) is stdout, a write to port 0xf4 ends the run\n"
@@ -42,6 +43,7 @@ static void usage(FILE *f)
 		"  --mem MB       guest memory in MiB (--raw: 1 to 4096, default 16;\n"
 		"                 --kernel: up to the host's memory, default 256)\n"
 		"  --cpus N       vCPUs, one thread each (default 1)\n"
+		"  --rng          a virtio-rng device (virtio-mmio), fed by getrandom()\n"
 		"  --stats        at the end, say the launcher's peak memory beyond the guest's\n"
 		"  --info         show what /dev/thinvisor offers on this host\n"
 		"  --help         this text\n"
@@ -118,7 +120,7 @@ static int run_raw(const char *path, unsigned long mem_mb)
 		return EXIT_ERROR;
 	}
 	memcpy((char *)v.ram + RAW_LOAD_ADDR, image, image_len);
-	status = machine_run(&v, false);
+	status = machine_run(&v, &(struct machine_devices){ .linux_guest = false });
 	vmm_close(&v);
 	return status;
 }
@@ -184,6 +186,7 @@ int main(int argc, char **argv)
 		{ "cmdline", required_argument, NULL, 'c' },
 		{ "mem", required_argument, NULL, 'm' },
 		{ "cpus", required_argument, NULL, 'n' },
+		{ "rng", no_argument, NULL, 'R' },
 		{ "stats", no_argument, NULL, 's' },
 		{ "info", no_argument, NULL, 'i' },
 		{ "help", no_argument, NULL, 'h' },
@@ -224,6 +227,10 @@ int main(int argc, char **argv)
 			lo.cpus = cpus;
 			linux_only = true;
 			break;
+		case 'R':
+			lo.rng = true;
+			linux_only = true;
+			break;
 		case 's':
 			stats = true;
 			break;
@@ -243,7 +250,7 @@ int main(int argc, char **argv)
 	}
 	if (raw) {
 		if (linux_only) {
-			fprintf(stderr, "thinrun: --initrd, --cmdline and --cpus go with --kernel\n");
+			fprintf(stderr, "thinrun: --initrd, --cmdline, --cpus and --rng go with --kernel\n");
 			return EXIT_USAGE;
 		}
 		if (mem_arg && !mem_ok(mem_arg, RAW_MEM_MAX_MB, &mem_mb))

@@ -1,82 +1,60 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * One vCPU's exit loop: run it and answer the exits that reach userspace
- * (port I/O to the devices, MMIO, hypercalls) until the guest ends or
- * the machine stops (machine.c).  Every vCPU thread runs this.
+ * until the guest ends or the machine stops (machine.c).  Every vCPU
+ * thread runs this.  Port I/O and MMIO go to the machine's two buses
+ * (bus.h), which hold the devices: this loop knows none of them.
  */
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
 #include <linux/thinvisor.h>
 
-#include "console.h"
+#include "bus.h"
 #include "machine.h"
 #include "thinrun.h"
-#include "dev/acpi_pm.h"
-#include "dev/cmos_rtc.h"
-#include "dev/i8042.h"
 #include "dev/msr_quirks.h"
-#include "dev/pit_stub.h"
-#include "dev/serial8250.h"
 
-#define EXIT_PORT	0xf4
-
-/*
- * The platform ports of a Linux guest: ACPI sleep and reset, the 8042's
- * reset, the PIT's ports that must not float, the RTC's clock (whose
- * index register is shared state).
- */
-static enum dev_event platform_io(struct machine *m, uint16_t port, bool in, uint8_t *data)
+/* What a device's answer makes of the run: -1 to go on, or an exit status. */
+static int event_status(enum dev_event e)
 {
-	enum dev_event e = acpi_pm_io(port, in, data);
-
-	if (e == DEV_NOT_MINE)
-		e = i8042_io(port, in, data);
-	if (e == DEV_NOT_MINE)
-		e = pit_stub_io(port, in, data);
-	if (e == DEV_NOT_MINE && (port == CMOS_INDEX_PORT || port == CMOS_DATA_PORT)) {
-		pthread_mutex_lock(&m->rtc_lock);
-		e = cmos_rtc_io(&m->rtc, port, in, data, time(NULL));
-		pthread_mutex_unlock(&m->rtc_lock);
+	switch (e) {
+	case DEV_POWEROFF:
+		return EXIT_POWEROFF;
+	case DEV_RESET:
+		fprintf(stderr, "thinrun: the guest asked for a reset\n");
+		return EXIT_REBOOT;
+	case DEV_GUEST_FAILED:
+		return EXIT_GUEST_FAILURE;
+	default:
+		return -1;
 	}
-	return e;
 }
 
-/* One port-I/O exit; returns -1 to go on, or thinrun's exit status. */
+/* One port-I/O exit, each of its count accesses through the port bus. */
 static int handle_io(struct machine *m, struct tv_run *run)
 {
 	uint8_t *data = (uint8_t *)run + run->io.data_offset;
 	bool in = run->io.direction == TV_IO_IN;
-	uint16_t port = run->io.port;
 	uint32_t i;
+	int status;
 
 	for (i = 0; i < run->io.count; i++, data += run->io.size) {
-		if (run->io.size == 1 && port >= SERIAL_COM1 && port < SERIAL_COM1 + 8) {
-			console_io(m->con, port - SERIAL_COM1, in, data);
-			continue;
-		}
-		if (port == EXIT_PORT && !in) {
-			if (data[0])
-				fprintf(stderr, "thinrun: guest exit code %u\n", data[0]);
-			return data[0] ? EXIT_GUEST_FAILURE : EXIT_POWEROFF;
-		}
-		if (m->linux_guest && run->io.size == 1) {
-			switch (platform_io(m, port, in, data)) {
-			case DEV_POWEROFF:
-				return EXIT_POWEROFF;
-			case DEV_RESET:
-				fprintf(stderr, "thinrun: the guest asked for a reset\n");
-				return EXIT_REBOOT;
-			case DEV_HANDLED:
-				continue;
-			case DEV_NOT_MINE:
-				break;
-			}
-		}
-		if (in)
-			memset(data, 0xff, run->io.size);	/* nothing there */
+		status = event_status(bus_access(&m->pio, run->io.port, !in, data, run->io.size));
+		if (status >= 0)
+			return status;
 	}
 	return -1;
+}
+
+/* One MMIO exit through the MMIO bus. */
+static int handle_mmio(struct machine *m, struct tv_run *run)
+{
+	if (run->mmio.len > sizeof(run->mmio.data)) {
+		fprintf(stderr, "thinrun: an MMIO exit of %u bytes\n", run->mmio.len);
+		return EXIT_ERROR;
+	}
+	return event_status(bus_access(&m->mmio, run->mmio.phys_addr, run->mmio.is_write,
+				       run->mmio.data, run->mmio.len));
 }
 
 /* One exit; returns -1 to go on, or thinrun's exit status. */
@@ -88,10 +66,7 @@ static int handle_exit(struct machine *m, struct tv_run *run, unsigned int id)
 	case TV_EXIT_IO:
 		return handle_io(m, run);
 	case TV_EXIT_MMIO:
-		/* No MMIO devices in userspace: reads see all ones, writes vanish. */
-		if (!run->mmio.is_write)
-			memset(run->mmio.data, 0xff, sizeof(run->mmio.data));
-		return -1;
+		return handle_mmio(m, run);
 	case TV_EXIT_MSR:
 		/* Only a Linux guest turns these exits on (linux.c). */
 		data = run->msr.data;

@@ -20,12 +20,17 @@ enum {
 	EXIT_SIGNAL = 130,	/* also: Ctrl-A x on the console */
 };
 
+/* The devices of a machine beyond the console (machine.c). */
+struct machine_devices {
+	bool linux_guest;	/* the ACPI, 8042, PIT and RTC ports */
+	bool rng;		/* virtio-rng in virtio-mmio slot 0 */
+};
+
 /*
  * Run every vCPU of v, each in its thread, until the guest ends; returns
- * an exit status (machine.c).  linux_guest: the ACPI sleep and reset
- * registers and the keyboard controller's reset port exist too.
+ * an exit status (machine.c).
  */
-int machine_run(struct vmm *v, bool linux_guest);
+int machine_run(struct vmm *v, const struct machine_devices *devs);
 
 struct linux_opts {
 	const char *kernel;
@@ -33,6 +38,7 @@ struct linux_opts {
 	const char *cmdline;	/* NULL: empty */
 	uint64_t mem;		/* bytes */
 	unsigned int cpus;
+	bool rng;		/* --rng: a virtio-rng device */
 };
 
 /* thinrun --kernel: boot a Linux bzImage; returns an exit status. */

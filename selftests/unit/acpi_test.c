@@ -427,4 +427,89 @@ TEST_F(acpi, checksum_helper)
 	EXPECT_EQ(0, sum(b, sizeof(b)));
 }
 
+
+/*
+ * virtio-mmio devices: after COM1's scope, one more Scope (\_SB) whose
+ * two-byte PkgLength reaches exactly to the table's end, holding a
+ * LNRO0005 device per window with its _UID, its Memory32Fixed window and
+ * its one level-triggered, active-high, exclusive interrupt.
+ */
+TEST_F(acpi, dsdt_describes_virtio_mmio)
+{
+	static const struct acpi_virtio_mmio dev[] = {
+		{ 0xd0000000, 0x1000, 16 }, { 0xd0001000, 0x1000, 17 }, { 0xd0007000, 0x200, 23 },
+	};
+	static const uint8_t hid[] = { 0x08, '_', 'H', 'I', 'D', 0x0d,
+				       'L', 'N', 'R', 'O', '0', '0', '0', '5', 0 };
+	const uint8_t *aml, *p, *end;
+	size_t len, com1_end;
+	uint32_t scope_len, v;
+	unsigned int i;
+	char err[256] = "", name[5];
+
+	/* Without devices the DSDT is as before: COM1's scope ends it. */
+	build(_metadata, self->mem, 1);
+	aml = dsdt_aml(self->mem, &len);
+	ASSERT_NE(NULL, aml);
+	com1_end = len;
+
+	memset(self->mem, 0, MEM_SIZE);
+	ASSERT_GT(acpi_build_devices(self->mem, BOOT_ACPI_ADDR, BOOT_ACPI_END - BOOT_ACPI_ADDR,
+				     2, dev, 3, err, sizeof(err)), 0) TH_LOG("%s", err);
+	aml = dsdt_aml(self->mem, &len);
+	ASSERT_NE(NULL, aml);
+	EXPECT_EQ(0, sum(aml - sizeof(struct acpi_header), len + sizeof(struct acpi_header)));
+	p = aml + com1_end;
+	end = aml + len;
+	ASSERT_EQ(0x10, p[0]);				/* ScopeOp */
+	ASSERT_EQ(0x40, p[1] & 0xc0);			/* two-byte PkgLength */
+	scope_len = (p[1] & 0x0f) | p[2] << 4;
+	EXPECT_EQ(end - (p + 1), scope_len);
+	EXPECT_EQ(0, memcmp(p + 3, "\\_SB_", 5));
+	p += 8;
+	for (i = 0; i < 3; i++) {
+		ASSERT_LT(p + 3, end);
+		ASSERT_EQ(0x5b, p[0]);
+		ASSERT_EQ(0x82, p[1]);
+		ASSERT_LT(p[2], 0x40);			/* one-byte PkgLength */
+		ASSERT_LE(p + 2 + p[2], end);
+		snprintf(name, sizeof(name), "VR%02X", i);
+		EXPECT_EQ(0, memcmp(p + 3, name, 4));
+		EXPECT_EQ(0, memcmp(p + 7, hid, sizeof(hid)));
+		EXPECT_EQ(0, memcmp(p + 22, "\x08_UID\x0a", 6));
+		EXPECT_EQ(i, p[28]);
+		EXPECT_EQ(0, memcmp(p + 29, "\x08_CRS\x11", 6));
+		/* Memory32Fixed, read-write, base, length */
+		EXPECT_EQ(0, memcmp(p + 38, "\x86\x09\x00\x01", 4));
+		memcpy(&v, p + 42, 4);
+		EXPECT_EQ(dev[i].base, v);
+		memcpy(&v, p + 46, 4);
+		EXPECT_EQ(dev[i].size, v);
+		/* Extended Interrupt: consumer, level, active high, exclusive; 1 pin */
+		EXPECT_EQ(0, memcmp(p + 50, "\x89\x06\x00\x01\x01", 5));
+		memcpy(&v, p + 55, 4);
+		EXPECT_EQ(dev[i].gsi, v);
+		EXPECT_EQ(0, memcmp(p + 59, "\x79\x00", 2));
+		/* The device's PkgLength reaches to its end tag. */
+		EXPECT_EQ(p + 61, p + 2 + p[2]);
+		p += 2 + p[2];
+	}
+	EXPECT_EQ(end, p);
+}
+
+TEST_F(acpi, too_many_virtio_devices_refused)
+{
+	struct acpi_virtio_mmio dev[ACPI_MAX_VIRTIO_MMIO + 1] = {};
+	char err[256] = "";
+
+	EXPECT_EQ(-1, acpi_build_devices(self->mem, BOOT_ACPI_ADDR,
+					 BOOT_ACPI_END - BOOT_ACPI_ADDR, 1, dev,
+					 ACPI_MAX_VIRTIO_MMIO + 1, err, sizeof(err)));
+	EXPECT_NE(NULL, strstr(err, "virtio-mmio"));
+	/* The most there may be, with the most CPUs, fits. */
+	EXPECT_GT(acpi_build_devices(self->mem, BOOT_ACPI_ADDR, BOOT_ACPI_END - BOOT_ACPI_ADDR,
+				     ACPI_MAX_CPUS, dev, ACPI_MAX_VIRTIO_MMIO, err, sizeof(err)), 0)
+		TH_LOG("%s", err);
+}
+
 TEST_HARNESS_MAIN

@@ -28,6 +28,10 @@ elif ! /bin/msrcheck; then
 	echo "thinvisor-guest: init FAILED, msrcheck on $release"
 	/bin/busybox reboot -f
 fi
+# tv.rng: the virtio-rng check (guest-virtio.sh), then the usual one.
+if /bin/busybox grep -q 'tv\.rng' /proc/cmdline && ! /bin/busybox sh /bin/guest-virtio.sh; then
+	/bin/busybox reboot -f
+fi
 want=$(/bin/busybox sed -n 's/.*tv\.cpus=\([0-9]*\).*/\1/p' /proc/cmdline)
 seen=$(/bin/busybox grep -c '^processor' /proc/cpuinfo)
 online=$(/bin/busybox cat /sys/devices/system/cpu/online)

@@ -30,6 +30,16 @@ for kver in "$@"; do
 	mkdir -p "$root/lib/modules/$kver"
 	cp "$ko" "$root/lib/modules/$kver/msr.ko"
 done
+
+# For tv.rng: the virtio modules of the kernel the guest boots (the
+# machines' own, kver.sh) and the check that loads them (guest-virtio.sh).
+kmods=/lib/modules/$("$here/kver.sh")/kernel
+mkdir -p "$root/lib/modules"
+for m in drivers/virtio/virtio.ko drivers/virtio/virtio_ring.ko \
+	 drivers/virtio/virtio_mmio.ko drivers/char/hw_random/virtio-rng.ko; do
+	cp "$kmods/$m" "$root/lib/modules/"
+done
+cp "$here/guest-virtio.sh" "$root/bin/guest-virtio.sh"
 mkdir -p "$(dirname "$out")"
 (cd "$root" && find . | cpio -o -H newc --quiet | gzip -9) >"$out.tmp"
 mv "$out.tmp" "$out"

@@ -184,6 +184,7 @@ test_thinrun() {
 	check_thinrun thinrun_mem_too_large 2 'give 1 to 4096' --raw /share/hello.bin --mem 99999
 	check_thinrun thinrun_mem_not_a_number 2 'give 1 to 4096' --raw /share/hello.bin --mem lots
 	check_thinrun thinrun_linux_options_with_raw 2 'go with --kernel' --raw /share/hello.bin --cpus 2
+	check_thinrun thinrun_rng_with_raw 2 'go with --kernel' --raw /share/hello.bin --rng
 	check_thinrun thinrun_kernel_missing 1 'No such file' --kernel /nonexistent
 	check_thinrun thinrun_kernel_not_a_kernel 1 'not a Linux kernel' --kernel /share/hello.bin
 	check_thinrun thinrun_kernel_not_a_file 1 'not a regular file' --kernel /
@@ -201,6 +202,7 @@ test_thinrun() {
 	# register, or with reboot=k through the keyboard controller.
 	test_linux_boot linux_reboot_is_status_5 1 2
 	test_linux_boot linux_kbd_reset_is_status_5 1 2 reboot=k
+	test_virtio_rng
 	test_thinrun_signal TERM 143
 	test_thinrun_signal INT 130
 }
@@ -353,6 +355,35 @@ guest_log_problems() { # thinrun-output
 		-e 'RETBleed: WARNING: Spectre v2 mitigation leaves CPU vulnerable to RETBleed attacks' \
 		-e 'Speculative Return Stack Overflow: WARNING: See https://kernel.org/doc/html/latest/admin-guide/hw-vuln/srso.html' |
 		grep -E 'WARNING:|Call Trace|unchecked MSR access|MSR access error|BUG:|Oops|panic'
+}
+
+# thinrun --rng: the guest loads its kernel's virtio modules, which find
+# the virtio-mmio device in the DSDT, and reads /dev/hwrng
+# (guest-virtio.sh); then powers off as after test_linux_boot.  The
+# guest's log must hold no warning and no virtio error.
+test_virtio_rng() {
+	name=virtio_rng_reads
+	if [ -n "$vcpus_off" ]; then
+		tap skip $name "this backend's vCPUs are off (vmx_vcpus=0)"
+		return
+	fi
+	if [ ! -f /share/vmlinuz ] || [ ! -f /share/guest.cpio.gz ]; then
+		tap skip $name "no guest kernel in this machine"
+		return
+	fi
+	start=$(date +%s)
+	out=$(timeout 150 thinrun --kernel /share/vmlinuz --initrd /share/guest.cpio.gz \
+		--mem 256 --rng --cmdline "console=ttyS0 tv.cpus=1 tv.rng" </dev/null 2>&1)
+	rc=$?
+	echo "# $name: thinrun status $rc after $(($(date +%s) - start)) s"
+	bad=$(guest_log_problems "$out"; echo "$out" | grep -E 'virtio.*(fail|error)')
+	if [ $rc -eq 0 ] && echo "$out" | grep -q 'thinvisor-guest: rng ok' && [ -z "$bad" ]; then
+		echo "$out" | grep -E 'virtio|thinvisor-guest' | sed 's/^/# /'
+		tap ok $name
+	else
+		echo "$out" | tail -n ${TV_FULL:-40} | sed 's/^/# /'
+		tap fail $name "status $rc${bad:+, guest log: $(echo "$bad" | head -n 1)}"
+	fi
 }
 
 # thinrun --kernel with the machine's own kernel as the guest (the SVM

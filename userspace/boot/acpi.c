@@ -119,15 +119,92 @@ static struct acpi_gas io_byte(uint16_t port)
 				  .access_size = ACPI_GAS_ACCESS_BYTE, .address = port };
 }
 
-static uint64_t build_dsdt(struct acpi_writer *w)
+/*
+ * Each virtio-mmio device, as Linux's virtio_mmio driver matches it:
+ *   Device (VRnn) {
+ *     Name (_HID, "LNRO0005"), Name (_UID, nn),
+ *     Name (_CRS, ResourceTemplate () {
+ *       Memory32Fixed (ReadWrite, base, size)
+ *       Interrupt (ResourceConsumer, Level, ActiveHigh, Exclusive) { gsi } }) }
+ * all in one Scope (\_SB) after COM1's.  The Extended Interrupt
+ * descriptor (not IRQNoFlags) because the pins are past the ISA 16 and
+ * level-triggered: Linux programs the IOAPIC pin from these flags.
+ */
+#define VIRTIO_CRS_LEN		23	/* Memory32Fixed (12), Interrupt (9), end (2) */
+#define VIRTIO_DEVICE_BODY	58	/* name, _HID, _UID, _CRS */
+#define VIRTIO_DEVICE_LEN	(2 + 1 + VIRTIO_DEVICE_BODY)
+
+static uint8_t *put32(uint8_t *p, uint32_t v)
 {
-	uint32_t len = sizeof(struct acpi_header) + sizeof(dsdt_aml);
+	memcpy(p, &v, 4);
+	return p + 4;
+}
+
+static uint8_t *put(uint8_t *p, const void *bytes, size_t n)
+{
+	memcpy(p, bytes, n);
+	return p + n;
+}
+
+static uint8_t *virtio_device_aml(uint8_t *p, unsigned int i, const struct acpi_virtio_mmio *d)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	static const uint8_t hid[] = { 0x08, '_', 'H', 'I', 'D', 0x0d,
+				       'L', 'N', 'R', 'O', '0', '0', '0', '5', 0 };
+
+	*p++ = 0x5b;			/* DeviceOp */
+	*p++ = 0x82;
+	*p++ = VIRTIO_DEVICE_BODY + 1;	/* PkgLength, one byte, itself included */
+	*p++ = 'V';
+	*p++ = 'R';
+	*p++ = hex[i >> 4 & 15];
+	*p++ = hex[i & 15];
+	p = put(p, hid, sizeof(hid));
+	p = put(p, (const uint8_t[]){ 0x08, '_', 'U', 'I', 'D', 0x0a, i }, 7);
+	/* Name (_CRS, BufferOp, PkgLength, BytePrefix length, the resources) */
+	p = put(p, (const uint8_t[]){ 0x08, '_', 'C', 'R', 'S', 0x11, 3 + VIRTIO_CRS_LEN,
+				      0x0a, VIRTIO_CRS_LEN }, 9);
+	/* Memory32Fixed: tag 0x86, length 9, read-write */
+	p = put(p, (const uint8_t[]){ 0x86, 0x09, 0x00, 0x01 }, 4);
+	p = put32(p, d->base);
+	p = put32(p, d->size);
+	/* Extended Interrupt: tag 0x89, length 6, consumer|level|high|exclusive, 1 pin */
+	p = put(p, (const uint8_t[]){ 0x89, 0x06, 0x00, 0x01, 0x01 }, 5);
+	p = put32(p, d->gsi);
+	*p++ = 0x79;			/* end tag */
+	*p++ = 0x00;
+	return p;
+}
+
+/* An AML PkgLength of len (itself included) in two bytes: len < 4096. */
+static uint8_t *pkg_length2(uint8_t *p, uint32_t len)
+{
+	*p++ = 0x40 | (len & 0x0f);
+	*p++ = len >> 4;
+	return p;
+}
+
+static uint64_t build_dsdt(struct acpi_writer *w, const struct acpi_virtio_mmio *virtio,
+			   unsigned int nvirtio)
+{
+	/* ScopeOp, a two-byte PkgLength, \_SB_, the devices */
+	uint32_t scope_len = nvirtio ? 2 + 5 + nvirtio * VIRTIO_DEVICE_LEN : 0;
+	uint32_t len = sizeof(struct acpi_header) + sizeof(dsdt_aml) + (scope_len ? 1 + scope_len : 0);
 	struct acpi_header *h;
+	uint8_t *p;
+	unsigned int i;
 	uint64_t gpa;
 
 	h = take(w, len, &gpa);
 	header(h, "DSDT", len, 2, "THINDSDT");
-	memcpy(h + 1, dsdt_aml, sizeof(dsdt_aml));
+	p = put((uint8_t *)(h + 1), dsdt_aml, sizeof(dsdt_aml));
+	if (nvirtio) {
+		*p++ = 0x10;	/* ScopeOp */
+		p = pkg_length2(p, scope_len);
+		p = put(p, "\\_SB_", 5);
+		for (i = 0; i < nvirtio; i++)
+			p = virtio_device_aml(p, i, &virtio[i]);
+	}
 	seal(h);
 	return gpa;
 }
@@ -222,6 +299,13 @@ static uint64_t build_madt(struct acpi_writer *w, int ncpus)
 long acpi_build(void *guest_ram, uint64_t gpa, uint64_t room, int ncpus,
 		char *err, size_t errlen)
 {
+	return acpi_build_devices(guest_ram, gpa, room, ncpus, NULL, 0, err, errlen);
+}
+
+long acpi_build_devices(void *guest_ram, uint64_t gpa, uint64_t room, int ncpus,
+			const struct acpi_virtio_mmio *virtio, unsigned int nvirtio,
+			char *err, size_t errlen)
+{
 	struct acpi_writer w = { .ram = guest_ram };
 	uint64_t rsdp_gpa, rsdt_gpa, xsdt_gpa, fadt, madt;
 	struct acpi_header *rsdt, *xsdt;
@@ -233,6 +317,9 @@ long acpi_build(void *guest_ram, uint64_t gpa, uint64_t room, int ncpus,
 	if (ncpus < 1 || ncpus > ACPI_MAX_CPUS)
 		return boot_fail(err, errlen, "%d CPUs: the ACPI tables describe 1 to %d",
 			    ncpus, ACPI_MAX_CPUS);
+	if (nvirtio > ACPI_MAX_VIRTIO_MMIO)
+		return boot_fail(err, errlen, "%u virtio-mmio devices: the DSDT describes up to %d",
+				 nvirtio, ACPI_MAX_VIRTIO_MMIO);
 	if (gpa & (TABLE_ALIGN - 1) || room < ACPI_MAX_SIZE || gpa + room > UINT32_MAX)
 		return boot_fail(err, errlen, "no room for the ACPI tables at 0x%llx",
 			    (unsigned long long)gpa);
@@ -242,7 +329,7 @@ long acpi_build(void *guest_ram, uint64_t gpa, uint64_t room, int ncpus,
 	rsdp = take(&w, sizeof(*rsdp), &rsdp_gpa);
 	rsdt = take(&w, rsdt_len, &rsdt_gpa);
 	xsdt = take(&w, xsdt_len, &xsdt_gpa);
-	fadt = build_fadt(&w, build_dsdt(&w));
+	fadt = build_fadt(&w, build_dsdt(&w, virtio, nvirtio));
 	madt = build_madt(&w, ncpus);
 
 	/* The RSDT for ACPI 1.0 readers (and acpi=rsdt), the XSDT for the rest. */

@@ -2,8 +2,9 @@
 /*
  * The ACPI tables of a Linux guest: RSDP (revision 2), RSDT and XSDT,
  * a hardware-reduced FADT (no PM timer, no SCI, no PIC: sleep and reset
- * registers at I/O ports thinrun watches, layout.h), a DSDT with only
- * \_S5 (so that the guest can power off), and a MADT with one enabled
+ * registers at I/O ports thinrun watches, layout.h), a DSDT with \_S5
+ * (so that the guest can power off), COM1 and any virtio-mmio devices,
+ * and a MADT with one enabled
  * local APIC per vCPU, one IOAPIC and the interrupt source override of
  * the UART's IRQ 4.
  *
@@ -147,12 +148,33 @@ struct acpi_madt_x2apic {
 #define ACPI_IOAPIC_ID		0
 
 /*
+ * A virtio-mmio device for the DSDT: its register window (in the 32-bit
+ * MMIO hole) and its IOAPIC pin, level-triggered and active high.
+ */
+struct acpi_virtio_mmio {
+	uint32_t base;
+	uint32_t size;
+	uint32_t gsi;
+};
+
+#define ACPI_MAX_VIRTIO_MMIO	8
+
+/*
  * Write the tables for ncpus vCPUs (APIC IDs 0 to ncpus - 1) at
  * guest-physical gpa, RSDP first: guest_ram is guest-physical 0, room
  * the bytes free at gpa.  Returns the bytes used, or -1 with err set.
  */
 long acpi_build(void *guest_ram, uint64_t gpa, uint64_t room, int ncpus,
 		char *err, size_t errlen);
+
+/*
+ * The same, with these virtio-mmio devices in the DSDT (nvirtio up to
+ * ACPI_MAX_VIRTIO_MMIO), as LNRO0005 devices VR00, VR01, ... in \_SB:
+ * the way Linux's virtio_mmio driver finds its devices through ACPI.
+ */
+long acpi_build_devices(void *guest_ram, uint64_t gpa, uint64_t room, int ncpus,
+			const struct acpi_virtio_mmio *virtio, unsigned int nvirtio,
+			char *err, size_t errlen);
 
 /* The byte that makes len bytes sum to zero, with that byte at 0. */
 uint8_t acpi_checksum(const void *p, size_t len);

@@ -20,8 +20,8 @@
  *   0xe0000   ACPI: RSDP first, then XSDT, FADT, DSDT, MADT
  *   1 MiB     RAM; the kernel at its pref_address (16 MiB for Debian),
  *             the initrd at the top of RAM below the MMIO hole
- *   3 GiB     the MMIO hole up to 4 GiB: IOAPIC 0xfec00000,
- *             LAPIC 0xfee00000; not RAM
+ *   3 GiB     the MMIO hole up to 4 GiB: virtio-mmio windows from
+ *             0xd0000000, IOAPIC 0xfec00000, LAPIC 0xfee00000; not RAM
  *   4 GiB     the rest of the guest's RAM
  */
 #ifndef THINRUN_BOOT_LAYOUT_H
@@ -62,6 +62,17 @@
 #define MMIO_HOLE_START		0xc0000000ULL
 #define MMIO_HOLE_END		0x100000000ULL
 #define IOAPIC_ADDR		0xfec00000ULL
+
+/*
+ * virtio-mmio devices: window i at VIRTIO_MMIO_BASE + i * 4 KiB (a page
+ * each, so that a page of its own can be trapped), on IOAPIC pin
+ * VIRTIO_MMIO_GSI_BASE + i, past the ISA IRQs: level-triggered pins of
+ * their own, shared with nothing.
+ */
+#define VIRTIO_MMIO_BASE	0xd0000000ULL
+#define VIRTIO_MMIO_WINDOW	0x1000ULL
+#define VIRTIO_MMIO_GSI_BASE	16
+#define VIRTIO_MMIO_SLOTS	8	/* pins 16 to 23 of the IOAPIC's 24 */
 #define LAPIC_ADDR		0xfee00000ULL
 
 /*

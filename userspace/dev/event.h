@@ -8,6 +8,7 @@ enum dev_event {
 	DEV_HANDLED,		/* go on */
 	DEV_POWEROFF,		/* the guest powers off */
 	DEV_RESET,		/* the guest resets the machine */
+	DEV_GUEST_FAILED,	/* the guest reported a failure (exit port) */
 };
 
 #endif
