@@ -14,9 +14,13 @@ TESTVM_KVER = $(shell tools/testvm/kver.sh)
 KDIR ?= $(firstword $(wildcard /lib/modules/$(shell uname -r)/build) \
 		    $(wildcard /usr/src/linux-headers-$(TESTVM_KVER)))
 
+# The release: VERSION, read by kmod/Kbuild too (modinfo) and dkms.conf.
+THINVISOR_VERSION := $(shell cat $(TOP)/VERSION)
+
 CC := gcc
 USER_CFLAGS := -O2 -g -Wall -Wextra -Werror=implicit-function-declaration \
-	       -D_GNU_SOURCE -I$(TOP)/uapi -I$(TOP)/userspace
+	       -D_GNU_SOURCE -I$(TOP)/uapi -I$(TOP)/userspace \
+	       -DTHINVISOR_VERSION='"$(THINVISOR_VERSION)"'
 # Everything that runs inside the emulated machines is static: their
 # initramfs carries no C library.
 STATIC := -static
@@ -26,7 +30,7 @@ KSELFTEST_DIR := $(KSRC_DIR)/tools/testing/selftests
 CHECKPATCH := $(KSRC_DIR)/scripts/checkpatch.pl
 
 .PHONY: all module userspace selftests unit check deps test test-unit \
-	test-svm test-vmx test-nosvm demo bench clean help
+	test-svm test-svm612 test-vmx test-nosvm demo bench clean help
 
 all: module userspace selftests
 
@@ -66,7 +70,7 @@ check: $(KSRC_DIR)/.done
 test-unit: unit
 	@tools/run-unit.sh $(UNIT_BINS)
 
-test-svm test-vmx test-nosvm: all
+test-svm test-svm612 test-vmx test-nosvm: all
 	@tools/testvm/run.sh $(patsubst test-%,%,$@)
 
 test: all unit
