@@ -63,8 +63,12 @@ selftests: $(SELFTEST_BINS)
 unit: $(UNIT_BINS)
 
 # --- checks --------------------------------------------------------------
+# Against KDIR and the newest installed headers of each supported series.
+CHECK_KDIRS = $(sort $(KDIR) $(foreach s,6.1 6.12,$(lastword \
+	$(shell ls -d /usr/src/linux-headers-$(s).*-cloud-amd64 2>/dev/null | sort -V))))
+
 check: $(KSRC_DIR)/.done
-	@tools/check.sh "$(KDIR)" "$(CHECKPATCH)"
+	@tools/check.sh "$(CHECKPATCH)" $(CHECK_KDIRS)
 
 # --- tests ---------------------------------------------------------------
 test-unit: unit
