@@ -45,12 +45,15 @@ kvm_vendor_ko() {
 	if grep -q AuthenticAMD /proc/cpuinfo; then echo kvm-amd; else echo kvm-intel; fi
 }
 
-# KVM as the peer: since 6.12 it holds SVM/VMX from load unless
-# enable_virt_at_load=0 (older kvm.ko knows no such parameter).
+# KVM as the peer: since 6.12 it holds SVM/VMX from load unless loaded
+# with enable_virt_at_load=0, a parameter older kvm.ko does not know.
 load_kvm() {
 	insmod /lib/modules/irqbypass.ko 2>/dev/null
-	insmod /lib/modules/kvm.ko enable_virt_at_load=0 2>/dev/null ||
-		insmod /lib/modules/kvm.ko 2>/dev/null
+	insmod /lib/modules/kvm.ko 2>/dev/null
+	if [ -f /sys/module/kvm/parameters/enable_virt_at_load ]; then
+		rmmod kvm
+		insmod /lib/modules/kvm.ko enable_virt_at_load=0
+	fi
 	insmod /lib/modules/$(kvm_vendor_ko).ko
 }
 
