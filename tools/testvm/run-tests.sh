@@ -152,6 +152,14 @@ test_features() {
 		fi
 	done
 	tap ok module_reports_features
+	# thinrun --version: its release and the loaded module's API version.
+	out=$(thinrun --version 2>&1)
+	if echo "$out" | grep -q '^thinrun [0-9][0-9.]* (thinvisor API version [0-9]*)$' &&
+	   echo "$out" | grep -q '^thinvisor.ko: API version [0-9]*$'; then
+		tap ok thinrun_version
+	else
+		tap fail thinrun_version "$(echo "$out" | tr '\n' ' ')"
+	fi
 }
 
 run_selftests() {
