@@ -44,7 +44,12 @@ guest_files=
 if [ -n "$guest" ]; then
 	# One per machine: make test boots the machines side by side.
 	"$here/mkguestinitrd.sh" "$vmdir/$name/guest.cpio.gz" || exit 1
-	guest_files="$kernel $vmdir/$name/guest.cpio.gz"
+	# The guest kernel: Linux 6.1 (TESTVM_GUEST_KERNEL=6.12: 6.12) whatever
+	# the machine boots, so that svm612 tests the module on 6.12 with the
+	# guest the other machines boot.
+	guest_kver=$(TESTVM_KERNEL=${TESTVM_GUEST_KERNEL:-6.1} "$here/kver.sh")
+	[ -n "$guest_kver" ] || { echo "testvm: no guest kernel: run 'make deps'" >&2; exit 1; }
+	guest_files="/boot/vmlinuz-$guest_kver $vmdir/$name/guest.cpio.gz"
 fi
 "$here/mkinitramfs.sh" "$initrd" "$kver" "$module" \
 	"$top/build/selftests" "$top/build/selftests/helpers" "$top/build/thinrun" \
