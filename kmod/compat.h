@@ -11,6 +11,7 @@
 
 #include <linux/bits.h>
 #include <linux/version.h>
+#include <asm/cpufeature.h>
 #include <asm/idtentry.h>
 #include <asm/vmx.h>
 
@@ -44,6 +45,17 @@
 #define tv_host_nmi_entry	asm_exc_nmi_kvm_vmx
 #else
 #define tv_host_nmi_entry	asm_exc_nmi_noist
+#endif
+
+/*
+ * 6.9 added FRED, under which events no longer go through the IDT: KVM
+ * then hands a host NMI to fred_entry_from_kvm(), which is not exported
+ * to other modules.  Older kernels have no FRED.
+ */
+#ifdef X86_FEATURE_FRED
+#define tv_host_uses_fred()	cpu_feature_enabled(X86_FEATURE_FRED)
+#else
+#define tv_host_uses_fred()	false
 #endif
 
 #endif /* TV_COMPAT_H */

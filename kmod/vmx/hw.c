@@ -439,6 +439,12 @@ int tv_vmx_init(const struct tv_vendor_ops **ops)
 		return -ENODEV;
 	}
 
+	/* A host NMI that ends a guest is handed to the IDT's NMI entry. */
+	if (tv_host_uses_fred()) {
+		pr_err(TV_NAME ": VMX on a host that runs FRED is not supported\n");
+		return -ENODEV;
+	}
+
 	rdmsrl(MSR_IA32_VMX_BASIC, basic);
 	vmx_cfg.revision_id = basic & 0x7fffffff;
 	vmx_cfg.true_ctls = basic & VMX_BASIC_TRUE_CTLS;
