@@ -41,7 +41,7 @@ help:
 	@echo "make check     W=1 + sparse build (6.1 and 6.12 headers) and checkpatch --strict"
 	@echo "make install   module, thinrun, udev rule, modules-load.d (install-dkms: under DKMS)"
 	@echo "make uninstall what either installed"
-	@echo "make test      unit tests, then the selftests in the SVM (Linux 6.1 and 6.12) and VMX machines"
+	@echo "make test      unit tests, then the selftests in the SVM and VMX machines"
 	@echo "make demo      boot a stock Linux guest with thinrun (here, or in the SVM machine)"
 	@echo "make bench     exit latency beside KVM, in one boot of the SVM machine"
 

@@ -8,7 +8,7 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 out=$top/build/test
 mkdir -p "$out"
 cd "$top" || exit 1
-machines="svm svm612 nosvm vmx"
+machines="svm nosvm vmx"
 [ -n "${TESTVM_MACHINES:-}" ] && machines=$TESTVM_MACHINES
 
 status=0
