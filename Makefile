@@ -14,9 +14,13 @@ TESTVM_KVER = $(shell tools/testvm/kver.sh)
 KDIR ?= $(firstword $(wildcard /lib/modules/$(shell uname -r)/build) \
 		    $(wildcard /usr/src/linux-headers-$(TESTVM_KVER)))
 
+# The release: VERSION, read by kmod/Kbuild too (modinfo) and dkms.conf.
+THINVISOR_VERSION := $(shell cat $(TOP)/VERSION)
+
 CC := gcc
 USER_CFLAGS := -O2 -g -Wall -Wextra -Werror=implicit-function-declaration \
-	       -D_GNU_SOURCE -I$(TOP)/uapi -I$(TOP)/userspace
+	       -D_GNU_SOURCE -I$(TOP)/uapi -I$(TOP)/userspace \
+	       -DTHINVISOR_VERSION='"$(THINVISOR_VERSION)"'
 # Everything that runs inside the emulated machines is static: their
 # initramfs carries no C library.
 STATIC := -static
@@ -26,14 +30,17 @@ KSELFTEST_DIR := $(KSRC_DIR)/tools/testing/selftests
 CHECKPATCH := $(KSRC_DIR)/scripts/checkpatch.pl
 
 .PHONY: all module userspace selftests unit check deps test test-unit \
-	test-svm test-vmx test-nosvm demo bench clean help
+	test-svm test-svm612 test-vmx test-nosvm demo bench clean help \
+	install install-dkms uninstall dkms-check
 
 all: module userspace selftests
 
 help:
 	@echo "make deps      install every Debian package the project needs"
 	@echo "make           build thinvisor.ko, thinrun and the selftests"
-	@echo "make check     W=1 + sparse build and checkpatch --strict"
+	@echo "make check     W=1 + sparse build (6.1 and 6.12 headers) and checkpatch --strict"
+	@echo "make install   module, thinrun, udev rule, modules-load.d (install-dkms: under DKMS)"
+	@echo "make uninstall what either installed"
 	@echo "make test      unit tests, then the selftests in the SVM and VMX machines"
 	@echo "make demo      boot a stock Linux guest with thinrun (here, or in the SVM machine)"
 	@echo "make bench     exit latency beside KVM, in one boot of the SVM machine"
@@ -59,14 +66,41 @@ selftests: $(SELFTEST_BINS)
 unit: $(UNIT_BINS)
 
 # --- checks --------------------------------------------------------------
+# Against KDIR and the newest installed headers of each supported series.
+CHECK_KDIRS = $(sort $(KDIR) $(foreach s,6.1 6.12,$(lastword \
+	$(shell ls -d /usr/src/linux-headers-$(s).*-cloud-amd64 2>/dev/null | sort -V))))
+
 check: $(KSRC_DIR)/.done
-	@tools/check.sh "$(KDIR)" "$(CHECKPATCH)"
+	@tools/check.sh "$(CHECKPATCH)" $(CHECK_KDIRS)
+
+# --- installing ------------------------------------------------------------
+# make install: the module built here into /lib/modules/KVER/updates (KVER:
+# the kernel it was built for), thinrun into /usr/local/bin, a udev rule
+# (group thinvisor) and a modules-load.d entry; install-dkms: the same with
+# the module under DKMS, rebuilt for every new kernel.  DESTDIR stages.
+install: module userspace
+	@tools/install.sh install "$$(modinfo -F vermagic kmod/thinvisor.ko | cut -d' ' -f1)" \
+		kmod/thinvisor.ko
+
+# The kernel install-dkms builds for first: the running one.
+KVER ?= $(shell uname -r)
+
+install-dkms: userspace
+	@tools/install.sh install-dkms "$(KVER)"
+
+uninstall:
+	@tools/install.sh uninstall
+
+# CI: dkms add/build/install against every supported header set, in
+# private DKMS trees (build only).
+dkms-check:
+	@tools/dkms-check.sh $(patsubst /usr/src/linux-headers-%,%,$(CHECK_KDIRS))
 
 # --- tests ---------------------------------------------------------------
 test-unit: unit
 	@tools/run-unit.sh $(UNIT_BINS)
 
-test-svm test-vmx test-nosvm: all
+test-svm test-svm612 test-vmx test-nosvm: all
 	@tools/testvm/run.sh $(patsubst test-%,%,$@)
 
 test: all unit

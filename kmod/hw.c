@@ -11,6 +11,7 @@
 #include <linux/percpu.h>
 #include <linux/printk.h>
 #include <linux/smp.h>
+#include <asm/cpufeature.h>
 
 #include "thinvisor.h"
 #include "vendor.h"
@@ -59,6 +60,20 @@ static void tv_cpu_disable_ipi(void *unused)
 	tv_cpu_disable();
 }
 
+/*
+ * What to do when SVM/VMX is already held.  Since Linux 6.12 KVM holds it
+ * from the moment kvm-amd/kvm-intel load (kvm.enable_virt_at_load, on by
+ * default), not only while a KVM VM exists, so merely having KVM loaded is
+ * enough to keep thinvisor out: say how to take turns again.
+ */
+void tv_hw_explain_busy(void)
+{
+	const char *kvm = boot_cpu_has(X86_FEATURE_SVM) ? "kvm-amd" : "kvm-intel";
+
+	pr_err_ratelimited(TV_NAME ": if that is KVM: since Linux 6.12 %s holds %s from the moment it is loaded; unload %s, or load kvm with enable_virt_at_load=0 (kvm.enable_virt_at_load=0 on the kernel command line) so that KVM holds it only while it runs a VM\n",
+			   kvm, tv_ops->name, kvm);
+}
+
 /* Called for the first VM: SVM/VMX on, on every online CPU, or on none. */
 int tv_hw_get(void)
 {
@@ -73,6 +88,8 @@ int tv_hw_get(void)
 		if (r) {
 			on_each_cpu(tv_cpu_disable_ipi, NULL, 1);
 			tv_hw_users = 0;
+			if (r == -EBUSY)
+				tv_hw_explain_busy();
 		}
 	}
 	mutex_unlock(&tv_hw_lock);

@@ -133,6 +133,7 @@ static int __init tv_init(void)
 	if (busy >= 0) {
 		pr_err(TV_NAME ": %s is in use by another hypervisor (CPU %d); not loading\n",
 		       tv_ops->name, busy);
+		tv_hw_explain_busy();
 		r = -EBUSY;
 		goto out_vendor;
 	}
@@ -171,4 +172,7 @@ static void __exit tv_exit(void)
 module_init(tv_init);
 module_exit(tv_exit);
 MODULE_DESCRIPTION("thinvisor: a thin type-2 hypervisor on SVM and VMX");
+MODULE_AUTHOR("The thinvisor maintainers");
 MODULE_LICENSE("GPL");
+/* The release, from VERSION at the top of the tree (kmod/Kbuild). */
+MODULE_VERSION(THINVISOR_VERSION);

@@ -36,6 +36,7 @@ void tv_hw_exit(void);
 int tv_hw_get(void);
 void tv_hw_put(void);
 int tv_hw_busy_cpu(void);
+void tv_hw_explain_busy(void);
 
 /* The guest's general registers, numbered as enum tv_gpr (decode.h). */
 #define TV_NR_REGS	16

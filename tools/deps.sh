@@ -11,6 +11,11 @@ pkgs=(
 	# one is the guest kernel thinrun boots and the fallback headers
 	linux-headers-cloud-amd64 linux-image-cloud-amd64
 	linux-headers-amd64 linux-image-amd64
+	# and Linux 6.12 beside 6.1 (what Debian 13 runs): the svm612 machine
+	# boots it, and the module is built and checked against its headers
+	linux-image-6.12-cloud-amd64 linux-headers-6.12-cloud-amd64
+	# the module rebuilt on every kernel upgrade (dkms.conf)
+	dkms
 	# checkpatch.pl and the kselftest headers come from here
 	linux-source-6.1
 	sparse perl
@@ -22,6 +27,24 @@ pkgs=(
 	linux-perf
 )
 
+# Linux 6.12 for Debian 12 comes from bookworm-backports: add that suite,
+# from the mirror the machine's own sources name for bookworm.
+backports=/etc/apt/sources.list.d/bookworm-backports.sources
+add_backports() {
+	local mirror
+	[ -f "$backports" ] && return 1
+	mirror=$(awk '/^URIs:/ { uri = $2 } /^Suites:/ && / bookworm( |$)/ { print uri; exit }' \
+		/etc/apt/sources.list.d/debian.sources 2>/dev/null)
+	[ -n "$mirror" ] || mirror=$(awk '$1 == "deb" && $3 == "bookworm" { print $2; exit }' \
+		/etc/apt/sources.list 2>/dev/null)
+	[ -n "$mirror" ] || { echo "deps: no bookworm mirror in apt's sources" >&2; exit 1; }
+	echo "deps: adding bookworm-backports from $mirror"
+	printf 'Types: deb\nURIs: %s\nSuites: bookworm-backports\nComponents: main\nSigned-By: /usr/share/keyrings/debian-archive-keyring.gpg\n' \
+		"$mirror" | $sudo tee "$backports" >/dev/null
+}
+
+sudo=
+[ "$(id -u)" -eq 0 ] || sudo=sudo
 missing=()
 for p in "${pkgs[@]}"; do
 	dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q '^install ok installed$' ||
@@ -34,8 +57,7 @@ if [ ${#missing[@]} -eq 0 ]; then
 fi
 
 echo "deps: installing ${missing[*]}"
-sudo=
-[ "$(id -u)" -eq 0 ] || sudo=sudo
+add_backports || true
 export DEBIAN_FRONTEND=noninteractive
 $sudo apt-get update -q
 $sudo apt-get install -y -q --no-install-recommends "${missing[@]}"

@@ -34,7 +34,7 @@ static void usage(FILE *f)
 		"usage: thinrun --raw FILE [--mem MB]\n"
 		"       thinrun --kernel FILE [--initrd FILE] [--cmdline STR] [--mem MB] [--cpus N]\n"
 		"                        [--rng]\n"
-		"       thinrun --info\n"
+		"       thinrun --info | --version\n"
 		"  --raw FILE     run a flat 16-bit binary, loaded at 0x7c00 in real mode;\n"
 		"                 COM1 (0x3f8) is stdout, a write to port 0xf4 ends the run\n"
 		"  --kernel FILE  boot a Linux bzImage (64-bit boot protocol, ACPI tables)\n"
@@ -46,6 +46,7 @@ static void usage(FILE *f)
 		"  --rng          a virtio-rng device (virtio-mmio), fed by getrandom()\n"
 		"  --stats        at the end, say the launcher's peak memory beyond the guest's\n"
 		"  --info         show what /dev/thinvisor offers on this host\n"
+		"  --version      thinrun's version, and the API version of the loaded module\n"
 		"  --help         this text\n"
 		"COM1 is stdin and stdout; on a terminal, Ctrl-A x ends the run.\n"
 		"exit status: 0 guest powered off, 1 error, 2 usage, 3 triple fault,\n"
@@ -177,6 +178,21 @@ static bool mem_ok(const char *arg, unsigned long max, unsigned long *mb)
 	return false;
 }
 
+/* The release, and the uAPI this thinrun speaks beside the module's. */
+static int show_version(void)
+{
+	int fd = open("/dev/thinvisor", O_RDWR | O_CLOEXEC);
+
+	printf("thinrun %s (thinvisor API version %d)\n", THINVISOR_VERSION, TV_API_VERSION);
+	if (fd < 0) {
+		printf("thinvisor.ko: /dev/thinvisor: %s\n", strerror(errno));
+		return 0;
+	}
+	printf("thinvisor.ko: API version %d\n", ioctl(fd, TV_GET_API_VERSION, 0));
+	close(fd);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -189,6 +205,7 @@ int main(int argc, char **argv)
 		{ "rng", no_argument, NULL, 'R' },
 		{ "stats", no_argument, NULL, 's' },
 		{ "info", no_argument, NULL, 'i' },
+		{ "version", no_argument, NULL, 'V' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -236,6 +253,8 @@ int main(int argc, char **argv)
 			break;
 		case 'i':
 			return show_info();
+		case 'V':
+			return show_version();
 		case 'h':
 			usage(stdout);
 			return 0;

@@ -10,6 +10,7 @@
 #include <linux/sysfs.h>
 #include <asm/cpufeature.h>
 #include <asm/io.h>
+#include <asm/msr-index.h>
 #include <asm/msr.h>
 #include <asm/processor.h>
 #include <asm/svm.h>
@@ -188,7 +189,7 @@ int tv_svm_init(const struct tv_vendor_ops **ops)
 		return -ENODEV;
 	}
 	rdmsrl(MSR_VM_CR, vm_cr);
-	if (vm_cr & (1 << SVM_VM_CR_SVM_DISABLE)) {
+	if (vm_cr & SVM_VM_CR_SVM_DIS_MASK) {
 		pr_err(TV_NAME ": SVM is disabled by firmware (VM_CR.SVMDIS)\n");
 		return -ENODEV;
 	}

@@ -22,6 +22,7 @@
 #include <asm/tsc.h>
 #include <asm/vmx.h>
 
+#include "../compat.h"
 #include "../thinvisor.h"
 #include "../vendor.h"
 #include "vmcs.h"
@@ -164,7 +165,7 @@ static const struct {
 	{ SECONDARY_EXEC_APIC_REGISTER_VIRT, "apic_register_virt" },
 	{ SECONDARY_EXEC_VIRTUAL_INTR_DELIVERY, "virtual_intr_delivery" },
 	{ SECONDARY_EXEC_ENABLE_RDTSCP, "rdtscp" },
-	{ SECONDARY_EXEC_XSAVES, "xsaves" },
+	{ SECONDARY_EXEC_ENABLE_XSAVES, "xsaves" },
 	{ SECONDARY_EXEC_TSC_SCALING, "tsc_scaling" },
 };
 
@@ -268,7 +269,7 @@ static int vmx_setup_controls(void)
 	r = vmx_adjust("secondary", MSR_IA32_VMX_PROCBASED_CTLS2,
 		       SECONDARY_EXEC_ENABLE_EPT | SECONDARY_EXEC_UNRESTRICTED_GUEST,
 		       SECONDARY_EXEC_ENABLE_VPID | SECONDARY_EXEC_ENABLE_RDTSCP |
-		       SECONDARY_EXEC_XSAVES | SECONDARY_EXEC_ENABLE_INVPCID,
+		       SECONDARY_EXEC_ENABLE_XSAVES | SECONDARY_EXEC_ENABLE_INVPCID,
 		       SECONDARY_EXEC_DESC | SECONDARY_EXEC_WBINVD_EXITING |
 		       SECONDARY_EXEC_PAUSE_LOOP_EXITING | SECONDARY_EXEC_RDRAND_EXITING |
 		       SECONDARY_EXEC_RDSEED_EXITING | SECONDARY_EXEC_ENABLE_PML,
@@ -435,6 +436,12 @@ int tv_vmx_init(const struct tv_vendor_ops **ops)
 	    !(feat & FEAT_CTL_LOCKED) ||
 	    !(feat & FEAT_CTL_VMX_ENABLED_OUTSIDE_SMX)) {
 		pr_err(TV_NAME ": VMX is disabled by firmware (IA32_FEATURE_CONTROL)\n");
+		return -ENODEV;
+	}
+
+	/* A host NMI that ends a guest is handed to the IDT's NMI entry. */
+	if (tv_host_uses_fred()) {
+		pr_err(TV_NAME ": VMX on a host that runs FRED is not supported\n");
 		return -ENODEV;
 	}
 

@@ -22,6 +22,7 @@
 #include <asm/traps.h>
 #include <asm/vmx.h>
 
+#include "../compat.h"
 #include "../thinvisor.h"
 #include "../vendor.h"
 #include "vmcs.h"
@@ -205,7 +206,7 @@ static void vmx_vmcs_setup(struct vmx_vcpu *vx)
 	vmcs_write(EPT_POINTER, vmx_eptp(vcpu));
 	if (vx->vpid)
 		vmcs_write(VIRTUAL_PROCESSOR_ID, vx->vpid);
-	if (proc2 & SECONDARY_EXEC_XSAVES)
+	if (proc2 & SECONDARY_EXEC_ENABLE_XSAVES)
 		vmcs_write(XSS_EXIT_BITMAP, 0);
 	vmcs_write(CR0_GUEST_HOST_MASK, vmx_cr0_mask());
 	vmcs_write(CR4_GUEST_HOST_MASK, vmx_cr4_mask());
@@ -1030,7 +1031,7 @@ static void vmx_run(struct tv_vcpu *vcpu)
 	/* The host's NMI: its handler runs now, before anything else. */
 	if (unlikely((u16)reason == EXIT_REASON_EXCEPTION_NMI) &&
 	    (vmcs_read(VM_EXIT_INTR_INFO) & INTR_INFO_INTR_TYPE_MASK) == INTR_TYPE_NMI_INTR)
-		tv_vmx_call_nmi((unsigned long)asm_exc_nmi_noist);
+		tv_vmx_call_nmi((unsigned long)tv_host_nmi_entry);
 
 	vcpu->regs[TV_RSP] = vmcs_read(GUEST_RSP);
 	vcpu->rip = vmcs_read(GUEST_RIP);

@@ -31,14 +31,17 @@ for kver in "$@"; do
 	cp "$ko" "$root/lib/modules/$kver/msr.ko"
 done
 
-# For tv.rng: the virtio modules of the kernel the guest boots (the
-# machines' own, kver.sh) and the check that loads them (guest-virtio.sh).
-kmods=/lib/modules/$("$here/kver.sh")/kernel
+# For tv.rng: the virtio modules of the first release given (the kernel
+# the rng test boots), where it has them as plain modules, and the check
+# that loads them (guest-virtio.sh).
 mkdir -p "$root/lib/modules"
-for m in drivers/virtio/virtio.ko drivers/virtio/virtio_ring.ko \
-	 drivers/virtio/virtio_mmio.ko drivers/char/hw_random/virtio-rng.ko; do
-	cp "$kmods/$m" "$root/lib/modules/"
-done
+if [ $# -gt 0 ]; then
+	for m in drivers/virtio/virtio.ko drivers/virtio/virtio_ring.ko \
+		 drivers/virtio/virtio_mmio.ko drivers/char/hw_random/virtio-rng.ko; do
+		ko=/lib/modules/$1/kernel/$m
+		[ -f "$ko" ] && cp "$ko" "$root/lib/modules/"
+	done
+fi
 cp "$here/guest-virtio.sh" "$root/bin/guest-virtio.sh"
 mkdir -p "$(dirname "$out")"
 (cd "$root" && find . | cpio -o -H newc --quiet | gzip -9) >"$out.tmp"

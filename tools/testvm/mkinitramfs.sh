@@ -17,11 +17,16 @@ cp "$here/run-tests.sh" "$root/bin/run-tests"
 chmod +x "$root/init" "$root/bin/run-tests"
 cp "$module" "$root/lib/modules/thinvisor.ko"
 
-# KVM, the peer the selftests and benchmarks compare with.
+# KVM, the peer the selftests and benchmarks compare with.  6.12 ships
+# its modules xz-compressed, which busybox insmod cannot load: unpack them.
 kmods=/lib/modules/$kver/kernel
 for m in virt/lib/irqbypass.ko arch/x86/kvm/kvm.ko arch/x86/kvm/kvm-amd.ko \
 	 arch/x86/kvm/kvm-intel.ko; do
-	[ -f "$kmods/$m" ] && cp "$kmods/$m" "$root/lib/modules/"
+	if [ -f "$kmods/$m" ]; then
+		cp "$kmods/$m" "$root/lib/modules/"
+	elif [ -f "$kmods/$m.xz" ]; then
+		xz -dc "$kmods/$m.xz" >"$root/lib/modules/$(basename "$m")"
+	fi
 done
 
 for d in "$@"; do

@@ -41,13 +41,43 @@ tap() { # ok|fail|skip NAME [reason]
 	esac
 }
 
+kvm_vendor_ko() {
+	if grep -q AuthenticAMD /proc/cpuinfo; then echo kvm-amd; else echo kvm-intel; fi
+}
+
+# KVM as the peer: since 6.12 it holds SVM/VMX from load unless loaded
+# with enable_virt_at_load=0, a parameter older kvm.ko does not know.
 load_kvm() {
 	insmod /lib/modules/irqbypass.ko 2>/dev/null
 	insmod /lib/modules/kvm.ko 2>/dev/null
-	if grep -q AuthenticAMD /proc/cpuinfo; then
-		insmod /lib/modules/kvm-amd.ko
+	if [ -f /sys/module/kvm/parameters/enable_virt_at_load ]; then
+		rmmod kvm
+		insmod /lib/modules/kvm.ko enable_virt_at_load=0
+	fi
+	insmod /lib/modules/$(kvm_vendor_ko).ko
+}
+
+# Where KVM holds SVM/VMX from load (6.12+, its default), the module must
+# refuse to load and say how to take turns with KVM.
+test_refused_while_kvm_loaded() {
+	insmod /lib/modules/irqbypass.ko 2>/dev/null
+	insmod /lib/modules/kvm.ko 2>/dev/null
+	if [ ! -f /sys/module/kvm/parameters/enable_virt_at_load ]; then
+		rmmod kvm 2>/dev/null
+		tap skip module_refused_while_kvm_loaded "this KVM holds $mode only while it runs a VM"
+		return
+	fi
+	insmod /lib/modules/$(kvm_vendor_ko).ko
+	out=$(insmod /lib/modules/thinvisor.ko 2>&1)
+	rc=$?
+	[ $rc -eq 0 ] && rmmod thinvisor
+	rmmod "$(kvm_vendor_ko | tr - _)" kvm
+	if [ $rc -eq 0 ]; then
+		tap fail module_refused_while_kvm_loaded "insmod succeeded while KVM was loaded"
+	elif dmesg | grep -q "unload $(kvm_vendor_ko), or load kvm with enable_virt_at_load=0"; then
+		tap ok module_refused_while_kvm_loaded
 	else
-		insmod /lib/modules/kvm-intel.ko
+		tap fail module_refused_while_kvm_loaded "no advice in the refusal: $out"
 	fi
 }
 
@@ -122,6 +152,14 @@ test_features() {
 		fi
 	done
 	tap ok module_reports_features
+	# thinrun --version: its release and the loaded module's API version.
+	out=$(thinrun --version 2>&1)
+	if echo "$out" | grep -q '^thinrun [0-9][0-9.]* (thinvisor API version [0-9]*)$' &&
+	   echo "$out" | grep -q '^thinvisor.ko: API version [0-9]*$'; then
+		tap ok thinrun_version
+	else
+		tap fail thinrun_version "$(echo "$out" | tr '\n' ' ')"
+	fi
 }
 
 run_selftests() {
@@ -488,6 +526,7 @@ nosvm)
 	test_kernel_log
 	;;
 svm | vmx)
+	test_refused_while_kvm_loaded
 	load_kvm
 	test_refused_while_kvm_holds
 	if [ -n "$loop" ]; then

@@ -6,24 +6,29 @@
 #   nosvm  QEMU TCG, a CPU without SVM         (the load refusal)
 #   demo   the SVM machine running thinrun
 #   bench  the SVM machine running the benchmarks beside KVM
+#   svm612 the SVM machine on Linux 6.12 (TESTVM_KERNEL=6.12 svm)
 # Writes build/test/MODE.tap and build/test/MODE.serial; exits non-zero on
 # any failure, and when the machine hangs, panics or runs no test.
 set -uo pipefail
-mode=$1
+# svm612 (any MODE612): the same machine booting Linux 6.12; any machine
+# boots the kernel series TESTVM_KERNEL names (kver.sh).
+name=$1
+mode=${name%612}
+[ "$mode" != "$name" ] && export TESTVM_KERNEL=6.12
 top=$(cd "$(dirname "$0")/../.." && pwd)
 here=$top/tools/testvm
 out=$top/build/test
 vmdir=$top/build/testvm
 mkdir -p "$out" "$vmdir"
 # No result of an earlier run may stand for this one, whatever fails below.
-rm -f "$out/$mode.tap" "$out/$mode.tap.summary"
+rm -f "$out/$name.tap" "$out/$name.tap.summary"
 
 kver=$("$here/kver.sh")
-[ -n "$kver" ] || { echo "testvm: no cloud kernel installed: run 'make deps'" >&2; exit 1; }
+[ -n "$kver" ] || { echo "testvm: no ${TESTVM_KERNEL:-6.1} cloud kernel installed: run 'make deps'" >&2; exit 1; }
 kernel=/boot/vmlinuz-$kver
 module=$("$here/module-for.sh" "$kver") || exit 1
 
-initrd=$vmdir/initramfs-$mode.cpio.gz
+initrd=$vmdir/initramfs-$name.cpio.gz
 [ "$mode" = svm ] && export TESTVM_PERF=1
 [ "$mode" = bench ] && export TESTVM_PERF=1 TESTVM_QEMU=1
 # The machine's own kernel and a busybox initramfs, as a guest for
@@ -37,23 +42,29 @@ vmx) [ "${TESTVM_VMX_VCPUS:-1}" != 0 ] && guest=yes ;;
 esac
 guest_files=
 if [ -n "$guest" ]; then
+	# The guest kernel: Linux 6.1 (TESTVM_GUEST_KERNEL=6.12: 6.12) whatever
+	# the machine boots, so that svm612 tests the module on 6.12 with the
+	# guest the other machines boot.
+	series=${TESTVM_GUEST_KERNEL:-6.1}
+	guest_kver=$(TESTVM_KERNEL=$series "$here/kver.sh")
+	[ -n "$guest_kver" ] || { echo "testvm: no guest kernel: run 'make deps'" >&2; exit 1; }
 	# Debian's generic flavour too (linux-image-amd64: CONFIG_X86_MCE=y,
 	# xz-compressed), the kernel a Debian install runs, as
 	# /share/vmlinuz-generic for linux_boot_generic_*.
-	gkver=$(ls /boot/vmlinuz-*-amd64 2>/dev/null | grep -v -- '-cloud-amd64$' |
+	gkver=$(ls /boot/vmlinuz-"$series".*-amd64 2>/dev/null | grep -v -- '-cloud-amd64$' |
 		sed 's|^/boot/vmlinuz-||' | sort -V | tail -n 1)
-	[ -n "$gkver" ] || { echo "testvm: no generic kernel installed: run 'make deps'" >&2; exit 1; }
-	mkdir -p "$vmdir/$mode"
-	ln -sf "/boot/vmlinuz-$gkver" "$vmdir/$mode/vmlinuz-generic"
+	[ -n "$gkver" ] || { echo "testvm: no generic $series kernel installed: run 'make deps'" >&2; exit 1; }
+	mkdir -p "$vmdir/$name"
+	ln -sf "/boot/vmlinuz-$gkver" "$vmdir/$name/vmlinuz-generic"
 	# One per machine: make test boots the machines side by side.
-	"$here/mkguestinitrd.sh" "$vmdir/$mode/guest.cpio.gz" "$kver" "$gkver" || exit 1
-	guest_files="$kernel $vmdir/$mode/vmlinuz-generic $vmdir/$mode/guest.cpio.gz"
+	"$here/mkguestinitrd.sh" "$vmdir/$name/guest.cpio.gz" "$guest_kver" "$gkver" || exit 1
+	guest_files="/boot/vmlinuz-$guest_kver $vmdir/$name/vmlinuz-generic $vmdir/$name/guest.cpio.gz"
 fi
 "$here/mkinitramfs.sh" "$initrd" "$kver" "$module" \
 	"$top/build/selftests" "$top/build/selftests/helpers" "$top/build/thinrun" \
 	"$top/build/bench/exit_bench" "$top/build/demo/hello.bin" "$top/build/demo/uart_irq.bin" $guest_files || exit 1
 
-serial=$out/$mode.serial
+serial=$out/$name.serial
 rm -f "$serial"
 cmdline="console=ttyS0 loglevel=1 panic=-1 tv.mode=$mode"
 # TESTVM_TESTS=apic_test,run_test: run only these selftest binaries.
@@ -80,7 +91,7 @@ svm | demo | bench | nosvm)
 	timeout --foreground $limit qemu-system-x86_64 -M q35 -cpu "$cpu" -smp 2 -m 4G \
 		-accel tcg,thread=multi -kernel "$kernel" -initrd "$initrd" \
 		-append "$cmdline" -display none -monitor none -serial "file:$serial" \
-		-no-reboot </dev/null 2>"$out/$mode.qemu.log"
+		-no-reboot </dev/null 2>"$out/$name.qemu.log"
 	status=$?
 	;;
 vmx)
@@ -95,7 +106,7 @@ vmx)
 		part=$serial.$i
 		rm -f "$part"
 		"$here/bochs.sh" "$kernel" "$initrd" "$cmdline tv.shard=$i/$shards" "$part" \
-			"$vmdir/bochs-$mode-$i" || status=$?
+			"$vmdir/bochs-$name-$i" || status=$?
 		cat "$part" >>"$serial" 2>/dev/null
 		echo "testvm: vmx boot $((i + 1)) of $shards done"
 	done
@@ -105,7 +116,7 @@ vmx)
 	exit 2
 	;;
 esac
-echo "testvm: $mode machine ran $(($(date +%s) - start)) s (exit status $status)"
+echo "testvm: $name machine ran ($kver) $(($(date +%s) - start)) s (exit status $status)"
 
 if [ "$mode" = bench ]; then
 	tr -d '\r' <"$serial" | grep -E '^(bench |# microseconds|exit_bench:|# exit_bench|boot_bench:|# boot_bench)'
@@ -117,4 +128,4 @@ if [ "$mode" = demo ]; then
 	grep -q '^@@DEMO-STATUS 0' "$serial"
 	exit
 fi
-"$here/collect.sh" "$mode" "$serial" "$out/$mode.tap"
+"$here/collect.sh" "$name" "$serial" "$out/$name.tap"
