@@ -37,6 +37,7 @@ static unsigned long *vmx_vpid_bitmap;
 
 void vmx_vmcs_error(unsigned long field, bool write)
 {
+	struct vmx_vcpu *vx;
 	unsigned long err = 0;
 
 	/* Unchecked: this is the error path of the checked accessors. */
@@ -44,6 +45,13 @@ void vmx_vmcs_error(unsigned long field, bool write)
 		     : [f] "r" ((unsigned long)VM_INSTRUCTION_ERROR) : "cc");
 	pr_err_ratelimited(TV_NAME ": VMX: %s of VMCS field 0x%lx failed (error %lu)\n",
 			   write ? "VMWRITE" : "VMREAD", field, err);
+	/*
+	 * The VMCS is not what the code thinks: its vCPU stops at its next
+	 * entry (vmx_run()) rather than run on with it.
+	 */
+	vx = __this_cpu_read(vmx_cpu.current_vx);
+	if (vx)
+		vx->vmcs_failed = true;
 }
 
 bool vmx_cpu_in_use(void)
@@ -59,6 +67,7 @@ int vmx_cpu_enable(void)
 	*(u32 *)page_address(vc->vmxon_region) = vmx_cfg.revision_id;
 	INIT_LIST_HEAD(&vc->loaded);
 	vc->current_vmcs = NULL;
+	vc->current_vx = NULL;
 	if (vmx_cfg.has_rdtscp)
 		rdmsrl_safe(MSR_TSC_AUX, &vc->host_tsc_aux);
 	cr4_set_bits(X86_CR4_VMXE);
@@ -98,8 +107,10 @@ void vmx_vmcs_clear_local(struct vmx_vcpu *vx)
 	if (vx->cpu != smp_processor_id())
 		return;
 	vmcs_clear(vx->vmcs_pa);
-	if (vc->current_vmcs == vx->vmcs)
+	if (vc->current_vmcs == vx->vmcs) {
 		vc->current_vmcs = NULL;
+		vc->current_vx = NULL;
+	}
 	list_del(&vx->loaded_link);
 	vx->launched = false;
 	/* The list is updated before another CPU may take the VMCS. */
