@@ -64,7 +64,7 @@ check: $(KSRC_DIR)/.done
 
 # --- tests ---------------------------------------------------------------
 test-unit: unit
-	@tools/run-unit.sh $(UNIT_BINS)
+	@tools/run-unit.sh $(UNIT_BINS) $(TOP)/tools/testvm/collect_test.sh
 
 test-svm test-vmx test-nosvm: all
 	@tools/testvm/run.sh $(patsubst test-%,%,$@)

@@ -9,6 +9,7 @@
 #include <linux/jiffies.h>
 #include <linux/minmax.h>
 #include <linux/mm.h>
+#include <linux/moduleparam.h>
 #include <linux/percpu.h>
 #include <linux/printk.h>
 #include <linux/spinlock.h>
@@ -192,6 +193,8 @@ int vmx_show_features(char *buf)
 		n += sysfs_emit_at(buf, n, "ept_1g ");
 	if (vmx_cfg.true_ctls)
 		n += sysfs_emit_at(buf, n, "true_ctls ");
+	if (vmx_cfg.pin & PIN_BASED_VMX_PREEMPTION_TIMER)
+		n += sysfs_emit_at(buf, n, "preemption_timer ");
 	n += sysfs_emit_at(buf, n, "revision=%u\n", vmx_cfg.revision_id);
 	return n;
 }
@@ -231,9 +234,17 @@ static int vmx_adjust(const char *what, u32 msr, u32 required, u32 optional,
  * (external-interrupt exiting), but Bochs 2.7 at times keeps a pending
  * interrupt masked while the guest runs with RFLAGS.IF clear
  * (Documentation/testing.rst); the timer's exit lets the host take it.
- * Each VM entry reloads the value from the VMCS, since the exit never
- * saves it: one VMWRITE at setup is enough.
+ * Only there is it needed: it is off unless asked for
+ * (vmx_preemption_timer=1, which the VMX test machine sets), so that on
+ * real hardware external-interrupt exits and kicks end a guest's stay,
+ * as on SVM.  Each VM entry reloads the value from the VMCS, since the
+ * exit never saves it: one VMWRITE at setup is enough.
  */
+static bool vmx_preemption_timer;
+module_param(vmx_preemption_timer, bool, 0444);
+MODULE_PARM_DESC(vmx_preemption_timer,
+		 "Intel VMX: bound each guest stay by the preemption timer (for Bochs; default 0)");
+
 static void vmx_setup_preemption_timer(void)
 {
 	u64 misc, ticks;
@@ -257,7 +268,8 @@ static int vmx_setup_controls(void)
 	r = vmx_adjust("pin-based",
 		       t ? MSR_IA32_VMX_TRUE_PINBASED_CTLS : MSR_IA32_VMX_PINBASED_CTLS,
 		       PIN_BASED_EXT_INTR_MASK | PIN_BASED_NMI_EXITING |
-		       PIN_BASED_VIRTUAL_NMIS, PIN_BASED_VMX_PREEMPTION_TIMER,
+		       PIN_BASED_VIRTUAL_NMIS,
+		       vmx_preemption_timer ? PIN_BASED_VMX_PREEMPTION_TIMER : 0,
 		       PIN_BASED_POSTED_INTR, &vmx_cfg.pin);
 	if (r)
 		return r;

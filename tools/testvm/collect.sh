@@ -40,7 +40,7 @@ if [ ! -s "$serial" ]; then
 fi
 
 tr -d '\r' <"$serial" | awk -v mode="$mode" -v allowed="$allowed" \
-	-v skipfile="${skips#"$here/../../"}" -v boots="${TESTVM_BOOTS:-0}" \
+	-v skipfile="tools/testvm/skips/${skips##*/}" -v boots="${TESTVM_BOOTS:-0}" \
 	-v hostfail="${TESTVM_HOST_FAIL:-}" -v hvfile="$tap.hv" '
 function glob2re(g) {
 	gsub(/[][\\.^$+?(){}|]/, "\\\\&", g)

@@ -80,7 +80,11 @@ vmx)
 	# TESTVM_VMX_SHARDS=N spreads them over N boots instead.
 	# TESTVM_VMX_VCPUS=0 loads the module with vmx_vcpus=0.
 	shards=${TESTVM_VMX_SHARDS:-1}
-	[ "${TESTVM_VMX_VCPUS:-1}" = 0 ] && cmdline="$cmdline tv.modparams=vmx_vcpus=0"
+	# Bochs 2.7 loses interrupt exits at times: the VMX-preemption timer
+	# bounds each stay in the guest there (off by default, as on hardware).
+	modparams=vmx_preemption_timer=1
+	[ "${TESTVM_VMX_VCPUS:-1}" = 0 ] && modparams="$modparams,vmx_vcpus=0"
+	cmdline="$cmdline tv.modparams=$modparams"
 	[ -n "${TESTVM_TESTS:-}" ] && shards=1
 	# Only the machine asked for no vCPUs may SKIP what needs them.
 	[ "${TESTVM_VMX_VCPUS:-1}" = 0 ] && export TESTVM_SKIPS_EXTRA=$here/skips/vmx-vcpus-off
