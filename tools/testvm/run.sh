@@ -25,7 +25,8 @@ kernel=/boot/vmlinuz-$kver
 module=$("$here/module-for.sh" "$kver") || exit 1
 
 initrd=$vmdir/initramfs-$mode.cpio.gz
-[ "$mode" = svm ] && export TESTVM_PERF=1
+# perf (12 MB more of initramfs) where the tracepoint test runs.
+case $mode in svm | vmx) export TESTVM_PERF=1 ;; esac
 [ "$mode" = bench ] && export TESTVM_PERF=1 TESTVM_QEMU=1
 # The machine's own kernel and a busybox initramfs, as a guest for
 # thinrun --kernel (/share/vmlinuz, /share/guest.cpio.gz); in Bochs not
