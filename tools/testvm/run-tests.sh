@@ -505,7 +505,6 @@ svm | vmx)
 		test_unload
 	}
 	test_kernel_log
-	exit $failures
 	;;
 bench)
 	load_kvm
@@ -529,6 +528,7 @@ demo)
 	echo "@@DEMO-STATUS $?"
 	;;
 *)
-	echo "unknown mode $mode"
+	tap fail run_tests_mode "unknown mode $mode"
 	;;
 esac
+exit $failures
