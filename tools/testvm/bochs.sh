@@ -36,7 +36,7 @@ cat >"$work/bochsrc" <<RC
 memory: guest=1024, host=1024
 romimage: file=/usr/share/bochs/BIOS-bochs-latest
 vgaromimage: file=/usr/share/vgabios/vgabios.bin
-cpu: model=corei7_skylake_x, count=${TESTVM_BOCHS_CPUS:-1}, ips=100000000, reset_on_triple_fault=0
+cpu: model=corei7_skylake_x, count=1, ips=100000000, reset_on_triple_fault=0
 ata0-master: type=disk, path="$img", mode=flat
 boot: disk
 com1: enabled=1, mode=file, dev="$serial"

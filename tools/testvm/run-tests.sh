@@ -3,13 +3,9 @@
 # Runs inside an emulated test machine.  Prints, for the host to collect:
 #   @@TAP ok|not ok NAME [# reason]      a test done by this script
 #   @@BIN NAME ... @@RC NAME STATUS      a selftest binary's own TAP output
-# The machine's name starts with its vendor (vmx2: the VMX machine with two
-# CPUs); what differs between machines of one vendor comes as tv.* flags.
+# The machine's name starts with its vendor (svm57: an SVM machine); what differs between machines of one vendor comes as tv.* flags.
 mode=${1%%[0-9]*}
 expect_vendor=$mode
-# tv.selftests_only: only the selftest binaries (and the module checks).
-selftests_only=
-grep -qw 'tv\.selftests_only' /proc/cmdline && selftests_only=yes
 only=$(sed -n 's/.*tv\.tests=\([^ ]*\).*/\1/p' /proc/cmdline)
 # tv.shard=I/N: only every Nth selftest binary, from the Ith (0-based).
 # tv.modparams=a=1,b=2: parameters for thinvisor.ko.
@@ -497,10 +493,8 @@ svm | vmx)
 	fi
 	test_load && {
 		test_features
-		if [ -z "$selftests_only" ]; then
-			test_thinrun
-			test_perf
-		fi
+		test_thinrun
+		test_perf
 		run_selftests
 		test_unload
 	}

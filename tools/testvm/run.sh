@@ -3,7 +3,6 @@
 # Boot one emulated test machine and collect what it reports.
 #   svm    QEMU TCG, -cpu EPYC,+svm,+npt       (AMD SVM + NPT)
 #   vmx    Bochs, corei7_skylake_x             (Intel VMX + EPT)
-#   vmx2   the same with two CPUs, only the selftests that need two
 #   nosvm  QEMU TCG, a CPU without SVM         (the load refusal)
 #   demo   the SVM machine running thinrun
 #   bench  the SVM machine running the benchmarks beside KVM
@@ -77,15 +76,7 @@ svm | demo | bench | nosvm)
 	# QEMU ends with 0 at the guest's poweroff -f; 124 is the timeout.
 	[ $status -eq 0 ] || export TESTVM_HOST_FAIL="QEMU exited with status $status"
 	;;
-vmx | vmx2)
-	# vmx2: the same machine with two CPUs (Bochs emulates both in one
-	# host thread, at half the speed each), running only the selftests
-	# that need two (TESTVM_VMX2_TESTS): thread migration, the VMCLEAR
-	# by IPI that follows it, kicks across CPUs.
-	if [ "$mode" = vmx2 ]; then
-		export TESTVM_BOCHS_CPUS=2
-		cmdline="$cmdline tv.selftests_only tv.tests=${TESTVM_TESTS:-${TESTVM_VMX2_TESTS:-run_test}}"
-	fi
+vmx)
 	# Every selftest in one boot, bounded by TESTVM_BOCHS_TIMEOUT;
 	# TESTVM_VMX_SHARDS=N spreads them over N boots instead.
 	# TESTVM_VMX_VCPUS=0 loads the module with vmx_vcpus=0.
@@ -95,7 +86,7 @@ vmx | vmx2)
 	modparams=vmx_preemption_timer=1
 	[ "${TESTVM_VMX_VCPUS:-1}" = 0 ] && modparams="$modparams,vmx_vcpus=0"
 	cmdline="$cmdline tv.modparams=$modparams"
-	[ -n "${TESTVM_TESTS:-}" ] || [ "$mode" = vmx2 ] && shards=1
+	[ -n "${TESTVM_TESTS:-}" ] && shards=1
 	# Only the machine asked for no vCPUs may SKIP what needs them.
 	[ "${TESTVM_VMX_VCPUS:-1}" = 0 ] && export TESTVM_SKIPS_EXTRA=$here/skips/vmx-vcpus-off
 	# Each boot must print; collect.sh counts them.
