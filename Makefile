@@ -98,7 +98,7 @@ dkms-check:
 
 # --- tests ---------------------------------------------------------------
 test-unit: unit
-	@tools/run-unit.sh $(UNIT_BINS)
+	@tools/run-unit.sh $(UNIT_BINS) $(TOP)/tools/testvm/collect_test.sh
 
 test-svm test-svm612 test-vmx test-nosvm: all
 	@tools/testvm/run.sh $(patsubst test-%,%,$@)

@@ -222,6 +222,14 @@ static int tv_handle_unknown(struct tv_vcpu *vcpu)
 	return 0;
 }
 
+/* The vCPU stays stopped: its hardware state is not what the module set. */
+static int tv_handle_hw_error(struct tv_vcpu *vcpu)
+{
+	vcpu->run->exit_reason = TV_EXIT_INTERNAL_ERROR;
+	vcpu->run->internal.suberror = TV_INTERNAL_HW;
+	return 0;
+}
+
 static int (*const tv_exit_handlers[TV_X_NR])(struct tv_vcpu *vcpu) = {
 	[TV_X_NONE] = tv_resume,
 	[TV_X_EXTINT] = tv_resume,
@@ -238,6 +246,7 @@ static int (*const tv_exit_handlers[TV_X_NR])(struct tv_vcpu *vcpu) = {
 	[TV_X_XSETBV] = tv_handle_xsetbv,
 	[TV_X_RDTSCP] = tv_handle_rdtscp,
 	[TV_X_UD] = tv_handle_ud,
+	[TV_X_HW_ERROR] = tv_handle_hw_error,
 	[TV_X_UNKNOWN] = tv_handle_unknown,
 };
 

@@ -27,6 +27,7 @@ enum tv_exit_kind {
 	TV_X_XSETBV,
 	TV_X_RDTSCP,
 	TV_X_UD,
+	TV_X_HW_ERROR,		/* the backend's own state is not what it set */
 	TV_X_UNKNOWN,
 	TV_X_NR
 };

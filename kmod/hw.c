@@ -50,8 +50,14 @@ static void tv_cpu_enable_ipi(void *unused)
 
 	if (r) {
 		atomic_set(&tv_hw_failed, r);
-		pr_warn_ratelimited(TV_NAME ": CPU %d: %s is in use by another hypervisor\n",
-				    smp_processor_id(), tv_ops->name);
+		/*
+		 * Another hypervisor holding SVM/VMX is for the caller to
+		 * resolve (EBUSY), not an error of the module: a notice.  Any
+		 * other failure the backend has reported as an error.
+		 */
+		if (r == -EBUSY)
+			pr_notice_ratelimited(TV_NAME ": CPU %d: %s is in use by another hypervisor\n",
+					      smp_processor_id(), tv_ops->name);
 	}
 }
 

@@ -30,6 +30,7 @@ TRACE_DEFINE_ENUM(TV_X_FAIL_ENTRY);
 TRACE_DEFINE_ENUM(TV_X_XSETBV);
 TRACE_DEFINE_ENUM(TV_X_RDTSCP);
 TRACE_DEFINE_ENUM(TV_X_UD);
+TRACE_DEFINE_ENUM(TV_X_HW_ERROR);
 TRACE_DEFINE_ENUM(TV_X_UNKNOWN);
 
 TRACE_EVENT(tv_entry,
@@ -75,6 +76,7 @@ TRACE_EVENT(tv_exit,
 				       { TV_X_XSETBV, "xsetbv" },
 				       { TV_X_RDTSCP, "rdtscp" },
 				       { TV_X_UD, "invalid_opcode" },
+				       { TV_X_HW_ERROR, "hw_error" },
 				       { TV_X_UNKNOWN, "unknown" }),
 		      __entry->rip, __entry->raw0, __entry->raw1, __entry->raw2)
 );

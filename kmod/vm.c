@@ -132,8 +132,13 @@ int tv_vm_create(unsigned long type)
 
 	r = tv_hw_get();
 	if (r) {
-		pr_warn_ratelimited(TV_NAME ": cannot create a VM: %s is held by another hypervisor\n",
-				    tv_ops->name);
+		/* EBUSY is the caller's to resolve: a notice (hw.c). */
+		if (r == -EBUSY)
+			pr_notice_ratelimited(TV_NAME ": cannot create a VM: %s is held by another hypervisor\n",
+					      tv_ops->name);
+		else
+			pr_err_ratelimited(TV_NAME ": cannot create a VM: turning %s on failed (%d)\n",
+					   tv_ops->name, r);
 		goto out_free;
 	}
 	r = tv_mmu_init(vm);

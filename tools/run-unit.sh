@@ -10,11 +10,15 @@ log=$out/unit.serial
 rm -f "$out/unit.tap" "$out/unit.tap.summary"
 {
 	echo "@@TESTVM-BEGIN mode=unit"
+	status=0
 	for t in "$@"; do
 		echo "@@BIN ${t##*/}"
 		timeout 120 "$t" 2>&1
-		echo "@@RC ${t##*/} $?"
+		rc=$?
+		echo "@@RC ${t##*/} $rc"
+		[ $rc -eq 0 ] || status=1
 	done
+	echo "@@TESTVM-STATUS $status"
 	echo "@@TESTVM-END"
 } >"$log"
 if [ $# -eq 0 ]; then

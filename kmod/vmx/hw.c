@@ -9,6 +9,7 @@
 #include <linux/jiffies.h>
 #include <linux/minmax.h>
 #include <linux/mm.h>
+#include <linux/moduleparam.h>
 #include <linux/percpu.h>
 #include <linux/printk.h>
 #include <linux/spinlock.h>
@@ -38,6 +39,7 @@ static unsigned long *vmx_vpid_bitmap;
 
 void vmx_vmcs_error(unsigned long field, bool write)
 {
+	struct vmx_vcpu *vx;
 	unsigned long err = 0;
 
 	/* Unchecked: this is the error path of the checked accessors. */
@@ -45,6 +47,13 @@ void vmx_vmcs_error(unsigned long field, bool write)
 		     : [f] "r" ((unsigned long)VM_INSTRUCTION_ERROR) : "cc");
 	pr_err_ratelimited(TV_NAME ": VMX: %s of VMCS field 0x%lx failed (error %lu)\n",
 			   write ? "VMWRITE" : "VMREAD", field, err);
+	/*
+	 * The VMCS is not what the code thinks: its vCPU stops at its next
+	 * entry (vmx_run()) rather than run on with it.
+	 */
+	vx = __this_cpu_read(vmx_cpu.current_vx);
+	if (vx)
+		vx->vmcs_failed = true;
 }
 
 bool vmx_cpu_in_use(void)
@@ -60,6 +69,7 @@ int vmx_cpu_enable(void)
 	*(u32 *)page_address(vc->vmxon_region) = vmx_cfg.revision_id;
 	INIT_LIST_HEAD(&vc->loaded);
 	vc->current_vmcs = NULL;
+	vc->current_vx = NULL;
 	if (vmx_cfg.has_rdtscp)
 		rdmsrl_safe(MSR_TSC_AUX, &vc->host_tsc_aux);
 	cr4_set_bits(X86_CR4_VMXE);
@@ -99,8 +109,10 @@ void vmx_vmcs_clear_local(struct vmx_vcpu *vx)
 	if (vx->cpu != smp_processor_id())
 		return;
 	vmcs_clear(vx->vmcs_pa);
-	if (vc->current_vmcs == vx->vmcs)
+	if (vc->current_vmcs == vx->vmcs) {
 		vc->current_vmcs = NULL;
+		vc->current_vx = NULL;
+	}
 	list_del(&vx->loaded_link);
 	vx->launched = false;
 	/* The list is updated before another CPU may take the VMCS. */
@@ -182,6 +194,8 @@ int vmx_show_features(char *buf)
 		n += sysfs_emit_at(buf, n, "ept_1g ");
 	if (vmx_cfg.true_ctls)
 		n += sysfs_emit_at(buf, n, "true_ctls ");
+	if (vmx_cfg.pin & PIN_BASED_VMX_PREEMPTION_TIMER)
+		n += sysfs_emit_at(buf, n, "preemption_timer ");
 	n += sysfs_emit_at(buf, n, "revision=%u\n", vmx_cfg.revision_id);
 	return n;
 }
@@ -221,9 +235,17 @@ static int vmx_adjust(const char *what, u32 msr, u32 required, u32 optional,
  * (external-interrupt exiting), but Bochs 2.7 at times keeps a pending
  * interrupt masked while the guest runs with RFLAGS.IF clear
  * (Documentation/testing.rst); the timer's exit lets the host take it.
- * Each VM entry reloads the value from the VMCS, since the exit never
- * saves it: one VMWRITE at setup is enough.
+ * Only there is it needed: it is off unless asked for
+ * (vmx_preemption_timer=1, which the VMX test machine sets), so that on
+ * real hardware external-interrupt exits and kicks end a guest's stay,
+ * as on SVM.  Each VM entry reloads the value from the VMCS, since the
+ * exit never saves it: one VMWRITE at setup is enough.
  */
+static bool vmx_preemption_timer;
+module_param(vmx_preemption_timer, bool, 0444);
+MODULE_PARM_DESC(vmx_preemption_timer,
+		 "Intel VMX: bound each guest stay by the preemption timer (for Bochs; default 0)");
+
 static void vmx_setup_preemption_timer(void)
 {
 	u64 misc, ticks;
@@ -247,7 +269,8 @@ static int vmx_setup_controls(void)
 	r = vmx_adjust("pin-based",
 		       t ? MSR_IA32_VMX_TRUE_PINBASED_CTLS : MSR_IA32_VMX_PINBASED_CTLS,
 		       PIN_BASED_EXT_INTR_MASK | PIN_BASED_NMI_EXITING |
-		       PIN_BASED_VIRTUAL_NMIS, PIN_BASED_VMX_PREEMPTION_TIMER,
+		       PIN_BASED_VIRTUAL_NMIS,
+		       vmx_preemption_timer ? PIN_BASED_VMX_PREEMPTION_TIMER : 0,
 		       PIN_BASED_POSTED_INTR, &vmx_cfg.pin);
 	if (r)
 		return r;

@@ -143,6 +143,7 @@ static void vmx_vcpu_load(struct vmx_vcpu *vx)
 	if (vc->current_vmcs != vx->vmcs) {
 		vmcs_load(vx->vmcs_pa);
 		vc->current_vmcs = vx->vmcs;
+		vc->current_vx = vx;
 	}
 	if (old != cpu) {
 		vx->cpu = cpu;
@@ -954,6 +955,16 @@ static void vmx_run(struct tv_vcpu *vcpu)
 	if (unlikely(fs_base != vx->host_fs_base)) {
 		vmcs_write(HOST_FS_BASE, fs_base);
 		vx->host_fs_base = fs_base;
+	}
+	/* After the last VMWRITE: one that failed stops the vCPU for good. */
+	if (unlikely(vx->vmcs_failed)) {
+		vcpu->exit.kind = TV_X_HW_ERROR;
+		vcpu->exit.raw[0] = 0;
+		vcpu->exit.raw[1] = 0;
+		vcpu->exit.raw[2] = 0;
+		vcpu->exit.insn_len = 0;
+		vcpu->exit.next_rip = 0;
+		return;
 	}
 	savesegment(ds, ds);
 	savesegment(es, es);

@@ -38,6 +38,7 @@ extern u64 vmx_io_bitmap_a_pa, vmx_io_bitmap_b_pa, vmx_msr_bitmap_pa;
 struct vmx_cpu {
 	struct page *vmxon_region;
 	struct vmcs *current_vmcs;	/* the VMCS VMPTRLD made current */
+	struct vmx_vcpu *current_vx;	/* whose it is */
 	struct list_head loaded;	/* every VMCS active on this CPU */
 	u64 host_tsc_aux;
 };
@@ -50,6 +51,7 @@ struct vmx_vcpu {
 	u64 vmcs_pa;
 	int cpu;			/* where the VMCS is active, or -1 */
 	bool launched;			/* VMRESUME, not VMLAUNCH */
+	bool vmcs_failed;		/* a VMREAD/VMWRITE failed: no more entries */
 	unsigned long exit_rip;		/* RIP as the last exit left it */
 	struct list_head loaded_link;	/* on vmx_cpu.loaded of that CPU */
 	u16 vpid;

@@ -142,17 +142,19 @@ TEST_F_TIMEOUT(life, many_vms_many_vcpus_no_leak, 120)
 	if (nvcpu <= 0 || nvcpu > 8)
 		nvcpu = 8;
 	refs0 = tv_module_refcnt();
-	read_objects(&vms0, &vcpus0);
+	/* Unreadable counts are a failure, not a check dropped. */
+	ASSERT_LE(0, refs0) TH_LOG("/sys/module/thinvisor/refcnt unreadable");
+	ASSERT_EQ(0, read_objects(&vms0, &vcpus0))
+		TH_LOG("/sys/kernel/debug/thinvisor/objects unreadable");
 	churn(_metadata, 1, nvm, nvcpu);	/* warm the caches */
 	free0 = tv_meminfo_kb("MemFree");
 	churn(_metadata, rounds, nvm, nvcpu);
 	free1 = tv_meminfo_kb("MemFree");
 	refs1 = tv_module_refcnt();
 	/* Every VM and vCPU the module made is gone again. */
-	if (!read_objects(&vms1, &vcpus1)) {
-		EXPECT_EQ(vms0, vms1);
-		EXPECT_EQ(vcpus0, vcpus1);
-	}
+	ASSERT_EQ(0, read_objects(&vms1, &vcpus1));
+	EXPECT_EQ(vms0, vms1);
+	EXPECT_EQ(vcpus0, vcpus1);
 	TH_LOG("MemFree %ld kB before, %ld kB after %d VMs with %ld vCPUs each",
 	       free0, free1, rounds * nvm, nvcpu);
 	/*

@@ -21,6 +21,9 @@ done
 echo "@@TESTVM-BEGIN mode=$mode cpus=$(grep -c ^processor /proc/cpuinfo)"
 echo "# 1 GiB pages reserved: $(cat /sys/kernel/mm/hugepages/hugepages-1048576kB/nr_hugepages 2>/dev/null || echo none)"
 run-tests "$mode"
+# run-tests' own verdict: collect.sh fails a boot without it, or with a
+# failure that no test line shows (run-tests stopped early).
+echo "@@TESTVM-STATUS $?"
 echo "@@TESTVM-END"
 # Let the UART drain: poweroff -f does not wait for the tty.
 sleep 2

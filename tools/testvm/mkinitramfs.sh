@@ -31,6 +31,7 @@ done
 
 for d in "$@"; do
 	case $d in
+	*.selftests) cp "$d" "$root/etc/selftests" ;;
 	*/selftests) find "$d" -maxdepth 1 -type f -exec cp {} "$root/selftests/" \; ;;
 	*/helpers) find "$d" -maxdepth 1 -type f -exec cp {} "$root/helpers/" \; ;;
 	*.bin | *.cpio.gz) mkdir -p "$root/share" && cp "$d" "$root/share/" ;;

@@ -3,14 +3,19 @@
 # Runs inside an emulated test machine.  Prints, for the host to collect:
 #   @@TAP ok|not ok NAME [# reason]      a test done by this script
 #   @@BIN NAME ... @@RC NAME STATUS      a selftest binary's own TAP output
-mode=$1
+# The machine's name starts with its vendor (svm57: an SVM machine); what differs between machines of one vendor comes as tv.* flags.
+mode=${1%%[0-9]*}
 expect_vendor=$mode
-vcpus_off=
 only=$(sed -n 's/.*tv\.tests=\([^ ]*\).*/\1/p' /proc/cmdline)
 # tv.shard=I/N: only every Nth selftest binary, from the Ith (0-based).
 # tv.modparams=a=1,b=2: parameters for thinvisor.ko.
 modparams=$(sed -n 's/.*tv\.modparams=\([^ ]*\).*/\1/p' /proc/cmdline | tr , ' ')
 shard=$(sed -n 's/.*tv\.shard=\([0-9]*\/[0-9]*\).*/\1/p' /proc/cmdline)
+# vCPUs are off only when the machine asked for it (vmx_vcpus=0): only then
+# may TV_CREATE_VCPU's EOPNOTSUPP be a SKIP, here and in the selftests.
+vcpus_off=
+case " $modparams " in *" vmx_vcpus=0 "*) vcpus_off=yes ;; esac
+[ -n "$vcpus_off" ] && export TV_VCPUS_OFF=1
 # tv.repeat=N: run the selected selftest binaries N times over, in one boot.
 repeat=$(sed -n 's/.*tv\.repeat=\([0-9]*\).*/\1/p' /proc/cmdline)
 # tv.loop=N:boot only boots the Linux guest N times (1 and 2 vCPUs in
@@ -27,7 +32,11 @@ known_bug() {
 	esac
 }
 
+# Whether anything failed: run-tests' status (init.sh passes it on).
+failures=0
+
 tap() { # ok|fail|skip NAME [reason]
+	[ "$1" = ok ] || [ "$1" = skip ] || failures=1
 	case $1 in
 	ok) echo "@@TAP ok $2" ;;
 	skip) echo "@@TAP ok $2 # SKIP $3" ;;
@@ -40,6 +49,14 @@ tap() { # ok|fail|skip NAME [reason]
 		fi ;;
 	esac
 }
+
+# A test that ran a guest in the hypervisor: the summary counts these per
+# vendor (beside the selftests), apart from the launcher's argument checks.
+hvtap() {
+	echo "@@HV $2"
+	tap "$@"
+}
+
 
 kvm_vendor_ko() {
 	if grep -q AuthenticAMD /proc/cpuinfo; then echo kvm-amd; else echo kvm-intel; fi
@@ -145,6 +162,10 @@ test_features() {
 	svm) need="npt" ;;
 	vmx) need="ept unrestricted_guest vpid" ;;
 	esac
+	# The path the machine asked for (run.sh) must be the one it takes.
+	case " $modparams " in
+	*" vmx_preemption_timer=1 "*) need="$need preemption_timer" ;;
+	esac
 	for f in $need; do
 		if ! grep -qw "$f" /sys/class/misc/thinvisor/features; then
 			tap fail module_reports_features "'$f' missing"
@@ -172,20 +193,32 @@ run_selftests() {
 	done
 }
 
+# Every selftest the sources declare (/etc/selftests, from run.sh) and
+# every binary here: one that is missing or not executable fails.
 run_selftests_once() {
 	i=0
-	for t in /selftests/*; do
-		[ -x "$t" ] || continue
-		name=${t##*/}
+	for name in $( (cat /etc/selftests; ls /selftests) 2>/dev/null | sort -u); do
+		t=/selftests/$name
 		i=$((i + 1))
 		if [ -n "$shard" ] && [ $(((i - 1) % ${shard#*/})) -ne "${shard%/*}" ]; then
 			continue
 		fi
 		# tv.tests=a,b on the kernel command line runs only those.
 		case ",${only:-$name}," in *",$name,"*) ;; *) continue ;; esac
+		if [ ! -f "$t" ] || [ ! -x "$t" ]; then
+			tap fail "$name" "no executable /selftests/$name in this machine"
+			continue
+		fi
 		echo "@@BIN $name"
 		timeout 600 "$t" 2>&1
-		echo "@@RC $name $?"
+		rc=$?
+		echo "@@RC $name $rc"
+		[ $rc -eq 0 ] || failures=1
+	done
+	# A name in tv.tests= that is no selftest here.
+	for name in $(echo "$only" | tr , ' '); do
+		[ -x "/selftests/$name" ] || grep -qx "$name" /etc/selftests 2>/dev/null ||
+			tap fail "$name" "tv.tests= names no selftest of this machine"
 	done
 }
 
@@ -194,12 +227,11 @@ test_thinrun() {
 	out=$(thinrun --raw /share/hello.bin 2>&1)
 	rc=$?
 	echo "$out" | sed 's/^/# /'
-	if echo "$out" | grep -q 'TV_CREATE_VCPU: Operation not supported'; then
-		vcpus_off=yes
+	if [ -n "$vcpus_off" ] && echo "$out" | grep -q 'TV_CREATE_VCPU: Operation not supported'; then
 		tap skip thinrun_raw_demo "this backend's vCPUs are off (vmx_vcpus=0)"
 	elif [ $rc -eq 0 ] && echo "$out" | grep -q 'Hello from a thinvisor guest' &&
 	   echo "$out" | grep -q 'says: thinvisor'; then
-		tap ok thinrun_raw_demo
+		hvtap ok thinrun_raw_demo
 	else
 		tap fail thinrun_raw_demo "status $rc"
 	fi
@@ -276,7 +308,7 @@ test_thinrun_signal() { # signal status
 	rc=$?
 	if [ $rc -eq "$2" ] && grep -q 'Kernel panic' /tmp/sig.out &&
 	   grep -q 'stopping the guest' /tmp/sig.out; then
-		tap ok "$name"
+		hvtap ok "$name"
 	else
 		tail -n 20 /tmp/sig.out | sed 's/^/# /'
 		tap fail "$name" "status $rc"
@@ -297,7 +329,7 @@ test_thinrun_uart_irq() {
 	echo "$out" | sed 's/^/# /'
 	if [ $rc -eq 0 ] && echo "$out" | grep -q '^uart_irq: THRE interrupt' &&
 	   echo "$out" | grep -q '^hi' && echo "$out" | grep -q '^uart_irq: done'; then
-		tap ok "$name"
+		hvtap ok "$name"
 	else
 		tap fail "$name" "status $rc"
 	fi
@@ -370,7 +402,7 @@ test_linux_boot() { # name cpus [cpus-to-expect [more cmdline [kernel]]]
 	if [ $rc -eq $want_rc ] && echo "$out" | grep -q "$marker" && [ -z "$bad" ] &&
 	   echo "$out" | grep -q 'thinvisor-guest: msrcheck: [0-9]* cpus'; then
 		echo "$out" | grep -E 'smpboot|thinvisor-guest' | sed 's/^/# /'
-		tap ok "$name"
+		hvtap ok "$name"
 	else
 		echo "$out" | tail -n ${TV_FULL:-40} | sed 's/^/# /'
 		guest_symbols "$out"
@@ -432,7 +464,10 @@ test_virtio_rng() {
 test_thinrun_kernel() {
 	k=/share/vmlinuz
 	if [ ! -f $k ]; then
-		tap skip thinrun_kernel_boots_to_root_mount "no guest kernel in this machine"
+		for t in mem_too_small zero_cpus too_many_cpus initrd_missing cmdline_too_long \
+			 boots_to_root_mount; do
+			tap skip "thinrun_kernel_$t" "no guest kernel in this machine"
+		done
 		return
 	fi
 	check_thinrun thinrun_kernel_mem_too_small 2 'too small' --kernel $k --mem 32
@@ -455,7 +490,7 @@ test_thinrun_kernel() {
 		echo "$out" | grep -q "$want" || missing="$missing [$want]"
 	done
 	if [ $rc -eq 5 ] && [ -z "$missing" ]; then
-		tap ok thinrun_kernel_boots_to_root_mount
+		hvtap ok thinrun_kernel_boots_to_root_mount
 	else
 		tap fail thinrun_kernel_boots_to_root_mount "status $rc, missing$missing"
 	fi
@@ -464,6 +499,7 @@ test_thinrun_kernel() {
 # perf record -e 'thinvisor:*' sees every exit of a guest, with its reason.
 test_perf() {
 	if ! command -v perf >/dev/null; then
+		tap skip perf_records_thinvisor_events "no perf in this machine"
 		return
 	fi
 	perf record -q -e 'thinvisor:*' -o /tmp/perf.data -- \
@@ -477,7 +513,7 @@ test_perf() {
 	# The demo guest prints 63 characters, one OUT each, and does one CPUID.
 	if [ "$outs" -eq 63 ] && [ "$cpuids" -eq 1 ] && [ "$ios" -ge 64 ] &&
 	   [ "$entries" -ge "$ios" ]; then
-		tap ok perf_records_thinvisor_events
+		hvtap ok perf_records_thinvisor_events
 	else
 		sed 's/^/# /' /tmp/perf.err
 		tap fail perf_records_thinvisor_events "outs=$outs cpuids=$cpuids ios=$ios entries=$entries"
@@ -497,13 +533,24 @@ test_unload() {
 # xstate sizes give a WARNING in fpu__init_system_xstate) is shown, but only
 # what comes after boot_lines counts against thinvisor.
 boot_lines=$(dmesg | wc -l)
+# The module's own errors and warnings count from here, moved on past the
+# refusals the tests provoke on purpose (mark_module_log).
+mod_lines=$(dmesg -r | wc -l)
+mark_module_log() {
+	mod_lines=$(dmesg -r | wc -l)
+}
 
 test_kernel_log() {
 	bad='BUG:|WARNING: CPU|Oops|general protection|list_del corruption|Call Trace'
 	bad="$bad|UBSAN|KASAN|refcount_t: |soft lockup|hung_task|rcu.*stall|double fault"
 	bad="$bad|segfault|Kernel panic|kernel BUG"
 	dmesg | head -n "$boot_lines" | grep -E "$bad" | sed 's/^/# at boot, not counted: /'
-	if dmesg | tail -n +$((boot_lines + 1)) | grep -E "$bad" >/tmp/bad.log; then
+	dmesg | tail -n +$((boot_lines + 1)) | grep -E "$bad" >/tmp/bad.log
+	# Any line of the module at printk level 0 to 4 (emerg to warning):
+	# "VMWRITE ... failed", "VMXON failed", "unexpected ... exit", ...
+	dmesg -r | tail -n +$((mod_lines + 1)) |
+		sed -n -E 's/^<([0-4])>(\[[^]]*\] *)?(thinvisor:.*)/level \1: \3/p' >>/tmp/bad.log
+	if [ -s /tmp/bad.log ]; then
 		sed 's/^/# dmesg: /' /tmp/bad.log
 		tap fail kernel_log_clean "see the dmesg lines above"
 	else
@@ -523,12 +570,14 @@ nosvm)
 	else
 		tap fail module_refused_without_virt "wrong refusal: $out"
 	fi
+	mark_module_log
 	test_kernel_log
 	;;
 svm | vmx)
 	test_refused_while_kvm_loaded
 	load_kvm
 	test_refused_while_kvm_holds
+	mark_module_log
 	if [ -n "$loop" ]; then
 		test_load && for i in $(seq 1 "${loop%:*}"); do
 			case ${loop#*:} in
@@ -539,7 +588,7 @@ svm | vmx)
 			esac
 		done
 		test_kernel_log
-		exit
+		exit $failures
 	fi
 	test_load && {
 		test_features
@@ -572,6 +621,7 @@ demo)
 	echo "@@DEMO-STATUS $?"
 	;;
 *)
-	echo "unknown mode $mode"
+	tap fail run_tests_mode "unknown mode $mode"
 	;;
 esac
+exit $failures
