@@ -220,7 +220,7 @@ static int tv_lapic_ipi(struct tv_vcpu *vcpu, u64 icr, bool wide)
 		return 0;
 
 	for (i = 0; i < TV_MAX_VCPUS; i++) {
-		struct tv_vcpu *t = READ_ONCE(vm->vcpus[i]);
+		struct tv_vcpu *t = tv_vm_vcpu(vm, i);
 		bool hit;
 
 		if (!t)

@@ -462,7 +462,8 @@ static int tv_vcpu_mmap(struct file *filp, struct vm_area_struct *vma)
 	return vm_insert_page(vma, vma->vm_start, vcpu->run_page);
 }
 
-static void tv_vcpu_free(struct tv_vcpu *vcpu)
+/* Only from tv_vm_destroy(), or for a vCPU that was never published. */
+void tv_vcpu_free(struct tv_vcpu *vcpu)
 {
 	tv_lapic_destroy(vcpu);
 	tv_ops->vcpu_free(vcpu);
@@ -472,16 +473,17 @@ static void tv_vcpu_free(struct tv_vcpu *vcpu)
 	atomic_dec(&tv_nr_vcpus);
 }
 
+/*
+ * Closing a vCPU fd drops only its VM reference, as KVM does: the vCPU
+ * itself lives as long as the VM (tv_vm_destroy() frees it), so other
+ * vCPUs' IPIs and the IOAPIC may read vm->vcpus[] and touch any vCPU in it
+ * with no lock for as long as they hold the VM.
+ */
 static int tv_vcpu_release(struct inode *inode, struct file *filp)
 {
 	struct tv_vcpu *vcpu = filp->private_data;
-	struct tv_vm *vm = vcpu->vm;
 
-	mutex_lock(&vm->lock);
-	vm->vcpus[vcpu->id] = NULL;
-	mutex_unlock(&vm->lock);
-	tv_vcpu_free(vcpu);
-	tv_vm_put(vm);
+	tv_vm_put(vcpu->vm);
 	return 0;
 }
 
@@ -530,27 +532,31 @@ int tv_vcpu_create(struct tv_vm *vm, unsigned long id)
 		goto out_fpu;
 	atomic_inc(&tv_nr_vcpus);
 
+	/*
+	 * The fd is made before the vCPU is published, under vm->lock, so
+	 * that a vCPU in vm->vcpus[] never goes away before its VM.  The
+	 * caller's VM fd keeps the VM alive throughout; closing the new fd
+	 * at once only drops the reference taken here.
+	 */
 	mutex_lock(&vm->lock);
 	if (vm->vcpus[id]) {
-		mutex_unlock(&vm->lock);
 		r = -EEXIST;
-		goto out_vendor;
+		goto out_unlock;
 	}
-	vm->vcpus[id] = vcpu;
 	refcount_inc(&vm->users);
-	mutex_unlock(&vm->lock);
-
 	r = anon_inode_getfd("thinvisor-vcpu", &tv_vcpu_fops, vcpu, O_RDWR | O_CLOEXEC);
 	if (r < 0) {
-		mutex_lock(&vm->lock);
-		vm->vcpus[id] = NULL;
-		mutex_unlock(&vm->lock);
-		tv_vcpu_free(vcpu);
-		tv_vm_put(vm);
+		/* Not the last reference: the caller holds the VM fd. */
+		refcount_dec(&vm->users);
+		goto out_unlock;
 	}
+	/* Pairs with smp_load_acquire() in tv_vm_vcpu(). */
+	smp_store_release(&vm->vcpus[id], vcpu);
+	mutex_unlock(&vm->lock);
 	return r;
 
-out_vendor:
+out_unlock:
+	mutex_unlock(&vm->lock);
 	tv_lapic_destroy(vcpu);
 	tv_ops->vcpu_free(vcpu);
 	atomic_dec(&tv_nr_vcpus);
