@@ -158,9 +158,17 @@ static int tv_vcpu_run(struct tv_vcpu *vcpu)
 		}
 		cond_resched();
 
+		/*
+		 * The vCPU is made current on this CPU before interrupts go
+		 * off, and preemption keeps it here until the exit is taken.
+		 */
+		preempt_disable();
+		if (tv_ops->vcpu_load)
+			tv_ops->vcpu_load(vcpu);
 		local_irq_disable();
 		if (need_resched() || signal_pending(current)) {
 			local_irq_enable();
+			preempt_enable();
 			continue;
 		}
 		/*
@@ -177,6 +185,7 @@ static int tv_vcpu_run(struct tv_vcpu *vcpu)
 		tv_xcr0_exit(vcpu, xcr0_osxsave);
 		/* Host interrupts that ended the guest are taken here. */
 		local_irq_enable();
+		preempt_enable();
 		trace_tv_exit(vcpu->id, vcpu->rip, &vcpu->exit);
 
 		r = tv_handle_exit(vcpu);

@@ -123,8 +123,13 @@ static void vmx_vcpu_load(struct vmx_vcpu *vx)
 	unsigned long flags;
 
 	if (old >= 0 && old != cpu) {
-		/* The IPI needs interrupts on; preemption stays off. */
-		bool irqs_off = irqs_disabled();
+		/*
+		 * The IPI needs interrupts on; preemption stays off.  Never
+		 * from inside the RUN loop's critical section (the guest's FPU
+		 * and XCR0 are loaded there): vmx_vcpu_load_for_run() loads
+		 * the VMCS before it, so interrupts are off here only by a bug.
+		 */
+		bool irqs_off = WARN_ON_ONCE(irqs_disabled());
 
 		if (irqs_off)
 			local_irq_enable();
@@ -898,6 +903,16 @@ static int vmx_swap_in(struct vmx_msr_swap *swap, int n, u32 index, u64 host,
 	return n + 1;
 }
 
+/*
+ * Before the RUN loop's critical section, with preemption off and
+ * interrupts on: moving the VMCS from another CPU takes an IPI, which
+ * cannot wait until interrupts are off and the guest's FPU is loaded.
+ */
+static void vmx_vcpu_load_for_run(struct tv_vcpu *vcpu)
+{
+	vmx_vcpu_load(vcpu->vendor);
+}
+
 static void vmx_run(struct tv_vcpu *vcpu)
 {
 	struct vmx_vcpu *vx = vcpu->vendor;
@@ -909,12 +924,10 @@ static void vmx_run(struct tv_vcpu *vcpu)
 	u32 reason, vect;
 	bool fail;
 
-	if (unlikely(vx->cpu != raw_smp_processor_id() ||
-		     __this_cpu_read(vmx_cpu.current_vmcs) != vx->vmcs)) {
-		preempt_disable();
+	/* vmx_vcpu_load_for_run() made it current, with preemption off since. */
+	if (WARN_ON_ONCE(vx->cpu != raw_smp_processor_id() ||
+			 __this_cpu_read(vmx_cpu.current_vmcs) != vx->vmcs))
 		vmx_vcpu_load(vx);
-		preempt_enable();
-	}
 	if (unlikely(vx->tlb_generation != vcpu->vm->tlb_generation)) {
 		vx->tlb_generation = vcpu->vm->tlb_generation;
 		vmx_invept(vmx_eptp(vcpu));
@@ -1063,6 +1076,7 @@ struct tv_vendor_ops vmx_ops = {
 	.mmu_max_level = 2,
 	.vcpu_create = vmx_vcpu_create,
 	.vcpu_free = vmx_vcpu_free,
+	.vcpu_load = vmx_vcpu_load_for_run,
 	.run = vmx_run,
 	.get_sregs = vmx_get_sregs,
 	.set_sregs = vmx_set_sregs,
