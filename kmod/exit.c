@@ -209,6 +209,24 @@ static int tv_handle_xsetbv(struct tv_vcpu *vcpu)
 	return 1;
 }
 
+/*
+ * #DB and #AC are intercepted only to be given straight back (as KVM does
+ * since CVE-2015-5307 and CVE-2015-8104): a guest whose IDT makes their
+ * delivery raise them again would otherwise loop inside the CPU forever,
+ * with no exit and no host interrupt.  Now each round is an exit, and the
+ * RUN loop takes interrupts, signals and reschedules between them.  The
+ * backend already made the guest's DR6 say why (#DB).
+ */
+static int tv_handle_exception(struct tv_vcpu *vcpu)
+{
+	/* Fault-class exceptions push RF=1; #DB leaves it as it is. */
+	if (vcpu->exit.exc.vector == X86_TRAP_AC)
+		vcpu->rflags |= X86_EFLAGS_RF;
+	tv_inject_exception(vcpu, vcpu->exit.exc.vector, vcpu->exit.exc.has_error,
+			    vcpu->exit.exc.error);
+	return 1;
+}
+
 /* RDTSCP is caught so that the guest sees its own TSC_AUX. */
 static int tv_handle_rdtscp(struct tv_vcpu *vcpu)
 {
@@ -261,6 +279,7 @@ static int (*const tv_exit_handlers[TV_X_NR])(struct tv_vcpu *vcpu) = {
 	[TV_X_XSETBV] = tv_handle_xsetbv,
 	[TV_X_RDTSCP] = tv_handle_rdtscp,
 	[TV_X_UD] = tv_handle_ud,
+	[TV_X_EXCEPTION] = tv_handle_exception,
 	[TV_X_UNKNOWN] = tv_handle_unknown,
 };
 

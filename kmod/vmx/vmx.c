@@ -194,7 +194,8 @@ static void vmx_vmcs_setup(struct vmx_vcpu *vx)
 	vmcs_write(VM_EXIT_CONTROLS, vmx_cfg.exit);
 	vmcs_write(VM_ENTRY_CONTROLS, vmx_cfg.entry);
 	vx->proc_ctls = vmx_cfg.proc;
-	vmcs_write(EXCEPTION_BITMAP, 0);
+	/* Only to reflect them: see tv_handle_exception(). */
+	vmcs_write(EXCEPTION_BITMAP, BIT(X86_TRAP_DB) | BIT(X86_TRAP_AC));
 	vmcs_write(PAGE_FAULT_ERROR_CODE_MASK, 0);
 	vmcs_write(PAGE_FAULT_ERROR_CODE_MATCH, 0);
 	vmcs_write(CR3_TARGET_COUNT, 0);
@@ -770,6 +771,45 @@ static u8 vmx_io_addr_size(void)
 	return (cs_ar & TV_SEG_ATTR_DB) ? 4 : 2;
 }
 
+/*
+ * #DB or #AC from the exception bitmap, to be reflected.  A #DB exit
+ * leaves DR6 alone and gives its bits in the qualification instead: they
+ * go into DR6 here, with interrupts still off, as the CPU would have put
+ * them (B0-B3 replaced, BD/BS/BT set, the active-low RTM bit cleared).
+ * DR6 is not switched (the guest runs with the hardware's).  A #DB
+ * delivery clears DR7.GD; ICEBP's trap-like #DB comes after the ICEBP.
+ */
+static void vmx_decode_exception(struct tv_vcpu *vcpu, u32 intr_info, u64 qual)
+{
+	struct tv_exit_info *e = &vcpu->exit;
+	u8 vector = intr_info & INTR_INFO_VECTOR_MASK;
+	unsigned long dr6;
+
+	e->kind = TV_X_UNKNOWN;
+	if (vector == X86_TRAP_AC) {
+		e->kind = TV_X_EXCEPTION;
+		e->exc.vector = X86_TRAP_AC;
+		e->exc.has_error = true;
+		e->exc.error = 0;
+		return;
+	}
+	if (vector != X86_TRAP_DB)
+		return;
+	/* DR6's fixed-1 and active-low bits (RTM, bit 16) are DR6_RESERVED's. */
+	get_debugreg(dr6, 6);
+	dr6 &= ~DR_TRAP_BITS;
+	dr6 |= DR6_RESERVED | qual;
+	dr6 ^= qual & DR6_RESERVED;
+	dr6 &= ~BIT(12);
+	set_debugreg(dr6, 6);
+	vmcs_write(GUEST_DR7, vmcs_read(GUEST_DR7) & ~TV_DR7_GD);
+	if ((intr_info & INTR_INFO_INTR_TYPE_MASK) == INTR_TYPE_PRIV_SW_EXCEPTION)
+		vcpu->rip += vmcs_read(VM_EXIT_INSTRUCTION_LEN);
+	e->kind = TV_X_EXCEPTION;
+	e->exc.vector = X86_TRAP_DB;
+	e->exc.has_error = false;
+}
+
 static void vmx_decode_exit(struct tv_vcpu *vcpu, struct vmx_vcpu *vx, u32 reason)
 {
 	struct tv_exit_info *e = &vcpu->exit;
@@ -789,9 +829,10 @@ static void vmx_decode_exit(struct tv_vcpu *vcpu, struct vmx_vcpu *vx, u32 reaso
 	case EXIT_REASON_EXCEPTION_NMI:
 		intr_info = vmcs_read(VM_EXIT_INTR_INFO);
 		e->raw[2] = intr_info;
-		/* Only NMIs exit here: the exception bitmap is empty. */
-		e->kind = (intr_info & INTR_INFO_INTR_TYPE_MASK) == INTR_TYPE_NMI_INTR ?
-			  TV_X_NMI : TV_X_UNKNOWN;
+		if ((intr_info & INTR_INFO_INTR_TYPE_MASK) == INTR_TYPE_NMI_INTR)
+			e->kind = TV_X_NMI;
+		else
+			vmx_decode_exception(vcpu, intr_info, qual);
 		return;
 	case EXIT_REASON_INTERRUPT_WINDOW:
 		/* The interrupt window is open: the next entry injects. */
