@@ -147,8 +147,10 @@ void tv_vcpu_free(struct tv_vcpu *vcpu);
  */
 static inline struct tv_vcpu *tv_vm_vcpu(struct tv_vm *vm, int i)
 {
+	/* Pairs with smp_store_release() in tv_vcpu_create(): a whole vCPU. */
 	return smp_load_acquire(&vm->vcpus[i]);
 }
+
 void tv_vcpu_kick(struct tv_vcpu *vcpu);
 void tv_vcpu_init_signal(struct tv_vcpu *vcpu);
 void tv_vcpu_sipi(struct tv_vcpu *vcpu, u8 vector);
