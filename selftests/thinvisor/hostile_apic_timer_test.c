@@ -107,16 +107,44 @@ TEST_F(timer, largest_count_does_not_wrap)
 	tv_set_msr(self->vcpu, X2APIC_TIMER_INIT, 0);
 }
 
-/* A TSC deadline far ahead stays armed (it reads 0 once it has fired). */
+/*
+ * A count at a divisor of 64 or more: the bus cycles per count times
+ * 10^9 ns no longer fit 32 bits.  Right after it starts, the current
+ * count is nearly the initial one (a millisecond is about 7800 counts).
+ */
+TEST_F(timer, count_at_divide_128_reads_right)
+{
+	uint64_t cur;
+
+	tv_set_msr(self->vcpu, X2APIC_TIMER_DIV, DIV_BY_128);
+	tv_set_msr(self->vcpu, X2APIC_LVT_TIMER, LVT_MASKED | 0x40);	/* one-shot */
+	tv_set_msr(self->vcpu, X2APIC_TIMER_INIT, 1000000);		/* 128 ms */
+	cur = tv_get_msr(self->vcpu, X2APIC_TIMER_CUR);
+	EXPECT_GE(1000000, cur) TH_LOG("TMCCT %llu", (unsigned long long)cur);
+	EXPECT_LT(500000, cur) TH_LOG("TMCCT %llu", (unsigned long long)cur);
+	tv_set_msr(self->vcpu, X2APIC_TIMER_INIT, 0);
+}
+
+/*
+ * TSC deadlines far ahead stay armed (the MSR reads 0 once it fired):
+ * 2^62 cycles, and 2^64 / 10^6 cycles and a bit, whose product with
+ * 10^6 (kHz to ns) wraps 64 bits to a few milliseconds.
+ */
 TEST_F(timer, far_tsc_deadline_does_not_fire)
 {
-	uint64_t deadline = __rdtsc() + (1ULL << 62);
+	const uint64_t far[] = { 1ULL << 62, 18446744073709ULL + 100000000ULL };
+	unsigned int i;
 
 	tv_set_msr(self->vcpu, X2APIC_LVT_TIMER, LVT_MASKED | TIMER_TSC_DEADLINE | 0x40);
-	tv_set_msr(self->vcpu, MSR_IA32_TSC_DEADLINE, deadline);
-	usleep(200 * 1000);
-	EXPECT_EQ(deadline, tv_get_msr(self->vcpu, MSR_IA32_TSC_DEADLINE));
-	tv_set_msr(self->vcpu, MSR_IA32_TSC_DEADLINE, 0);
+	for (i = 0; i < 2; i++) {
+		uint64_t deadline = __rdtsc() + far[i];
+
+		tv_set_msr(self->vcpu, MSR_IA32_TSC_DEADLINE, deadline);
+		usleep(300 * 1000);
+		EXPECT_EQ(deadline, tv_get_msr(self->vcpu, MSR_IA32_TSC_DEADLINE))
+			TH_LOG("a deadline %llu cycles ahead", (unsigned long long)far[i]);
+		tv_set_msr(self->vcpu, MSR_IA32_TSC_DEADLINE, 0);
+	}
 }
 
 TEST_HARNESS_MAIN
