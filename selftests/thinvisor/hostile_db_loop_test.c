@@ -1,12 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * A hostile guest's endless #DB (issue #12, finding 3; CVE-2015-8104): a
- * write breakpoint on the IST stack slot where the CPU pushes the #DB
- * frame makes every #DB delivery raise the next #DB, at the same address,
- * forever.  On a CPU that lets the guest take #DB itself that loop never
- * reaches an instruction boundary: no exit, no host interrupt, the host
- * CPU is gone.  With #DB intercepted and reflected, each round is an exit,
- * and RUN stays interruptible: a signal ends it.
+ * A hostile guest's endless #DB (issue #12, finding 3; CVE-2015-8104's
+ * kind): an instruction breakpoint on the first instruction of the #DB
+ * handler, whose gate uses IST1, makes every #DB delivery raise the next
+ * #DB (fault-like, at the handler's entry, on the same stack), forever.
+ * On a CPU that lets the guest take #DB itself that loop never reaches an
+ * instruction boundary: no exit, no host interrupt, the host CPU is gone.
+ * With #DB intercepted and reflected, each round is an exit, and RUN
+ * stays interruptible: a signal ends it.  (A write breakpoint on the IST
+ * frame, the other classic form, made QEMU 7.2's TCG abort on an
+ * iothread-lock assertion in the SVM machine; this form avoids it.)
  */
 #include <signal.h>
 #include <time.h>
@@ -19,15 +22,15 @@
 #define IDT_IST_SHIFT	32
 #define DB_VECTOR	1
 
-static uint64_t ist_slot;	/* where the CPU pushes the #DB frame's SS */
+static uint64_t db_handler;	/* the #DB gate's target, from the IDT */
 
 static void guest_db_forever(void)
 {
-	/* DR0: that slot; DR7: L0, break on writes (RW0=01), 8 bytes (LEN0=10). */
-	asm volatile("mov %0, %%dr0" : : "r"(ist_slot));
-	asm volatile("mov %0, %%dr7" : : "r"(0x1UL | 1UL << 16 | 2UL << 18));
-	*(volatile uint64_t *)ist_slot = 0;	/* the first #DB */
-	GUEST_DONE();				/* never: each #DB makes the next */
+	/* DR0: the handler; DR7: L0, break on execution (RW0=00, LEN0=00). */
+	asm volatile("mov %0, %%dr0" : : "r"(db_handler));
+	asm volatile("mov %0, %%dr7" : : "r"(0x1UL));
+	asm volatile(".byte 0xf1");	/* ICEBP: the first #DB */
+	GUEST_DONE();			/* never: each #DB makes the next */
 }
 
 static double now_s(void)
@@ -64,13 +67,15 @@ TEST_F_TIMEOUT(dbloop, endless_db_stays_interruptible, 60)
 	int r, err, round;
 
 	self->vm = tv_vm_create_with_vcpu(guest_db_forever, &self->vcpu);
-	/* #DB on IST1, a stack of its own, so every delivery pushes at the same place. */
+	/* #DB on IST1, a stack of its own: the loop never runs out of stack. */
 	ist_top = tv_vm_alloc(self->vm, 4096) + 4096;
-	ist_slot = ist_top - 8;
-	tv_sync_global_to_guest(self->vm, ist_slot);
 	tv_write_guest(self->vm, TV_TSS_GPA + TSS_IST1, &ist_top, sizeof(ist_top));
 	idt = tv_gpa2hva(self->vm, TV_IDT_GPA);
 	idt[2 * DB_VECTOR] |= 1ULL << IDT_IST_SHIFT;
+	db_handler = (idt[2 * DB_VECTOR] & 0xffff) |
+		     ((idt[2 * DB_VECTOR] >> 48) << 16) |
+		     (idt[2 * DB_VECTOR + 1] << 32);
+	tv_sync_global_to_guest(self->vm, db_handler);
 
 	/* Twice: the vCPU must also go on (and be stopped again) after the first. */
 	for (round = 0; round < 2; round++) {
