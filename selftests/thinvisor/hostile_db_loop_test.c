@@ -33,6 +33,24 @@ static void guest_db_forever(void)
 	GUEST_DONE();			/* never: each #DB makes the next */
 }
 
+/* ICEBP's #DB, reflected: the guest's own handler sees it, after the ICEBP. */
+static void guest_db_handler(struct tv_ex_frame *f)
+{
+	f->rbx = 0xdb;
+	f->rcx = f->rip;
+}
+
+static void guest_icebp(void)
+{
+	uint64_t rbx = 0, rcx = 0;
+
+	tv_guest_handlers[DB_VECTOR] = guest_db_handler;
+	asm volatile(".byte 0xf1\n\t"
+		     "icebp_next:" : "+b"(rbx), "+c"(rcx));
+	GUEST_SYNC_ARGS(1, rbx, rcx, 0, 0);
+	GUEST_DONE();
+}
+
 static double now_s(void)
 {
 	struct timespec ts;
@@ -59,6 +77,28 @@ FIXTURE_TEARDOWN(dbloop)
 	close(self->dev);
 }
 
+TEST_F(dbloop, icebp_db_reaches_the_guest)
+{
+	extern char icebp_next[];
+	struct tv_ucall uc;
+	struct tv_regs r;
+
+	self->vm = tv_vm_create_with_vcpu(guest_icebp, &self->vcpu);
+	tv_get_regs(self->vcpu, &r);
+	r.rsp = tv_vm_alloc(self->vm, 16384) + 16384;	/* room for the C handler */
+	tv_set_regs(self->vcpu, &r);
+	TV_RUN_SYNC(self->vcpu, &uc, 1);
+	EXPECT_EQ(0xdb, uc.args[1]) TH_LOG("the guest's #DB handler did not run");
+	EXPECT_EQ((uint64_t)icebp_next, uc.args[2]) TH_LOG("#DB frame RIP");
+	TV_RUN_DONE(self->vcpu, &uc);
+}
+
+/*
+ * Not in the SVM machine: QEMU 7.2's TCG neither loops on this (its code
+ * breakpoints do not fire again at the handler) nor forgets the guest's
+ * breakpoints at #VMEXIT (they stay armed in the emulator, and later
+ * tests' guests at the same addresses took #DBs).
+ */
 TEST_F_TIMEOUT(dbloop, endless_db_stays_interruptible, 60)
 {
 	uint64_t ist_top, *idt;
@@ -67,6 +107,8 @@ TEST_F_TIMEOUT(dbloop, endless_db_stays_interruptible, 60)
 	int r, err, round;
 
 	self->vm = tv_vm_create_with_vcpu(guest_db_forever, &self->vcpu);
+	if (self->vm->vendor == TV_VENDOR_AMD_SVM)
+		SKIP(return, "QEMU's TCG SVM: code breakpoints neither loop nor go away");
 	/* #DB on IST1, a stack of its own: the loop never runs out of stack. */
 	ist_top = tv_vm_alloc(self->vm, 4096) + 4096;
 	tv_write_guest(self->vm, TV_TSS_GPA + TSS_IST1, &ist_top, sizeof(ist_top));
