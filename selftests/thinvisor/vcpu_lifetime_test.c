@@ -66,8 +66,8 @@ static double now_s(void)
 
 /*
  * vCPU 0 sends IPIs to every other vCPU without a pause while this thread
- * creates vCPU 1 and closes its fd, again and again, in fresh VMs for a
- * ten seconds.  A closed vCPU must stay (the second CREATE gives EEXIST)
+ * creates vCPU 1 and closes its fd, again and again, in up to 300 fresh
+ * VMs within ten seconds.  A closed vCPU must stay (the second CREATE gives EEXIST)
  * and the host must live through it.
  */
 TEST_F_TIMEOUT(life, closed_vcpu_stays_while_ipis_hit_it, 60)
