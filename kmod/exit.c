@@ -166,6 +166,31 @@ static int tv_handle_ud(struct tv_vcpu *vcpu)
 	return 1;
 }
 
+/*
+ * An XCR0 the CPU would take (SDM vol. 1, 13.3): x87 always; AVX with
+ * SSE; MPX's two bits together; AVX-512's three together and with AVX;
+ * AMX's two together.  The host loads the guest's value with a bare
+ * XSETBV, so one the CPU refuses must never get through.
+ */
+static bool tv_xcr0_valid(u64 xcr0, u64 allowed)
+{
+	u64 avx512 = xcr0 & XFEATURE_MASK_AVX512;
+	u64 mpx = xcr0 & (XFEATURE_MASK_BNDREGS | XFEATURE_MASK_BNDCSR);
+	u64 amx = xcr0 & (XFEATURE_MASK_XTILE_CFG | XFEATURE_MASK_XTILE_DATA);
+
+	if (!(xcr0 & XFEATURE_MASK_FP) || (xcr0 & ~allowed))
+		return false;
+	if ((xcr0 & XFEATURE_MASK_YMM) && !(xcr0 & XFEATURE_MASK_SSE))
+		return false;
+	if (mpx && mpx != (XFEATURE_MASK_BNDREGS | XFEATURE_MASK_BNDCSR))
+		return false;
+	if (avx512 && (avx512 != XFEATURE_MASK_AVX512 || !(xcr0 & XFEATURE_MASK_YMM)))
+		return false;
+	if (amx && amx != (XFEATURE_MASK_XTILE_CFG | XFEATURE_MASK_XTILE_DATA))
+		return false;
+	return true;
+}
+
 /* XCR0 is the guest's own; it may hold only what the host enabled. */
 static int tv_handle_xsetbv(struct tv_vcpu *vcpu)
 {
@@ -176,13 +201,30 @@ static int tv_handle_xsetbv(struct tv_vcpu *vcpu)
 		return tv_handle_ud(vcpu);
 
 	if ((u32)vcpu->regs[TV_RCX] != XCR_XFEATURE_ENABLED_MASK ||
-	    !(xcr0 & XFEATURE_MASK_FP) || (xcr0 & ~allowed) ||
-	    ((xcr0 & XFEATURE_MASK_YMM) && !(xcr0 & XFEATURE_MASK_SSE))) {
+	    !tv_xcr0_valid(xcr0, allowed)) {
 		tv_inject_exception(vcpu, X86_TRAP_GP, true, 0);
 		return 1;
 	}
 	vcpu->xcr0 = xcr0;
 	tv_skip(vcpu, 3);
+	return 1;
+}
+
+/*
+ * #DB and #AC are intercepted only to be given straight back (as KVM does
+ * since CVE-2015-5307 and CVE-2015-8104): a guest whose IDT makes their
+ * delivery raise them again would otherwise loop inside the CPU forever,
+ * with no exit and no host interrupt.  Now each round is an exit, and the
+ * RUN loop takes interrupts, signals and reschedules between them.  The
+ * backend already made the guest's DR6 say why (#DB).
+ */
+static int tv_handle_exception(struct tv_vcpu *vcpu)
+{
+	/* Fault-class exceptions push RF=1; #DB leaves it as it is. */
+	if (vcpu->exit.exc.vector == X86_TRAP_AC)
+		vcpu->rflags |= X86_EFLAGS_RF;
+	tv_inject_exception(vcpu, vcpu->exit.exc.vector, vcpu->exit.exc.has_error,
+			    vcpu->exit.exc.error);
 	return 1;
 }
 
@@ -247,6 +289,7 @@ static int (*const tv_exit_handlers[TV_X_NR])(struct tv_vcpu *vcpu) = {
 	[TV_X_RDTSCP] = tv_handle_rdtscp,
 	[TV_X_UD] = tv_handle_ud,
 	[TV_X_HW_ERROR] = tv_handle_hw_error,
+	[TV_X_EXCEPTION] = tv_handle_exception,
 	[TV_X_UNKNOWN] = tv_handle_unknown,
 };
 

@@ -9,7 +9,11 @@
 #ifndef THINVISOR_EXIT_H
 #define THINVISOR_EXIT_H
 
+#include <linux/bits.h>
 #include <linux/types.h>
+
+/* DR7's general-detect enable: a #DB delivery clears it. */
+#define TV_DR7_GD		BIT(13)
 
 enum tv_exit_kind {
 	TV_X_NONE,
@@ -28,6 +32,7 @@ enum tv_exit_kind {
 	TV_X_RDTSCP,
 	TV_X_UD,
 	TV_X_HW_ERROR,		/* the backend's own state is not what it set */
+	TV_X_EXCEPTION,		/* #DB or #AC, to be reflected */
 	TV_X_UNKNOWN,
 	TV_X_NR
 };
@@ -53,6 +58,11 @@ struct tv_exit_info {
 		struct {
 			u64 hardware_reason;
 		} fail;
+		struct {
+			u8 vector;
+			bool has_error;
+			u32 error;
+		} exc;
 	};
 	unsigned long next_rip;		/* 0 when the hardware did not say */
 };

@@ -51,7 +51,7 @@ static void tv_ioapic_deliver(struct tv_vm *vm, struct tv_ioapic *io, int pin)
 	if (REDIR_DM(e) > REDIR_DM_LOWEST)
 		return;
 	for (i = 0; i < TV_MAX_VCPUS; i++) {
-		struct tv_vcpu *t = READ_ONCE(vm->vcpus[i]);
+		struct tv_vcpu *t = tv_vm_vcpu(vm, i);
 
 		if (!t || !tv_lapic_accepts(t, REDIR_DEST(e), e & REDIR_LOGICAL, false))
 			continue;

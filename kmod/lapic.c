@@ -66,6 +66,12 @@
 #define X2APIC_BASE_BSP		BIT_ULL(8)
 #define X2APIC_BASE_MODE		(TV_APIC_BASE_EN | TV_APIC_BASE_EXTD)
 #define XAPIC_DFR_FLAT		0xf
+/*
+ * The shortest periodic timer (KVM's min_timer_period_us is 200 too): a
+ * shorter one would re-arm in hard-irq context without end, whether or not
+ * the LVT is masked and whether or not anybody is in RUN.
+ */
+#define TV_APIC_MIN_PERIOD_NS	(200 * NSEC_PER_USEC)
 
 static int tv_lapic_top(const unsigned long *bits)
 {
@@ -106,7 +112,8 @@ static enum hrtimer_restart tv_lapic_timer_fn(struct hrtimer *t)
 		WRITE_ONCE(a->tsc_deadline, 0);		/* it reads 0 once fired */
 	tv_lapic_timer_fire(a);
 	if (X2APIC_TIMER_MODE(a->lvt[0]) == X2APIC_TIMER_PERIODIC && a->period_ns) {
-		hrtimer_forward_now(t, ns_to_ktime(a->period_ns));
+		hrtimer_forward_now(t, ns_to_ktime(max_t(u64, a->period_ns,
+							 TV_APIC_MIN_PERIOD_NS)));
 		return HRTIMER_RESTART;
 	}
 	return HRTIMER_NORESTART;
@@ -126,8 +133,11 @@ static void tv_lapic_start_count(struct tv_lapic *a)
 	a->period_ns = 0;
 	if (!a->initial_count)
 		return;
-	a->period_ns = div_u64((u64)a->initial_count * tv_lapic_divisor(a) *
-			       NSEC_PER_SEC, TV_APIC_BUS_HZ);
+	/* Up to 2^32 * 128 bus cycles: the product with 10^9 needs 128 bits. */
+	a->period_ns = mul_u64_u32_div((u64)a->initial_count * tv_lapic_divisor(a),
+				       NSEC_PER_SEC, TV_APIC_BUS_HZ);
+	if (X2APIC_TIMER_MODE(a->lvt[0]) == X2APIC_TIMER_PERIODIC)
+		a->period_ns = max_t(u64, a->period_ns, TV_APIC_MIN_PERIOD_NS);
 	a->count_start = ktime_get();
 	hrtimer_start(&a->timer, ns_to_ktime(a->period_ns), HRTIMER_MODE_REL);
 }
@@ -147,8 +157,10 @@ static u32 tv_lapic_current_count(struct tv_lapic *a)
 		left = a->period_ns - (u64)-left % a->period_ns;
 	if (left <= 0)
 		return 0;
-	return div_u64((u64)left * TV_APIC_BUS_HZ,
-		       (u64)tv_lapic_divisor(a) * NSEC_PER_SEC);
+	/* A period raised to the minimum would read above the initial count. */
+	return min_t(u64, a->initial_count,
+		     div_u64(mul_u64_u32_div(left, TV_APIC_BUS_HZ, NSEC_PER_SEC),
+			     tv_lapic_divisor(a)));
 }
 
 /* TSC-deadline mode: a deadline at or before now fires at once. */
@@ -165,8 +177,10 @@ static void tv_lapic_set_deadline(struct tv_lapic *a, u64 deadline)
 		tv_lapic_timer_fire(a);
 		return;
 	}
+	/* 128-bit product: a deadline far ahead must not wrap to one close by. */
 	hrtimer_start(&a->timer,
-		      ns_to_ktime(div_u64((deadline - now) * 1000000ULL, tsc_khz)),
+		      ns_to_ktime(min_t(u64, mul_u64_u32_div(deadline - now, NSEC_PER_MSEC,
+							     tsc_khz), KTIME_MAX)),
 		      HRTIMER_MODE_REL);
 }
 
@@ -220,7 +234,7 @@ static int tv_lapic_ipi(struct tv_vcpu *vcpu, u64 icr, bool wide)
 		return 0;
 
 	for (i = 0; i < TV_MAX_VCPUS; i++) {
-		struct tv_vcpu *t = READ_ONCE(vm->vcpus[i]);
+		struct tv_vcpu *t = tv_vm_vcpu(vm, i);
 		bool hit;
 
 		if (!t)

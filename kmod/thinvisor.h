@@ -72,6 +72,7 @@ struct tv_vm {
 	struct mm_struct *mm;		/* whose memory the slots pin */
 	struct tv_slot slots[TV_MAX_SLOTS];
 	struct tv_mmu mmu;
+	/* Set once, under lock, and kept until the VM goes: tv_vm_vcpu(). */
 	struct tv_vcpu *vcpus[TV_MAX_VCPUS];
 	/* Each vCPU in RUN holds it shared; slot changes try it exclusive. */
 	struct rw_semaphore run_lock;
@@ -139,6 +140,18 @@ void tv_vm_put(struct tv_vm *vm);
 
 /* vcpu.c */
 int tv_vcpu_create(struct tv_vm *vm, unsigned long id);
+void tv_vcpu_free(struct tv_vcpu *vcpu);
+
+/*
+ * vCPU i of the VM, or NULL.  Safe from any context while the VM is held:
+ * a vCPU once published stays until the VM is destroyed.
+ */
+static inline struct tv_vcpu *tv_vm_vcpu(struct tv_vm *vm, int i)
+{
+	/* Pairs with smp_store_release() in tv_vcpu_create(): a whole vCPU. */
+	return smp_load_acquire(&vm->vcpus[i]);
+}
+
 void tv_vcpu_kick(struct tv_vcpu *vcpu);
 void tv_vcpu_init_signal(struct tv_vcpu *vcpu);
 void tv_vcpu_sipi(struct tv_vcpu *vcpu, u8 vector);

@@ -13,6 +13,7 @@
 #include <linux/vmalloc.h>
 #include <asm/fpu/api.h>
 #include <asm/fpu/xcr.h>
+#include <asm/pkru.h>
 #include <asm/processor-flags.h>
 
 #include "thinvisor.h"
@@ -120,13 +121,47 @@ static void tv_xcr0_exit(struct tv_vcpu *vcpu, bool osxsave_at_entry)
 }
 
 /*
+ * PKRU is not in the FPU state that fpu_swap_kvm_fpstate() switches: it
+ * is the thread's own (current->thread.pkru) and stays in the register.
+ * A guest that can use it (CR4.PKE, or XCR0.PKRU for XRSTOR) runs with
+ * its own, and the host's is put back at once after the exit, before
+ * anything can use it, as KVM does.  With interrupts off; host_pkru is
+ * what the register held at entry.
+ */
+static bool tv_pkru_guest_may_use(struct tv_vcpu *vcpu)
+{
+	return cpu_feature_enabled(X86_FEATURE_OSPKE) &&
+	       ((vcpu->cr4 & X86_CR4_PKE) || (vcpu->xcr0 & XFEATURE_MASK_PKRU));
+}
+
+static void tv_pkru_enter(struct tv_vcpu *vcpu, u32 host_pkru)
+{
+	if (tv_pkru_guest_may_use(vcpu) && vcpu->pkru != host_pkru)
+		wrpkru(vcpu->pkru);
+}
+
+/* After the exit: vcpu->cr4 is the guest's as of the exit. */
+static void tv_pkru_exit(struct tv_vcpu *vcpu, u32 host_pkru, bool used_at_entry)
+{
+	u32 now;
+
+	if (!used_at_entry && !tv_pkru_guest_may_use(vcpu))
+		return;
+	now = rdpkru();
+	vcpu->pkru = now;
+	if (now != host_pkru)
+		wrpkru(host_pkru);
+}
+
+/*
  * Enter the guest until an exit needs userspace.  The guest's FPU state
  * is loaded once for the whole loop, not on every exit.
  */
 static int tv_vcpu_run(struct tv_vcpu *vcpu)
 {
 	struct tv_run *run = vcpu->run;
-	bool xcr0_osxsave;
+	bool xcr0_osxsave, pkru_used;
+	u32 host_pkru = 0;
 	int r;
 
 	if (!READ_ONCE(vcpu->wait_sipi) && (!vcpu->regs_set || !vcpu->sregs_set))
@@ -158,9 +193,17 @@ static int tv_vcpu_run(struct tv_vcpu *vcpu)
 		}
 		cond_resched();
 
+		/*
+		 * The vCPU is made current on this CPU before interrupts go
+		 * off, and preemption keeps it here until the exit is taken.
+		 */
+		preempt_disable();
+		if (tv_ops->vcpu_load)
+			tv_ops->vcpu_load(vcpu);
 		local_irq_disable();
 		if (need_resched() || signal_pending(current)) {
 			local_irq_enable();
+			preempt_enable();
 			continue;
 		}
 		/*
@@ -170,13 +213,21 @@ static int tv_vcpu_run(struct tv_vcpu *vcpu)
 		if (test_thread_flag(TIF_NEED_FPU_LOAD))
 			switch_fpu_return();
 		xcr0_osxsave = tv_xcr0_enter(vcpu);
+		/* Read before each entry: the guest may turn CR4.PKE on in it. */
+		if (cpu_feature_enabled(X86_FEATURE_OSPKE))
+			host_pkru = rdpkru();
+		pkru_used = tv_pkru_guest_may_use(vcpu);
+		if (pkru_used)
+			tv_pkru_enter(vcpu, host_pkru);
 		tv_lapic_offer(vcpu);
 		trace_tv_entry(vcpu->id, vcpu->rip);
 		tv_ops->run(vcpu);
+		tv_pkru_exit(vcpu, host_pkru, pkru_used);
 		tv_lapic_injected(vcpu);
 		tv_xcr0_exit(vcpu, xcr0_osxsave);
 		/* Host interrupts that ended the guest are taken here. */
 		local_irq_enable();
+		preempt_enable();
 		trace_tv_exit(vcpu->id, vcpu->rip, &vcpu->exit);
 
 		r = tv_handle_exit(vcpu);
@@ -462,7 +513,8 @@ static int tv_vcpu_mmap(struct file *filp, struct vm_area_struct *vma)
 	return vm_insert_page(vma, vma->vm_start, vcpu->run_page);
 }
 
-static void tv_vcpu_free(struct tv_vcpu *vcpu)
+/* Only from tv_vm_destroy(), or for a vCPU that was never published. */
+void tv_vcpu_free(struct tv_vcpu *vcpu)
 {
 	tv_lapic_destroy(vcpu);
 	tv_ops->vcpu_free(vcpu);
@@ -472,16 +524,17 @@ static void tv_vcpu_free(struct tv_vcpu *vcpu)
 	atomic_dec(&tv_nr_vcpus);
 }
 
+/*
+ * Closing a vCPU fd drops only its VM reference, as KVM does: the vCPU
+ * itself lives as long as the VM (tv_vm_destroy() frees it), so other
+ * vCPUs' IPIs and the IOAPIC may read vm->vcpus[] and touch any vCPU in it
+ * with no lock for as long as they hold the VM.
+ */
 static int tv_vcpu_release(struct inode *inode, struct file *filp)
 {
 	struct tv_vcpu *vcpu = filp->private_data;
-	struct tv_vm *vm = vcpu->vm;
 
-	mutex_lock(&vm->lock);
-	vm->vcpus[vcpu->id] = NULL;
-	mutex_unlock(&vm->lock);
-	tv_vcpu_free(vcpu);
-	tv_vm_put(vm);
+	tv_vm_put(vcpu->vm);
 	return 0;
 }
 
@@ -530,27 +583,31 @@ int tv_vcpu_create(struct tv_vm *vm, unsigned long id)
 		goto out_fpu;
 	atomic_inc(&tv_nr_vcpus);
 
+	/*
+	 * The fd is made before the vCPU is published, under vm->lock, so
+	 * that a vCPU in vm->vcpus[] never goes away before its VM.  The
+	 * caller's VM fd keeps the VM alive throughout; closing the new fd
+	 * at once only drops the reference taken here.
+	 */
 	mutex_lock(&vm->lock);
 	if (vm->vcpus[id]) {
-		mutex_unlock(&vm->lock);
 		r = -EEXIST;
-		goto out_vendor;
+		goto out_unlock;
 	}
-	vm->vcpus[id] = vcpu;
 	refcount_inc(&vm->users);
-	mutex_unlock(&vm->lock);
-
 	r = anon_inode_getfd("thinvisor-vcpu", &tv_vcpu_fops, vcpu, O_RDWR | O_CLOEXEC);
 	if (r < 0) {
-		mutex_lock(&vm->lock);
-		vm->vcpus[id] = NULL;
-		mutex_unlock(&vm->lock);
-		tv_vcpu_free(vcpu);
-		tv_vm_put(vm);
+		/* Not the last reference: the caller holds the VM fd. */
+		refcount_dec(&vm->users);
+		goto out_unlock;
 	}
+	/* Pairs with smp_load_acquire() in tv_vm_vcpu(). */
+	smp_store_release(&vm->vcpus[id], vcpu);
+	mutex_unlock(&vm->lock);
 	return r;
 
-out_vendor:
+out_unlock:
+	mutex_unlock(&vm->lock);
 	tv_lapic_destroy(vcpu);
 	tv_ops->vcpu_free(vcpu);
 	atomic_dec(&tv_nr_vcpus);

@@ -43,7 +43,14 @@ struct tv_vendor_ops {
 	void (*vcpu_free)(struct tv_vcpu *vcpu);
 
 	/*
-	 * Enter the guest with interrupts off; come back with vcpu->exit
+	 * Optional: make the vCPU current on this CPU before the RUN loop's
+	 * critical section, with preemption off and interrupts on (VMX:
+	 * VMPTRLD, after a VMCLEAR by IPI on the CPU it last ran on).
+	 */
+	void (*vcpu_load)(struct tv_vcpu *vcpu);
+	/*
+	 * Enter the guest with interrupts and preemption off, after
+	 * vcpu_load on the same CPU; come back with vcpu->exit
 	 * decoded and vcpu->regs, rip, rflags and cr4 up to date.  Events pending
 	 * in vcpu->events are injected on the way in.
 	 */

@@ -2,7 +2,8 @@
 /*
  * The VM file descriptor: memory slots, the CPUID table, options, vCPU
  * creation.  The VM lives until its fd and every vCPU fd are closed, so a
- * vCPU thread still inside RUN keeps it alive.
+ * vCPU thread still inside RUN keeps it alive; its vCPUs live exactly as
+ * long as it does.
  */
 #include <linux/anon_inodes.h>
 #include <linux/file.h>
@@ -17,7 +18,12 @@
 static void tv_vm_destroy(struct tv_vm *vm)
 {
 	struct tv_cpuid_table *cpuid = rcu_dereference_protected(vm->cpuid, true);
+	int i;
 
+	/* No fd is left: nothing can reach these vCPUs any more. */
+	for (i = 0; i < TV_MAX_VCPUS; i++)
+		if (vm->vcpus[i])
+			tv_vcpu_free(vm->vcpus[i]);
 	tv_mmu_free_slots(vm);
 	tv_mmu_destroy(vm);
 	kfree(cpuid);

@@ -6,6 +6,7 @@
 #include <linux/gfp.h>
 #include <linux/mm.h>
 #include <linux/percpu.h>
+#include <asm/debugreg.h>
 #include <asm/cpufeature.h>
 #include <asm/io.h>
 #include <asm/msr-index.h>
@@ -114,6 +115,9 @@ static int svm_vcpu_create(struct tv_vcpu *vcpu)
 	svm_intercept(vmcb, INTERCEPT_MWAIT);
 	svm_intercept(vmcb, INTERCEPT_MWAIT_COND);
 	svm_intercept(vmcb, INTERCEPT_XSETBV);
+	/* Only to reflect them: see tv_handle_exception(). */
+	svm_intercept(vmcb, INTERCEPT_EXCEPTION_OFFSET + X86_TRAP_DB);
+	svm_intercept(vmcb, INTERCEPT_EXCEPTION_OFFSET + X86_TRAP_AC);
 
 	vmcb->control.iopm_base_pa = svm_iopm_pa;
 	vmcb->control.msrpm_base_pa = svm_msrpm_pa;
@@ -481,6 +485,19 @@ static void svm_decode_exit(struct tv_vcpu *vcpu, struct vmcb *vmcb)
 	case SVM_EXIT_INVD:
 		/* No nested SVM, no MONITOR/MWAIT: as on a CPU without them. */
 		e->kind = TV_X_UD;
+		break;
+	case SVM_EXIT_EXCP_BASE + X86_TRAP_DB:
+		/* DR6 in the VMCB already says why; delivery clears DR7.GD. */
+		vmcb->save.dr7 &= ~TV_DR7_GD;
+		e->kind = TV_X_EXCEPTION;
+		e->exc.vector = X86_TRAP_DB;
+		e->exc.has_error = false;
+		break;
+	case SVM_EXIT_EXCP_BASE + X86_TRAP_AC:
+		e->kind = TV_X_EXCEPTION;
+		e->exc.vector = X86_TRAP_AC;
+		e->exc.has_error = true;
+		e->exc.error = 0;
 		break;
 	case (u32)SVM_EXIT_ERR:
 		e->kind = TV_X_FAIL_ENTRY;

@@ -124,8 +124,13 @@ static void vmx_vcpu_load(struct vmx_vcpu *vx)
 	unsigned long flags;
 
 	if (old >= 0 && old != cpu) {
-		/* The IPI needs interrupts on; preemption stays off. */
-		bool irqs_off = irqs_disabled();
+		/*
+		 * The IPI needs interrupts on; preemption stays off.  Never
+		 * from inside the RUN loop's critical section (the guest's FPU
+		 * and XCR0 are loaded there): vmx_vcpu_load_for_run() loads
+		 * the VMCS before it, so interrupts are off here only by a bug.
+		 */
+		bool irqs_off = WARN_ON_ONCE(irqs_disabled());
 
 		if (irqs_off)
 			local_irq_enable();
@@ -191,7 +196,8 @@ static void vmx_vmcs_setup(struct vmx_vcpu *vx)
 	vmcs_write(VM_EXIT_CONTROLS, vmx_cfg.exit);
 	vmcs_write(VM_ENTRY_CONTROLS, vmx_cfg.entry);
 	vx->proc_ctls = vmx_cfg.proc;
-	vmcs_write(EXCEPTION_BITMAP, 0);
+	/* Only to reflect them: see tv_handle_exception(). */
+	vmcs_write(EXCEPTION_BITMAP, BIT(X86_TRAP_DB) | BIT(X86_TRAP_AC));
 	vmcs_write(PAGE_FAULT_ERROR_CODE_MASK, 0);
 	vmcs_write(PAGE_FAULT_ERROR_CODE_MATCH, 0);
 	vmcs_write(CR3_TARGET_COUNT, 0);
@@ -767,6 +773,45 @@ static u8 vmx_io_addr_size(void)
 	return (cs_ar & TV_SEG_ATTR_DB) ? 4 : 2;
 }
 
+/*
+ * #DB or #AC from the exception bitmap, to be reflected.  A #DB exit
+ * leaves DR6 alone and gives its bits in the qualification instead: they
+ * go into DR6 here, with interrupts still off, as the CPU would have put
+ * them (B0-B3 replaced, BD/BS/BT set, the active-low RTM bit cleared).
+ * DR6 is not switched (the guest runs with the hardware's).  A #DB
+ * delivery clears DR7.GD; ICEBP's trap-like #DB comes after the ICEBP.
+ */
+static void vmx_decode_exception(struct tv_vcpu *vcpu, u32 intr_info, u64 qual)
+{
+	struct tv_exit_info *e = &vcpu->exit;
+	u8 vector = intr_info & INTR_INFO_VECTOR_MASK;
+	unsigned long dr6;
+
+	e->kind = TV_X_UNKNOWN;
+	if (vector == X86_TRAP_AC) {
+		e->kind = TV_X_EXCEPTION;
+		e->exc.vector = X86_TRAP_AC;
+		e->exc.has_error = true;
+		e->exc.error = 0;
+		return;
+	}
+	if (vector != X86_TRAP_DB)
+		return;
+	/* DR6's fixed-1 and active-low bits (RTM, bit 16) are DR6_RESERVED's. */
+	get_debugreg(dr6, 6);
+	dr6 &= ~DR_TRAP_BITS;
+	dr6 |= DR6_RESERVED | qual;
+	dr6 ^= qual & DR6_RESERVED;
+	dr6 &= ~BIT(12);
+	set_debugreg(dr6, 6);
+	vmcs_write(GUEST_DR7, vmcs_read(GUEST_DR7) & ~TV_DR7_GD);
+	if ((intr_info & INTR_INFO_INTR_TYPE_MASK) == INTR_TYPE_PRIV_SW_EXCEPTION)
+		vcpu->rip += vmcs_read(VM_EXIT_INSTRUCTION_LEN);
+	e->kind = TV_X_EXCEPTION;
+	e->exc.vector = X86_TRAP_DB;
+	e->exc.has_error = false;
+}
+
 static void vmx_decode_exit(struct tv_vcpu *vcpu, struct vmx_vcpu *vx, u32 reason)
 {
 	struct tv_exit_info *e = &vcpu->exit;
@@ -786,9 +831,10 @@ static void vmx_decode_exit(struct tv_vcpu *vcpu, struct vmx_vcpu *vx, u32 reaso
 	case EXIT_REASON_EXCEPTION_NMI:
 		intr_info = vmcs_read(VM_EXIT_INTR_INFO);
 		e->raw[2] = intr_info;
-		/* Only NMIs exit here: the exception bitmap is empty. */
-		e->kind = (intr_info & INTR_INFO_INTR_TYPE_MASK) == INTR_TYPE_NMI_INTR ?
-			  TV_X_NMI : TV_X_UNKNOWN;
+		if ((intr_info & INTR_INFO_INTR_TYPE_MASK) == INTR_TYPE_NMI_INTR)
+			e->kind = TV_X_NMI;
+		else
+			vmx_decode_exception(vcpu, intr_info, qual);
 		return;
 	case EXIT_REASON_INTERRUPT_WINDOW:
 		/* The interrupt window is open: the next entry injects. */
@@ -900,6 +946,16 @@ static int vmx_swap_in(struct vmx_msr_swap *swap, int n, u32 index, u64 host,
 	return n + 1;
 }
 
+/*
+ * Before the RUN loop's critical section, with preemption off and
+ * interrupts on: moving the VMCS from another CPU takes an IPI, which
+ * cannot wait until interrupts are off and the guest's FPU is loaded.
+ */
+static void vmx_vcpu_load_for_run(struct tv_vcpu *vcpu)
+{
+	vmx_vcpu_load(vcpu->vendor);
+}
+
 static void vmx_run(struct tv_vcpu *vcpu)
 {
 	struct vmx_vcpu *vx = vcpu->vendor;
@@ -911,12 +967,10 @@ static void vmx_run(struct tv_vcpu *vcpu)
 	u32 reason, vect;
 	bool fail;
 
-	if (unlikely(vx->cpu != raw_smp_processor_id() ||
-		     __this_cpu_read(vmx_cpu.current_vmcs) != vx->vmcs)) {
-		preempt_disable();
+	/* vmx_vcpu_load_for_run() made it current, with preemption off since. */
+	if (WARN_ON_ONCE(vx->cpu != raw_smp_processor_id() ||
+			 __this_cpu_read(vmx_cpu.current_vmcs) != vx->vmcs))
 		vmx_vcpu_load(vx);
-		preempt_enable();
-	}
 	if (unlikely(vx->tlb_generation != vcpu->vm->tlb_generation)) {
 		vx->tlb_generation = vcpu->vm->tlb_generation;
 		vmx_invept(vmx_eptp(vcpu));
@@ -1075,6 +1129,7 @@ struct tv_vendor_ops vmx_ops = {
 	.mmu_max_level = 2,
 	.vcpu_create = vmx_vcpu_create,
 	.vcpu_free = vmx_vcpu_free,
+	.vcpu_load = vmx_vcpu_load_for_run,
 	.run = vmx_run,
 	.get_sregs = vmx_get_sregs,
 	.set_sregs = vmx_set_sregs,

@@ -69,7 +69,7 @@ ls "$top"/selftests/thinvisor/*_test.c | sed 's|.*/||; s|\.c$||' >"$vmdir/$name.
 
 serial=$out/$name.serial
 rm -f "$serial"
-cmdline="console=ttyS0 loglevel=1 panic=-1 tv.mode=$mode"
+cmdline="console=ttyS0 loglevel=1 panic=-1 tv.mode=$mode slub_debug=FZPU init_on_free=1"
 # TESTVM_TESTS=apic_test,run_test: run only these selftest binaries.
 [ -n "${TESTVM_TESTS:-}" ] && cmdline="$cmdline tv.tests=$TESTVM_TESTS"
 # TESTVM_REPEAT=N: run the selftest binaries N times over in each boot.
