@@ -386,6 +386,23 @@ out:
 	return r;
 }
 
+/*
+ * The XSAVE header (64 bytes at offset 512) after XSTATE_BV: XCOMP_BV and
+ * the reserved bytes must be zero in the standard format.  The kernel
+ * checks them only on a host that uses XSAVE itself, so check them here
+ * for every host.
+ */
+static bool tv_xsave_header_ok(const struct tv_xsave *buf)
+{
+	const __u32 *hdr = &buf->region[512 / 4];
+	int i;
+
+	for (i = 2; i < 64 / 4; i++)
+		if (hdr[i])
+			return false;
+	return true;
+}
+
 static int tv_xsave(struct tv_vcpu *vcpu, void __user *argp, bool set)
 {
 	struct tv_xsave *buf = kzalloc(sizeof(*buf), GFP_KERNEL);
@@ -396,6 +413,8 @@ static int tv_xsave(struct tv_vcpu *vcpu, void __user *argp, bool set)
 	if (set) {
 		if (copy_from_user(buf, argp, sizeof(*buf)))
 			r = -EFAULT;
+		else if (!tv_xsave_header_ok(buf))
+			r = -EINVAL;
 		else
 			r = fpu_copy_uabi_to_guest_fpstate(&vcpu->guest_fpu, buf,
 							   vcpu->guest_fpu.fpstate->user_xfeatures,
