@@ -26,7 +26,7 @@ KSELFTEST_DIR := $(KSRC_DIR)/tools/testing/selftests
 CHECKPATCH := $(KSRC_DIR)/scripts/checkpatch.pl
 
 .PHONY: all module userspace selftests unit check deps test test-unit \
-	test-svm test-vmx test-nosvm demo bench clean help
+	test-svm test-svm57 test-vmx test-nosvm demo bench clean help
 
 all: module userspace selftests
 
@@ -66,7 +66,7 @@ check: $(KSRC_DIR)/.done
 test-unit: unit
 	@tools/run-unit.sh $(UNIT_BINS)
 
-test-svm test-vmx test-nosvm: all
+test-svm test-svm57 test-vmx test-nosvm: all
 	@tools/testvm/run.sh $(patsubst test-%,%,$@)
 
 test: all unit

@@ -2,6 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 # Boot one emulated test machine and collect what it reports.
 #   svm    QEMU TCG, -cpu EPYC,+svm,+npt       (AMD SVM + NPT)
+#   svm57  QEMU TCG, -cpu max,+svm,+npt        (the same, host kernel with LA57)
 #   vmx    Bochs, corei7_skylake_x             (Intel VMX + EPT)
 #   nosvm  QEMU TCG, a CPU without SVM         (the load refusal)
 #   demo   the SVM machine running thinrun
@@ -24,7 +25,7 @@ kernel=/boot/vmlinuz-$kver
 module=$("$here/module-for.sh" "$kver") || exit 1
 
 initrd=$vmdir/initramfs-$mode.cpio.gz
-[ "$mode" = svm ] && export TESTVM_PERF=1
+case $mode in svm | svm57) export TESTVM_PERF=1 ;; esac
 [ "$mode" = bench ] && export TESTVM_PERF=1 TESTVM_QEMU=1
 # The machine's own kernel and a busybox initramfs, as a guest for
 # thinrun --kernel (/share/vmlinuz, /share/guest.cpio.gz); in Bochs not
@@ -32,7 +33,7 @@ initrd=$vmdir/initramfs-$mode.cpio.gz
 # initramfs cost Bochs' BIOS time to load.
 guest=
 case $mode in
-svm | demo | bench) guest=yes ;;
+svm | svm57 | demo | bench) guest=yes ;;
 vmx) [ "${TESTVM_VMX_VCPUS:-1}" != 0 ] && guest=yes ;;
 esac
 guest_files=
@@ -60,11 +61,15 @@ cmdline="console=ttyS0 loglevel=1 panic=-1 tv.mode=$mode"
 [ -n "${TESTVM_CMDLINE:-}" ] && cmdline="$cmdline $TESTVM_CMDLINE"
 start=$(date +%s)
 case $mode in
-svm | demo | bench | nosvm)
+svm | svm57 | demo | bench | nosvm)
 	cpu=EPYC,+svm,+npt,+pdpe1gb
 	[ "$mode" = nosvm ] && cpu=EPYC,-svm
+	# QEMU's richest CPU offers LA57, and the machine's kernel (built
+	# with X86_5LEVEL) then runs with 5-level paging, as on a Zen 4 or
+	# Ice Lake server: never hide it with no5lvl here.
+	[ "$mode" = svm57 ] && cpu=max,+svm,+npt,+pdpe1gb
 	# One 1 GiB page for the test of 1 GiB NPT leaves.
-	[ "$mode" = svm ] && cmdline="$cmdline hugepagesz=1G hugepages=1"
+	case $mode in svm | svm57) cmdline="$cmdline hugepagesz=1G hugepages=1" ;; esac
 	timeout --foreground 1200 qemu-system-x86_64 -M q35 -cpu "$cpu" -smp 2 -m 4G \
 		-accel tcg,thread=multi -kernel "$kernel" -initrd "$initrd" \
 		-append "$cmdline" -display none -monitor none -serial "file:$serial" \
