@@ -194,6 +194,14 @@ test_thinrun() {
 		--mem 99999999
 	test_thinrun_kernel
 	test_linux_boot linux_boot_1cpu 1
+	# svm57 offers the guest LA57 too: its kernel turns 5-level paging on.
+	if [ "$mode" = svm57 ]; then
+		if echo "$out" | grep -q 'thinvisor-guest: paging 5-level'; then
+			tap ok linux_guest_runs_5level
+		else
+			tap fail linux_guest_runs_5level "$(echo "$out" | grep 'thinvisor-guest: paging')"
+		fi
+	fi
 	test_linux_boot linux_boot_2cpu 2
 	# The guest's reboot is status 5: /init reboots when it counts
 	# other than tv.cpus= asks for.  Linux resets through the ACPI reset
