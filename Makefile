@@ -30,7 +30,7 @@ KSELFTEST_DIR := $(KSRC_DIR)/tools/testing/selftests
 CHECKPATCH := $(KSRC_DIR)/scripts/checkpatch.pl
 
 .PHONY: all module userspace selftests unit check deps test test-unit \
-	test-svm test-svm612 test-vmx test-nosvm demo bench clean help \
+	test-svm test-svm57 test-svm612 test-vmx test-nosvm demo bench clean help \
 	install install-dkms uninstall dkms-check
 
 all: module userspace selftests
@@ -100,7 +100,7 @@ dkms-check:
 test-unit: unit
 	@tools/run-unit.sh $(UNIT_BINS) $(TOP)/tools/testvm/collect_test.sh
 
-test-svm test-svm612 test-vmx test-nosvm: all
+test-svm test-svm57 test-svm612 test-vmx test-nosvm: all
 	@tools/testvm/run.sh $(patsubst test-%,%,$@)
 
 test: all unit

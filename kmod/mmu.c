@@ -5,9 +5,16 @@
  * with the largest pages the host backing allows.  A running guest so never
  * takes a memory-management exit: every nested page fault is MMIO.
  *
- * One 4-level walker serves both formats; the backend gives the entries
+ * One walker serves both formats; the backend gives the entries
  * (tv_ops->mmu_table_entry and mmu_leaf_entry).  In both, bit 7 marks a
  * large leaf and bits 51:12 hold the address.
+ *
+ * The depth is the backend's (tv_ops->mmu_levels), copied into the VM when
+ * it is made.  AMD walks the NPT in the host's own paging mode at VMRUN:
+ * five levels when the host kernel runs with CR4.LA57, else four (KVM's
+ * get_npt_level() decides the same way).  Intel walks the depth the EPTP
+ * names: four, since guest-physical addresses stop at TV_GPA_BITS, which
+ * four levels map whole; 5-level EPT would only be needed above it.
  */
 #include <linux/highmem.h>
 #include <linux/mm.h>
@@ -26,6 +33,8 @@
 #define TV_LEVEL_SHIFT(level)	(PAGE_SHIFT + 9 * ((level) - 1))
 #define TV_LEVEL_SIZE(level)	(1ULL << TV_LEVEL_SHIFT(level))
 #define TV_LEVEL_INDEX(gpa, level) (((gpa) >> TV_LEVEL_SHIFT(level)) & 511)
+/* Guest-physical addresses are below 2^48 (and the host's MAXPHYADDR). */
+#define TV_GPA_BITS	TV_LEVEL_SHIFT(5)
 
 /* Leaves mapped now, by level (4 KiB, 2 MiB, 1 GiB), in all VMs: debugfs. */
 atomic_long_t tv_mmu_leaves[3];
@@ -44,6 +53,7 @@ static u64 *tv_mmu_alloc_table(struct tv_mmu *mmu, u64 *pa)
 
 int tv_mmu_init(struct tv_vm *vm)
 {
+	vm->mmu.levels = tv_ops->mmu_levels;
 	INIT_LIST_HEAD(&vm->mmu.table_pages);
 	if (!tv_mmu_alloc_table(&vm->mmu, &vm->mmu.root_pa))
 		return -ENOMEM;
@@ -66,7 +76,7 @@ static int tv_mmu_set(struct tv_vm *vm, u64 gpa, int level, u64 leaf)
 	u64 *table = phys_to_virt(vm->mmu.root_pa);
 	int l;
 
-	for (l = 4; l > level; l--) {
+	for (l = vm->mmu.levels; l > level; l--) {
 		u64 *e = &table[TV_LEVEL_INDEX(gpa, l)];
 		u64 pa;
 
@@ -94,7 +104,7 @@ static void tv_mmu_clear(struct tv_vm *vm, u64 gpa, u64 size)
 		u64 *e = NULL;
 		int l;
 
-		for (l = 4; l >= 1; l--) {
+		for (l = vm->mmu.levels; l >= 1; l--) {
 			e = &table[TV_LEVEL_INDEX(gpa, l)];
 			if (!*e || l == 1 || (*e & TV_PTE_LARGE))
 				break;
@@ -210,7 +220,7 @@ static bool tv_overlaps(const struct tv_slot *s, u64 gpa, u64 size)
 
 static int tv_check_region(struct tv_vm *vm, const struct tv_memory_region *r)
 {
-	u64 max_gpa = 1ULL << min_t(u32, boot_cpu_data.x86_phys_bits, 48);
+	u64 max_gpa = 1ULL << min_t(u32, boot_cpu_data.x86_phys_bits, TV_GPA_BITS);
 	int i;
 
 	for (i = 0; i < ARRAY_SIZE(r->reserved); i++)

@@ -54,6 +54,7 @@ struct tv_slot {
 /* The second-stage (NPT/EPT) page table of a VM. */
 struct tv_mmu {
 	u64 root_pa;
+	int levels;			/* 4 or 5, fixed when the VM is made */
 	struct list_head table_pages;
 	unsigned long nr_table_pages;
 };

@@ -31,11 +31,14 @@ struct tv_vendor_ops {
 	/*
 	 * The second-stage table format (NPT or EPT): a non-leaf entry, and
 	 * a leaf at level 1 (4 KiB), 2 (2 MiB) or 3 (1 GiB).  max_level is
-	 * the largest leaf the CPU supports.
+	 * the largest leaf the CPU supports.  mmu_levels is the depth of
+	 * the table the CPU walks (4 or 5), set at load: the NPT has the
+	 * host's own paging depth, the EPT the one its EPTP names.
 	 */
 	u64 (*mmu_table_entry)(u64 pa);
 	u64 (*mmu_leaf_entry)(u64 pa, int level, bool writable);
 	int mmu_max_level;
+	int mmu_levels;
 	/* The guest's XSETBV may run without an exit (see tv_xcr0_exit()). */
 	bool xsetbv_may_not_exit;
 

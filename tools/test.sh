@@ -1,14 +1,15 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # `make test`: the unit tests here, then the selftests in the emulated SVM
-# machine (QEMU), the no-SVM machine and the VMX machine (Bochs).  Bochs is
+# machines (QEMU; svm57's kernel runs with 5-level paging), the no-SVM
+# machine and the VMX machine (Bochs).  Bochs is
 # slow and single-threaded, so it runs beside the QEMU machines.
 set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 out=$top/build/test
 mkdir -p "$out"
 cd "$top" || exit 1
-machines="svm nosvm vmx"
+machines="svm svm57 nosvm vmx"
 [ -n "${TESTVM_MACHINES:-}" ] && machines=$TESTVM_MACHINES
 
 status=0

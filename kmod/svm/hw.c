@@ -12,6 +12,7 @@
 #include <asm/io.h>
 #include <asm/msr-index.h>
 #include <asm/msr.h>
+#include <asm/pgtable_types.h>
 #include <asm/processor.h>
 #include <asm/svm.h>
 
@@ -83,7 +84,8 @@ int svm_show_features(char *buf)
 	for (i = 0; i < ARRAY_SIZE(svm_features); i++)
 		if (boot_cpu_has(svm_features[i].feature))
 			n += sysfs_emit_at(buf, n, "%s ", svm_features[i].name);
-	n += sysfs_emit_at(buf, n, "asids=%u\n", svm_max_asid + 1);
+	n += sysfs_emit_at(buf, n, "npt_levels=%d asids=%u\n",
+			   svm_ops.mmu_levels, svm_max_asid + 1);
 	return n;
 }
 
@@ -205,6 +207,12 @@ int tv_svm_init(const struct tv_vendor_ops **ops)
 		return r;
 	/* 1 GiB leaves in the NPT need the host's 1 GiB pages. */
 	svm_ops.mmu_max_level = boot_cpu_has(X86_FEATURE_GBPAGES) ? 3 : 2;
+	/*
+	 * The CPU walks the NPT in the host's paging mode at VMRUN: five
+	 * levels while the host kernel runs with CR4.LA57.  That mode is
+	 * fixed from boot on.
+	 */
+	svm_ops.mmu_levels = pgtable_l5_enabled() ? 5 : 4;
 	/*
 	 * Under another hypervisor the XSETBV intercept may not be honoured:
 	 * QEMU's emulated SVM runs the guest's XSETBV without an exit.

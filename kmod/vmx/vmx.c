@@ -51,6 +51,7 @@ static u64 vmx_mmu_leaf_entry(u64 pa, int level, bool writable)
 	       (level > 1 ? EPT_LARGE : 0);
 }
 
+/* 4-level EPT (vmx_ops.mmu_levels): it maps all of the 48-bit guest space. */
 static u64 vmx_eptp(struct tv_vcpu *vcpu)
 {
 	return vcpu->vm->mmu.root_pa | VMX_EPTP_PWL_4 | VMX_EPTP_MT_WB;
@@ -1127,6 +1128,7 @@ struct tv_vendor_ops vmx_ops = {
 	.mmu_table_entry = vmx_mmu_table_entry,
 	.mmu_leaf_entry = vmx_mmu_leaf_entry,
 	.mmu_max_level = 2,
+	.mmu_levels = 4,
 	.vcpu_create = vmx_vcpu_create,
 	.vcpu_free = vmx_vcpu_free,
 	.vcpu_load = vmx_vcpu_load_for_run,

@@ -554,6 +554,94 @@ TEST_F(gw, la57_canonical_is_57_bits)
 					      0, &gpa, &f));
 }
 
+TEST_F(gw, la57_index_is_bits_56_to_48)
+{
+	/* Two gvas that differ only in bit 48: two PML5 entries. */
+	mode_long(self, true);
+	map(self, 0x0000000000401000ULL, 1, 0x5000 | PRW);
+	map(self, 0x0001000000401000ULL, 1, 0x6000 | PRW);
+	EXPECT_EQ(0x5010ULL, XLATE_OK(0x0000000000401010ULL, 0));
+	EXPECT_EQ(0x6010ULL, XLATE_OK(0x0001000000401010ULL, 0));
+	/* Bit 56 is the last one to index: PML5 entry 256, high half. */
+	map(self, 0xff00000000401000ULL, 1, 0x7000 | PRW);
+	EXPECT_EQ(self->ent[5], self->root + 256 * 8);
+	EXPECT_EQ(0x7010ULL, XLATE_OK(0xff00000000401010ULL, 0));
+}
+
+TEST_F(gw, la57_large_pages)
+{
+	mode_long(self, true);
+	map(self, 0x00aa004012340678ULL, 3, 0x2480000000ULL | PS | PRW);
+	EXPECT_EQ(0x2492340678ULL, XLATE_OK(0x00aa004012340678ULL, W));
+	map(self, 0x00bb123440310345ULL, 2, 0x7fe00000 | PS | PRW);
+	EXPECT_EQ(0x7ff10345ULL, XLATE_OK(0x00bb123440310345ULL, W));
+}
+
+TEST_F(gw, la57_not_present_each_level)
+{
+	u64 gva = 0x0012007f00403000ULL;
+	unsigned int level;
+
+	mode_long(self, true);
+	for (level = 1; level <= 5; level++) {
+		map(self, gva, 1, 0x5000 | PRWU);
+		clear_bits(self, level, P);
+		EXPECT_EQ(PF_W, XLATE_PF(gva, W)) TH_LOG("level %u", level);
+		EXPECT_EQ(PF_U | PF_I, XLATE_PF(gva, U | F)) TH_LOG("level %u", level);
+		set_bits(self, level, P);
+	}
+	EXPECT_EQ(0x5000ULL, XLATE_OK(gva, W | U));
+}
+
+/* R/W, U/S and NX of a PML5E restrict like those of any other level. */
+TEST_F(gw, la57_rights_of_the_pml5e)
+{
+	u64 gva = 0x0034000000001000ULL;
+
+	mode_long(self, true);
+	map(self, gva, 1, 0x5000 | PRWU);
+	EXPECT_EQ(0x5000ULL, XLATE_OK(gva, W | U | F));
+	clear_bits(self, 5, RW);
+	EXPECT_EQ(PF_P | PF_W, XLATE_PF(gva, W));
+	EXPECT_EQ(0x5000ULL, XLATE_OK(gva, U));
+	set_bits(self, 5, RW);
+	clear_bits(self, 5, US);
+	EXPECT_EQ(PF_P | PF_U, XLATE_PF(gva, U));
+	EXPECT_EQ(0x5000ULL, XLATE_OK(gva, W));
+	set_bits(self, 5, US | NX);
+	EXPECT_EQ(PF_P | PF_I, XLATE_PF(gva, F));
+	EXPECT_EQ(0x5000ULL, XLATE_OK(gva, W | U));
+}
+
+TEST_F(gw, la57_maxphyaddr_reserved_in_pml5e)
+{
+	mode_long(self, true);
+	self->w.maxphyaddr = 40;
+	map(self, 0x1000, 1, 0x5000 | PRW);
+	set_bits(self, 5, 1ULL << 45);
+	EXPECT_EQ(PF_P | PF_R, XLATE_PF(0x1000, 0));
+}
+
+/* A read across the 256 TiB line goes through two PML5 entries. */
+TEST_F(gw, la57_read_crosses_pml5_entries)
+{
+	struct tv_gwalk_fault f = { 0 };
+	u8 buf[8];
+
+	mode_long(self, true);
+	map(self, 0x0000fffffffff000ULL, 1, 0x6000 | PRW);
+	map(self, 0x0001000000000000ULL, 1, 0x2000 | PRW);
+	memcpy(self->mem + 0x6ffc, "ABCD", 4);
+	memcpy(self->mem + 0x2000, "efgh", 4);
+	ASSERT_EQ(0, tv_gwalk_read(&self->w, 0x0000fffffffffffcULL, buf, 8, 0, &f));
+	EXPECT_EQ(0, memcmp(buf, "ABCDefgh", 8));
+	/* With its PML5 entry gone, the second page faults there. */
+	clear_bits(self, 5, P);
+	EXPECT_EQ(-EFAULT, tv_gwalk_read(&self->w, 0x0000fffffffffffcULL, buf, 8, 0, &f));
+	EXPECT_EQ(0x0001000000000000ULL, f.addr);
+	EXPECT_EQ(0U, f.error_code);
+}
+
 /* --- permissions -------------------------------------------------------- */
 
 TEST_F(gw, user_access_to_supervisor_page)

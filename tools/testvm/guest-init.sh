@@ -36,6 +36,12 @@ want=$(/bin/busybox sed -n 's/.*tv\.cpus=\([0-9]*\).*/\1/p' /proc/cmdline)
 seen=$(/bin/busybox grep -c '^processor' /proc/cpuinfo)
 online=$(/bin/busybox cat /sys/devices/system/cpu/online)
 echo "thinvisor-guest: $(/bin/busybox uname -sr), up $(/bin/busybox cut -d' ' -f1 /proc/uptime) s"
+# The kernel keeps la57 in its flags only while it runs with 5-level paging.
+if /bin/busybox grep -qw la57 /proc/cpuinfo; then
+	echo "thinvisor-guest: paging 5-level"
+else
+	echo "thinvisor-guest: paging 4-level"
+fi
 if [ -n "$want" ] && [ "$seen" = "$want" ]; then
 	echo "thinvisor-guest: init ok, cpus=$seen online=$online"
 	/bin/busybox poweroff -f

@@ -3,7 +3,10 @@
 # Runs inside an emulated test machine.  Prints, for the host to collect:
 #   @@TAP ok|not ok NAME [# reason]      a test done by this script
 #   @@BIN NAME ... @@RC NAME STATUS      a selftest binary's own TAP output
-# The machine's name starts with its vendor (svm57: an SVM machine); what differs between machines of one vendor comes as tv.* flags.
+# The machine's name starts with its vendor (svm57: an SVM machine);
+# what differs between machines of one vendor comes as tv.* flags or
+# from the name ($machine).
+machine=$1
 mode=${1%%[0-9]*}
 expect_vendor=$mode
 only=$(sed -n 's/.*tv\.tests=\([^ ]*\).*/\1/p' /proc/cmdline)
@@ -123,9 +126,9 @@ test_refused_while_kvm_holds() {
 	wait $pid 2>/dev/null
 	if [ $rc -eq 0 ]; then
 		rmmod thinvisor
-		tap fail module_refused_while_kvm_holds "insmod succeeded while KVM held $mode"
+		tap fail module_refused_while_kvm_holds "insmod succeeded while KVM held $expect_vendor"
 	elif echo "$out" | grep -q 'busy' &&
-	     dmesg | grep -q "thinvisor: $mode is in use by another hypervisor"; then
+	     dmesg | grep -q "thinvisor: $expect_vendor is in use by another hypervisor"; then
 		tap ok module_refused_while_kvm_holds
 	else
 		tap fail module_refused_while_kvm_holds "wrong refusal: $out"
@@ -158,7 +161,7 @@ test_load() {
 
 # Every feature the backend needs must be reported.
 test_features() {
-	case $mode in
+	case $expect_vendor in
 	svm) need="npt" ;;
 	vmx) need="ept unrestricted_guest vpid" ;;
 	esac
@@ -264,6 +267,14 @@ test_thinrun() {
 		--mem 99999999
 	test_thinrun_kernel
 	test_linux_boot linux_boot_1cpu 1
+	# svm57 offers the guest LA57 too: its kernel turns 5-level paging on.
+	if [ "$machine" = svm57 ]; then
+		if echo "$out" | grep -q 'thinvisor-guest: paging 5-level'; then
+			tap ok linux_guest_runs_5level
+		else
+			tap fail linux_guest_runs_5level "$(echo "$out" | grep 'thinvisor-guest: paging')"
+		fi
+	fi
 	test_linux_boot linux_boot_2cpu 2
 	test_linux_boot linux_boot_generic_1cpu 1 1 "" /share/vmlinuz-generic
 	test_linux_boot linux_boot_generic_2cpu 2 2 "" /share/vmlinuz-generic
@@ -558,7 +569,28 @@ test_kernel_log() {
 	fi
 }
 
-case $mode in
+# svm57: the machine's own kernel must run with 5-level paging, or the
+# machine tests nothing svm does not.  Such a kernel keeps la57 in
+# /proc/cpuinfo (it clears the flag when it runs 4-level) and puts vmalloc
+# above the 48-bit canonical range (0xff..., not 0xffff8... and up);
+# vmallocinfo shows root the real addresses only with kptr_restrict=1.
+test_host_5level() {
+	grep -m 1 'address sizes' /proc/cpuinfo | sed 's/^/# /'
+	restrict=$(cat /proc/sys/kernel/kptr_restrict)
+	echo 1 >/proc/sys/kernel/kptr_restrict
+	vmalloc=$(awk 'NR == 1 { print $1 }' /proc/vmallocinfo)
+	echo "$restrict" >/proc/sys/kernel/kptr_restrict
+	la57=$(grep -m 1 -ow la57 /proc/cpuinfo)
+	echo "# la57 flag: ${la57:-none}; first vmalloc area: $vmalloc"
+	case $vmalloc in
+	0xffff[89a-f]*) tap fail host_runs_5level "vmalloc at $vmalloc: 4-level paging" ;;
+	0xff*) if [ -n "$la57" ]; then tap ok host_runs_5level
+	       else tap fail host_runs_5level "no la57 in /proc/cpuinfo"; fi ;;
+	*) tap fail host_runs_5level "no vmalloc address in /proc/vmallocinfo" ;;
+	esac
+}
+
+case $expect_vendor in
 nosvm)
 	# A CPU without SVM: the module must refuse to load, and say why.
 	out=$(insmod /lib/modules/thinvisor.ko 2>&1)
@@ -575,6 +607,7 @@ nosvm)
 	;;
 svm | vmx)
 	test_refused_while_kvm_loaded
+	[ "$machine" = svm57 ] && test_host_5level
 	load_kvm
 	test_refused_while_kvm_holds
 	mark_module_log

@@ -2,6 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 # Boot one emulated test machine and collect what it reports.
 #   svm    QEMU TCG, -cpu EPYC,+svm,+npt       (AMD SVM + NPT)
+#   svm57  QEMU TCG, -cpu max,+svm,+npt        (the same, host kernel with LA57)
 #   vmx    Bochs, corei7_skylake_x             (Intel VMX + EPT)
 #   nosvm  QEMU TCG, a CPU without SVM         (the load refusal)
 #   demo   the SVM machine running thinrun
@@ -30,7 +31,7 @@ module=$("$here/module-for.sh" "$kver") || exit 1
 
 initrd=$vmdir/initramfs-$name.cpio.gz
 # perf (12 MB more of initramfs) where the tracepoint test runs.
-case $mode in svm | vmx) export TESTVM_PERF=1 ;; esac
+case $mode in svm | svm57 | vmx) export TESTVM_PERF=1 ;; esac
 [ "$mode" = bench ] && export TESTVM_PERF=1 TESTVM_QEMU=1
 # The machine's own kernel and a busybox initramfs, as a guest for
 # thinrun --kernel (/share/vmlinuz, /share/guest.cpio.gz); in Bochs not
@@ -38,7 +39,7 @@ case $mode in svm | vmx) export TESTVM_PERF=1 ;; esac
 # initramfs cost Bochs' BIOS time to load.
 guest=
 case $mode in
-svm | demo | bench) guest=yes ;;
+svm | svm57 | demo | bench) guest=yes ;;
 vmx) [ "${TESTVM_VMX_VCPUS:-1}" != 0 ] && guest=yes ;;
 esac
 guest_files=
@@ -82,11 +83,15 @@ cmdline="console=ttyS0 loglevel=1 panic=-1 tv.mode=$mode slub_debug=FZPU init_on
 [ -n "${TESTVM_CMDLINE:-}" ] && cmdline="$cmdline $TESTVM_CMDLINE"
 start=$(date +%s)
 case $mode in
-svm | demo | bench | nosvm)
+svm | svm57 | demo | bench | nosvm)
 	cpu=EPYC,+svm,+npt,+pdpe1gb
 	[ "$mode" = nosvm ] && cpu=EPYC,-svm
+	# QEMU's richest CPU offers LA57, and the machine's kernel (built
+	# with X86_5LEVEL) then runs with 5-level paging, as on a Zen 4 or
+	# Ice Lake server: never hide it with no5lvl here.
+	[ "$mode" = svm57 ] && cpu=max,+svm,+npt,+pdpe1gb
 	# One 1 GiB page for the test of 1 GiB NPT leaves.
-	[ "$mode" = svm ] && cmdline="$cmdline hugepagesz=1G hugepages=1"
+	case $mode in svm | svm57) cmdline="$cmdline hugepagesz=1G hugepages=1" ;; esac
 	# The bench boots Linux 20 times (5 rounds on each side, twice
 	# nested for KVM): more than the tests' bound.
 	limit=1200

@@ -8,6 +8,8 @@
  *   0x07000             GDT (TV_SEL_*)
  *   0x08000             TSS (TR points here in every mode)
  *   0x09000             IDT, 256 64-bit interrupt gates (64-bit mode)
+ *   0x0a000             PML5, entry 0 the PML4 (5-level paging only:
+ *                       tv_vcpu_set_5level_paging())
  *   0x0e000 - 0x0efff   scratch data for asm blobs
  *   0x0f000 - 0x0ffff   stacks for asm blobs (256 bytes a vCPU)
  *   0x10000 - 0x1ffff   asm blob code (tv_vm_load_blob())
@@ -31,6 +33,7 @@
 #define TV_GDT_GPA		0x7000
 #define TV_TSS_GPA		0x8000
 #define TV_IDT_GPA		0x9000
+#define TV_PML5_GPA		0xa000
 #define TV_BLOB_DATA_GPA	0xe000
 #define TV_BLOB_STACK_GPA	0xf000
 #define TV_BLOB_GPA		0x10000

@@ -61,6 +61,7 @@
 #define X86_CR4_PAE		(1UL << 5)
 #define X86_CR4_OSFXSR		(1UL << 9)
 #define X86_CR4_OSXMMEXCPT	(1UL << 10)
+#define X86_CR4_LA57		(1UL << 12)
 
 enum tv_mode {
 	TV_MODE_REAL16,
@@ -186,6 +187,14 @@ struct tv_vm *tv_vm_create_with_vcpu(void (*guest)(void), struct tv_vcpu **vcpu)
 struct tv_vm *tv_vm_create_with_blob(enum tv_mode mode, struct tv_blob blob,
 				     struct tv_vcpu **vcpu);
 uint64_t tv_blob_entry(enum tv_mode mode);	/* where a blob starts */
+/* Does the CPU this runs on offer 5-level paging (CPUID 7.0 ECX.LA57)? */
+bool tv_cpu_has_la57(void);
+/*
+ * Move a 64-bit vCPU of a standard VM to 5-level paging: CR4.LA57, and CR3
+ * at TV_PML5_GPA, whose entry 0 is the PML4 (so the first 256 TiB look as
+ * before).  Tests may add entries to the PML5 (tv_gpa2hva()).
+ */
+void tv_vcpu_set_5level_paging(struct tv_vcpu *vcpu);
 const char *tv_mode_name(enum tv_mode mode);
 
 /* Exits and ucalls */

@@ -4,6 +4,7 @@
  * image in guest memory, page tables, GDT, TSS, IDT, and the register state
  * of the three modes.
  */
+#include <cpuid.h>
 #include <elf.h>
 #include <link.h>
 #include <stdarg.h>
@@ -155,6 +156,27 @@ void tv_sregs_for_mode(struct tv_vm *vm, enum tv_mode mode, struct tv_sregs *s)
 uint64_t tv_blob_entry(enum tv_mode mode)
 {
 	return TV_BLOB_GPA;
+}
+
+bool tv_cpu_has_la57(void)
+{
+	unsigned int a, b, c, d;
+
+	return __get_cpuid_count(7, 0, &a, &b, &c, &d) && (c & (1U << 16));
+}
+
+void tv_vcpu_set_5level_paging(struct tv_vcpu *vcpu)
+{
+	uint64_t *pml5 = tv_gpa2hva(vcpu->vm, TV_PML5_GPA);
+	struct tv_sregs s;
+
+	TV_CHECK(vcpu->vm->std_layout, "5-level paging needs a standard VM");
+	pml5[0] = TV_PML4_GPA | 0x23;		/* P RW A */
+	tv_get_sregs(vcpu, &s);
+	TV_CHECK(s.efer & EFER_LMA, "5-level paging is for a 64-bit vCPU");
+	s.cr3 = TV_PML5_GPA;
+	s.cr4 |= X86_CR4_LA57;
+	tv_set_sregs(vcpu, &s);
 }
 
 const char *tv_mode_name(enum tv_mode mode)
