@@ -49,9 +49,10 @@
 			 L7_EBX_AVX | L7_EBX_AVX512)
 #define L7_ECX_AVX	(B(9) | B(10))			/* VAES, VPCLMULQDQ */
 #define L7_ECX_AVX512	(B(1) | B(6) | B(11) | B(12) | B(14))
+#define L7_ECX_LA57	B(16)
 #define L7_ECX_RDPID	B(22)
 #define L7_ECX_ALLOW	(B(0) | B(2) | B(8) | B(25) | B(27) | B(28) | \
-			 L7_ECX_AVX | L7_ECX_AVX512 | L7_ECX_RDPID)
+			 L7_ECX_AVX | L7_ECX_AVX512 | L7_ECX_LA57 | L7_ECX_RDPID)
 #define L7_EDX_AVX512	(B(2) | B(3) | B(8) | B(23))
 #define L7_EDX_ALLOW	(B(4) | B(10) | B(14) | L7_EDX_AVX512)
 /* Leaf 7 subleaf 1 */
@@ -267,6 +268,13 @@ static bool tv_cpuid_mask(const struct tv_cpuid_host *host, tv_cpuid_raw_fn raw,
 		 */
 		if (index == 0 && host->vendor != TV_VENDOR_INTEL_VMX)
 			r[ECX] &= ~L7_ECX_RDPID;
+		/*
+		 * Five-level guest paging (CR4.LA57, and the guest page walker's
+		 * five levels) has run only under SVM (the svm57 machine): no
+		 * emulated Intel CPU offers LA57, so VMX keeps it hidden.
+		 */
+		if (index == 0 && host->vendor != TV_VENDOR_AMD_SVM)
+			r[ECX] &= ~L7_ECX_LA57;
 		break;
 	case 0xd:
 		if (!tv_cpuid_xsave(host, raw, ctx, index, r))

@@ -146,7 +146,6 @@ static const struct denied denied[] = {
 	{ 7, 0, ECX, 4, "OSPKE" },
 	{ 7, 0, ECX, 5, "WAITPKG" },
 	{ 7, 0, ECX, 7, "CET_SS" },
-	{ 7, 0, ECX, 16, "LA57" },
 	{ 7, 0, ECX, 31, "PKS" },
 	{ 7, 0, EDX, 19, "ARCH_LBR" },
 	{ 7, 0, EDX, 20, "IBT" },
@@ -304,6 +303,12 @@ static int check_policy(struct __test_metadata *_metadata, struct cpu *c,
 	/* RDPID only where TSC_AUX is the guest's around it: VMX. */
 	if (vendor != TV_VENDOR_INTEL_VMX)
 		EXPECT_FALSE(has(e, n, 7, 0, ECX, 22));
+	/* LA57 only under SVM, where five-level guests have run, and only
+	 * where the host has it.
+	 */
+	cpu_raw(c, 7, 0, raw);
+	if (vendor != TV_VENDOR_AMD_SVM || !(raw[ECX] >> 16 & 1))
+		EXPECT_FALSE(has(e, n, 7, 0, ECX, 16));
 	/* No XSAVE state, no XSAVE and nothing that needs it. */
 	if (!(xcr0 & 4)) {
 		EXPECT_FALSE(has(e, n, 1, 0, ECX, 28));	/* AVX */
