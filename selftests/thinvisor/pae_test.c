@@ -120,7 +120,8 @@ static bool expect_mmio_exit(struct __test_metadata *_metadata, struct tv_vcpu *
 		       (unsigned long long)pae_pdpte_written(1));
 		if (vcpu->run->exit_reason == TV_EXIT_SHUTDOWN &&
 		    emulator_set_pdpte_accessed(vcpu->vm) && _metadata->passed)
-			SKIP(return false, "known emulator bug: the CPU set the reserved bit 5 (A) of a PAE PDPTE, so the module's table walk for the MMIO instruction faulted (QEMU TCG; Documentation/testing.rst)");
+			SKIP(return false,
+			     "known emulator bug: the CPU set reserved bit 5 of a PAE PDPTE, so the module's walk for the MMIO instruction faulted (QEMU TCG; testing.rst)");
 	}
 	TV_ASSERT_EXIT(vcpu, TV_EXIT_MMIO);
 	return true;
