@@ -64,10 +64,47 @@ static void build_pae_tables(struct tv_vm *vm)
 	}
 }
 
-/* The same guest with its code at its one-to-one address. */
-/* The MMIO exit; else what the guest faulted on, from its triple fault. */
-static void expect_mmio_exit(struct __test_metadata *_metadata, struct tv_vcpu *vcpu)
+/* What build_pae_tables() wrote into PDPT[i]. */
+static uint64_t pae_pdpte_written(int i)
 {
+	return i < 2 ? (PAE_PD_GPA + i * 0x1000) | 1 : 0;
+}
+
+/*
+ * QEMU's TCG (7.2, the SVM machine's) sets the Accessed bit, bit 5, in
+ * the PAE PDPTEs its page walks go through.  That bit is reserved in a
+ * PAE PDPTE (Intel SDM table 4-8; AMD's "Reserved, MBZ"), so the module's
+ * walk of the guest's tables, which reads the PDPTEs from memory as an
+ * SVM CPU does, finds a reserved bit set where the emulated CPU itself
+ * did not fault: it injects a #PF with RSVD when it fetches the MMIO
+ * instruction, and this guest, which has no IDT, triple-faults.  No CPU
+ * that follows the manuals writes that bit (Bochs' VMX with EPT uses the
+ * PDPTEs it loaded at VM entry and writes none of them back).
+ */
+static bool emulator_set_pdpte_accessed(struct tv_vm *vm)
+{
+	uint64_t *pdpt = tv_gpa2hva(vm, PAE_PDPT_GPA);
+	bool set = false;
+	int i;
+
+	for (i = 0; i < 4; i++) {
+		if (pdpt[i] == pae_pdpte_written(i))
+			continue;
+		if (pdpt[i] != (pae_pdpte_written(i) | 0x20))
+			return false;	/* something else wrote it */
+		set = true;
+	}
+	return set;
+}
+
+/*
+ * The MMIO exit; else what the guest faulted on, from its triple fault.
+ * False when the test SKIPs for the emulator bug above (only if nothing
+ * failed before: SKIP would make an earlier failure a pass).
+ */
+static bool expect_mmio_exit(struct __test_metadata *_metadata, struct tv_vcpu *vcpu)
+{
+	uint64_t *pdpt = tv_gpa2hva(vcpu->vm, PAE_PDPT_GPA);
 	struct tv_sregs s;
 
 	if (vcpu->run->exit_reason != TV_EXIT_MMIO) {
@@ -76,8 +113,18 @@ static void expect_mmio_exit(struct __test_metadata *_metadata, struct tv_vcpu *
 		       (unsigned long long)s.cr0, (unsigned long long)s.cr2,
 		       (unsigned long long)s.cr3, (unsigned long long)s.cr4,
 		       (unsigned long long)s.efer);
+		TH_LOG("PDPT 0x%llx 0x%llx 0x%llx 0x%llx, as written 0x%llx 0x%llx 0 0",
+		       (unsigned long long)pdpt[0], (unsigned long long)pdpt[1],
+		       (unsigned long long)pdpt[2], (unsigned long long)pdpt[3],
+		       (unsigned long long)pae_pdpte_written(0),
+		       (unsigned long long)pae_pdpte_written(1));
+		if (vcpu->run->exit_reason == TV_EXIT_SHUTDOWN &&
+		    emulator_set_pdpte_accessed(vcpu->vm) && _metadata->passed)
+			SKIP(return false,
+			     "known emulator bug: the CPU set reserved bit 5 of a PAE PDPTE, so the module's walk for the MMIO instruction faulted (QEMU TCG; testing.rst)");
 	}
 	TV_ASSERT_EXIT(vcpu, TV_EXIT_MMIO);
+	return true;
 }
 
 TEST_F(pae, pae_guest_at_identity_does_mmio_through_alias)
@@ -104,7 +151,8 @@ TEST_F(pae, pae_guest_at_identity_does_mmio_through_alias)
 	TV_RUN_UCALL(self->vcpu, &uc, TV_UCALL_SYNC);
 	EXPECT_EQ(DATA_WORD, (uint32_t)uc.args[0]);
 	TV_ASSERT_RUN_OK(self->vcpu);
-	expect_mmio_exit(_metadata, self->vcpu);
+	if (!expect_mmio_exit(_metadata, self->vcpu))
+		return;
 	EXPECT_EQ(TV_MMIO_GPA, run->mmio.phys_addr);
 	TV_RUN_UCALL(self->vcpu, &uc, TV_UCALL_SYNC);
 	TV_RUN_DONE(self->vcpu, &uc);
@@ -141,7 +189,8 @@ TEST_F(pae, pae_guest_runs_at_alias_and_does_mmio)
 	EXPECT_EQ(0, s.efer & EFER_LMA) TH_LOG("PAE, not long mode");
 
 	TV_ASSERT_RUN_OK(self->vcpu);
-	expect_mmio_exit(_metadata, self->vcpu);
+	if (!expect_mmio_exit(_metadata, self->vcpu))
+		return;
 	EXPECT_EQ(TV_MMIO_GPA, run->mmio.phys_addr);
 	EXPECT_EQ(1, run->mmio.is_write);
 	EXPECT_EQ(4, run->mmio.len);
