@@ -6,7 +6,7 @@
 # Usage: bochs.sh KERNEL INITRD CMDLINE SERIAL WORKDIR
 set -uo pipefail
 kernel=$1 initrd=$2 cmdline=$3 serial=$4 work=$5
-timeout_s=${TESTVM_BOCHS_TIMEOUT:-1500}
+timeout_s=${TESTVM_BOCHS_TIMEOUT:-2400}
 rm -rf "$work"
 mkdir -p "$work"
 
