@@ -70,14 +70,15 @@ static void tv_cpu_disable_ipi(void *unused)
  * What to do when SVM/VMX is already held.  Since Linux 6.12 KVM holds it
  * from the moment kvm-amd/kvm-intel load (kvm.enable_virt_at_load, on by
  * default), not only while a KVM VM exists, so merely having KVM loaded is
- * enough to keep thinvisor out: say how to take turns again.
+ * enough to keep thinvisor out: say how to take turns again.  A notice,
+ * as the busy line it follows at VM creation: the caller's to resolve.
  */
 void tv_hw_explain_busy(void)
 {
 	const char *kvm = boot_cpu_has(X86_FEATURE_SVM) ? "kvm-amd" : "kvm-intel";
 
-	pr_err_ratelimited(TV_NAME ": if that is KVM: since Linux 6.12 %s holds %s from the moment it is loaded; unload %s, or load kvm with enable_virt_at_load=0 (kvm.enable_virt_at_load=0 on the kernel command line) so that KVM holds it only while it runs a VM\n",
-			   kvm, tv_ops->name, kvm);
+	pr_notice_ratelimited(TV_NAME ": if that is KVM: since Linux 6.12 %s holds %s from the moment it is loaded; unload %s, or load kvm with enable_virt_at_load=0 (kvm.enable_virt_at_load=0 on the kernel command line) so that KVM holds it only while it runs a VM\n",
+			      kvm, tv_ops->name, kvm);
 }
 
 /* Called for the first VM: SVM/VMX on, on every online CPU, or on none. */
