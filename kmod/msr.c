@@ -63,6 +63,16 @@ int tv_msr_get(struct tv_vcpu *vcpu, u32 index, u64 *data)
 	case MSR_IA32_UCODE_REV:
 		*data = tv_ucode_rev();
 		return 0;
+	case MSR_K8_INT_PENDING_MSG:
+		/*
+		 * Linux reads it on AMD families whose erratum 400 it works
+		 * around (QEMU's -cpu max is one), to see whether C1E is on:
+		 * for a guest it never is.
+		 */
+		if (boot_cpu_data.x86_vendor != X86_VENDOR_AMD)
+			return tv_ops->get_msr(vcpu, index, data);
+		*data = 0;
+		return 0;
 	default:
 		return tv_ops->get_msr(vcpu, index, data);
 	}

@@ -123,31 +123,22 @@ static void tv_xcr0_exit(struct tv_vcpu *vcpu, bool osxsave_at_entry)
 /*
  * PKRU is not in the FPU state that fpu_swap_kvm_fpstate() switches: it
  * is the thread's own (current->thread.pkru) and stays in the register.
- * A guest that can use it (CR4.PKE, or XCR0.PKRU for XRSTOR) runs with
- * its own, and the host's is put back at once after the exit, before
+ * On a host with PKU the guest runs with its own, whatever its CR4 says
+ * at entry: it can turn CR4.PKE on without an exit and would then read
+ * the host's.  The host's is put back at once after the exit, before
  * anything can use it, as KVM does.  With interrupts off; host_pkru is
  * what the register held at entry.
  */
-static bool tv_pkru_guest_may_use(struct tv_vcpu *vcpu)
-{
-	return cpu_feature_enabled(X86_FEATURE_OSPKE) &&
-	       ((vcpu->cr4 & X86_CR4_PKE) || (vcpu->xcr0 & XFEATURE_MASK_PKRU));
-}
-
 static void tv_pkru_enter(struct tv_vcpu *vcpu, u32 host_pkru)
 {
-	if (tv_pkru_guest_may_use(vcpu) && vcpu->pkru != host_pkru)
+	if (vcpu->pkru != host_pkru)
 		wrpkru(vcpu->pkru);
 }
 
-/* After the exit: vcpu->cr4 is the guest's as of the exit. */
-static void tv_pkru_exit(struct tv_vcpu *vcpu, u32 host_pkru, bool used_at_entry)
+static void tv_pkru_exit(struct tv_vcpu *vcpu, u32 host_pkru)
 {
-	u32 now;
+	u32 now = rdpkru();
 
-	if (!used_at_entry && !tv_pkru_guest_may_use(vcpu))
-		return;
-	now = rdpkru();
 	vcpu->pkru = now;
 	if (now != host_pkru)
 		wrpkru(host_pkru);
@@ -160,7 +151,7 @@ static void tv_pkru_exit(struct tv_vcpu *vcpu, u32 host_pkru, bool used_at_entry
 static int tv_vcpu_run(struct tv_vcpu *vcpu)
 {
 	struct tv_run *run = vcpu->run;
-	bool xcr0_osxsave, pkru_used;
+	bool xcr0_osxsave, pkru_switch;
 	u32 host_pkru = 0;
 	int r;
 
@@ -213,16 +204,16 @@ static int tv_vcpu_run(struct tv_vcpu *vcpu)
 		if (test_thread_flag(TIF_NEED_FPU_LOAD))
 			switch_fpu_return();
 		xcr0_osxsave = tv_xcr0_enter(vcpu);
-		/* Read before each entry: the guest may turn CR4.PKE on in it. */
-		if (cpu_feature_enabled(X86_FEATURE_OSPKE))
+		pkru_switch = cpu_feature_enabled(X86_FEATURE_OSPKE);
+		if (pkru_switch) {
 			host_pkru = rdpkru();
-		pkru_used = tv_pkru_guest_may_use(vcpu);
-		if (pkru_used)
 			tv_pkru_enter(vcpu, host_pkru);
+		}
 		tv_lapic_offer(vcpu);
 		trace_tv_entry(vcpu->id, vcpu->rip);
 		tv_ops->run(vcpu);
-		tv_pkru_exit(vcpu, host_pkru, pkru_used);
+		if (pkru_switch)
+			tv_pkru_exit(vcpu, host_pkru);
 		tv_lapic_injected(vcpu);
 		tv_xcr0_exit(vcpu, xcr0_osxsave);
 		/* Host interrupts that ended the guest are taken here. */
