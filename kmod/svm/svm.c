@@ -566,7 +566,8 @@ static void svm_run(struct tv_vcpu *vcpu)
 
 	/*
 	 * GIF clear from here: no NMI may run while VMLOAD has put the
-	 * guest's GS base in place of the host's.
+	 * guest's GS base in place of the host's.  tv_svm_vmrun() VMLOADs
+	 * the host's state saved here again before it touches anything else.
 	 */
 	asm volatile("clgi" : : : "memory");
 	asm volatile("vmsave %%rax" : : "a" (sc->host_area_pa) : "memory");
@@ -576,9 +577,8 @@ static void svm_run(struct tv_vcpu *vcpu)
 	 * them out of this host code until STGI.
 	 */
 	raw_local_irq_enable();
-	tv_svm_vmrun(sv->vmcb_pa, vcpu->regs);
+	tv_svm_vmrun(sv->vmcb_pa, vcpu->regs, sc->host_area_pa);
 	raw_local_irq_disable();
-	asm volatile("vmload %%rax" : : "a" (sc->host_area_pa) : "memory");
 	asm volatile("stgi" : : : "memory");
 	if (swap_aux)
 		wrmsrl(MSR_TSC_AUX, host_aux);

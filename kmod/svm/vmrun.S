@@ -12,10 +12,19 @@
 #define REG(n)	((n) * 8)
 
 /*
- * void tv_svm_vmrun(u64 vmcb_pa, unsigned long *regs)
+ * void tv_svm_vmrun(u64 vmcb_pa, unsigned long *regs, u64 host_area_pa)
  *
- * Called with interrupts off and GIF clear.  regs[] is in the hardware's
- * numbering (RAX=0 ... R15=15); RAX and RSP live in the VMCB instead.
+ * Called with GIF clear, once the host's VMLOAD state (FS, GS, TR, LDTR,
+ * the syscall MSRs) is VMSAVEd to host_area_pa.  regs[] is in the
+ * hardware's numbering (RAX=0 ... R15=15); RAX and RSP live in the VMCB
+ * instead.
+ *
+ * From the guest's VMLOAD to the host's, GS holds the guest's base: no
+ * per-CPU access may run there.  The host's VMLOAD therefore comes right
+ * after the guest's VMSAVE, before the return stack buffer refill: since
+ * Linux 6.2 (call depth tracking) that refill also writes the per-CPU
+ * call depth through GS, and with the guest's GS base that write faults
+ * with GIF clear and the guest's TR loaded, a triple fault.
  */
 SYM_FUNC_START(tv_svm_vmrun)
 	push %rbp
@@ -25,6 +34,7 @@ SYM_FUNC_START(tv_svm_vmrun)
 	push %r12
 	push %rbx
 	push %rsi			/* regs, for after VMRUN */
+	push %rdx			/* host_area_pa, for after VMRUN */
 
 	mov %rdi, %rax			/* VMLOAD, VMRUN, VMSAVE take it in RAX */
 	mov REG(1)(%rsi), %rcx
@@ -46,9 +56,11 @@ SYM_FUNC_START(tv_svm_vmrun)
 	vmrun %rax
 	vmsave %rax
 
-	/* RAX is the VMCB address again; the stack is the host's. */
-	push %rax
-	mov 8(%rsp), %rax		/* regs */
+	/* The stack is the host's again: its FS, GS and TR come back first. */
+	pop %rax			/* host_area_pa */
+	vmload %rax
+
+	mov (%rsp), %rax		/* regs */
 	mov %rcx, REG(1)(%rax)
 	mov %rdx, REG(2)(%rax)
 	mov %rbx, REG(3)(%rax)
@@ -63,7 +75,6 @@ SYM_FUNC_START(tv_svm_vmrun)
 	mov %r13, REG(13)(%rax)
 	mov %r14, REG(14)(%rax)
 	mov %r15, REG(15)(%rax)
-	pop %rax
 
 	TV_GUEST_EXIT_EPILOGUE %rax
 	RET
