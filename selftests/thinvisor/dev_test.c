@@ -158,7 +158,12 @@ TEST_F(dev, kvm_refused_while_thinvisor_vm_lives)
 	errno = 0;
 	kvm_vm = ioctl(kvm, KVM_CREATE_VM, 0);
 	EXPECT_EQ(-1, kvm_vm);
-	EXPECT_EQ(EBUSY, errno);
+	/*
+	 * KVM's errno when it cannot turn SVM/VMX on is its own: EBUSY on
+	 * Linux 6.1 (hardware_enable_all()); EIO on 6.12, where the enabling
+	 * runs as a CPU hotplug callback that fails with EIO.
+	 */
+	EXPECT_TRUE(errno == EBUSY || errno == EIO) TH_LOG("KVM_CREATE_VM: %s", strerror(errno));
 	if (kvm_vm >= 0)
 		close(kvm_vm);
 	close(vm);
