@@ -9,7 +9,7 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 out=$top/build/test
 mkdir -p "$out"
 cd "$top" || exit 1
-machines="svm svm57 nosvm vmx"
+machines="svm svm57 svm612 nosvm vmx"
 [ -n "${TESTVM_MACHINES:-}" ] && machines=$TESTVM_MACHINES
 
 status=0
