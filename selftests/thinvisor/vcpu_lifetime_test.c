@@ -7,6 +7,7 @@
  * took the host down here within seconds.
  */
 #include <pthread.h>
+#include <sched.h>
 #include <time.h>
 
 #include "tv_test.h"
@@ -32,8 +33,8 @@ FIXTURE_TEARDOWN(life)
 struct ipi_storm {
 	struct tv_vcpu *from;
 	volatile bool stop;
-	long sent;
-	int err;		/* errno of a failed TV_SET_MSRS, else 0 */
+	volatile long sent;
+	volatile int err;		/* errno of a failed TV_SET_MSRS, else 0 */
 };
 
 /* Fixed IPIs to all but self, through the ICR, as fast as the ioctl goes. */
@@ -94,6 +95,9 @@ TEST_F_TIMEOUT(life, closed_vcpu_stays_while_ipis_hit_it, 60)
 				break;
 			close(fd);
 		}
+		/* On one CPU the storm may not have run yet: let it send. */
+		while (!s.sent && !s.err)
+			sched_yield();
 		s.stop = true;
 		pthread_join(t, NULL);
 		/* Only the first CREATE made a vCPU; the closed one is still there. */
