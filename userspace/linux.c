@@ -244,7 +244,8 @@ int linux_boot(const struct linux_opts *o)
 		goto out_vm;
 	if (setup_vcpu(&v, o, &entry))
 		goto out_vm;
-	status = machine_run(&v, &(struct machine_devices){ .linux_guest = true, .rng = o->rng });
+	status = machine_run(&v, &(struct machine_devices){ .linux_guest = true, .rng = o->rng,
+								   .stats = o->stats });
 out_vm:
 	vmm_close(&v);
 out:

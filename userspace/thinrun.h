@@ -24,6 +24,7 @@ enum {
 struct machine_devices {
 	bool linux_guest;	/* the ACPI, 8042, PIT and RTC ports */
 	bool rng;		/* virtio-rng in virtio-mmio slot 0 */
+	bool stats;		/* --stats: the devices report at the end */
 };
 
 /*
@@ -39,6 +40,7 @@ struct linux_opts {
 	uint64_t mem;		/* bytes */
 	unsigned int cpus;
 	bool rng;		/* --rng: a virtio-rng device */
+	bool stats;		/* --stats */
 };
 
 /* thinrun --kernel: boot a Linux bzImage; returns an exit status. */
