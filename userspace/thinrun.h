@@ -20,10 +20,18 @@ enum {
 	EXIT_SIGNAL = 130,	/* also: Ctrl-A x on the console */
 };
 
+struct virtio_blk_image;
+
+/* --disk: at most this many (virtio-mmio slots 1 to 4). */
+#define THINRUN_MAX_DISKS	4
+
 /* The devices of a machine beyond the console (machine.c). */
 struct machine_devices {
 	bool linux_guest;	/* the ACPI, 8042, PIT and RTC ports */
 	bool rng;		/* virtio-rng in virtio-mmio slot 0 */
+	/* virtio-blk disks, in slots 1 + i: machine_run() closes them all */
+	struct virtio_blk_image *disks[THINRUN_MAX_DISKS];
+	unsigned int ndisks;
 };
 
 /*
@@ -39,6 +47,8 @@ struct linux_opts {
 	uint64_t mem;		/* bytes */
 	unsigned int cpus;
 	bool rng;		/* --rng: a virtio-rng device */
+	const char *disks[THINRUN_MAX_DISKS];	/* --disk FILE[,ro] */
+	unsigned int ndisks;
 };
 
 /* thinrun --kernel: boot a Linux bzImage; returns an exit status. */
