@@ -97,17 +97,21 @@ static int add_disks(struct machine *m, const struct machine_devices *devs)
 		.high_gpa = MMIO_HOLE_END,
 	};
 	unsigned int i, slot;
+	uint64_t base;
 	char id[24];
 
 	for (i = 0; i < devs->ndisks; i++) {
 		slot = VIRTIO_SLOT_DISK(i);
+		base = VIRTIO_MMIO_BASE + slot * VIRTIO_MMIO_WINDOW;
 		m->disk_irq[i] = (struct machine_irq){ .m = m, .gsi = VIRTIO_MMIO_GSI_BASE + slot };
 		snprintf(id, sizeof(id), "thinrun-disk%u", i);
 		m->disk[i] = virtio_blk_start(devs->disks[i], v->nr_vcpus, id, &mem,
 					      machine_set_irq, &m->disk_irq[i]);
+		/* Its kicks and interrupts go through the module, not the bus. */
 		if (!m->disk[i] ||
-		    bus_add(&m->mmio, VIRTIO_MMIO_BASE + slot * VIRTIO_MMIO_WINDOW,
-			    VIRTIO_MMIO_WINDOW, virtio_blk_access, m->disk[i], "virtio-blk")) {
+		    virtio_blk_attach(m->disk[i], v->vm, base, m->disk_irq[i].gsi) ||
+		    bus_add(&m->mmio, base, VIRTIO_MMIO_WINDOW, virtio_blk_access, m->disk[i],
+			    "virtio-blk")) {
 			for (i++; i < devs->ndisks; i++)
 				virtio_blk_image_close(devs->disks[i]);
 			return -1;

@@ -20,6 +20,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <liburing.h>
+#include <poll.h>
 #include <linux/fs.h>
 #include <pthread.h>
 #include <stddef.h>
@@ -93,10 +94,9 @@ struct blk_slot {
 struct blk_queue {
 	struct virtio_blk *b;
 	unsigned int idx;
-	int kick;		/* eventfd: the driver notified this queue */
+	int kick;		/* the queue's kick eventfd (the transport's) */
 	int stop;		/* eventfd: the thread must end */
-	uint64_t kick_buf, stop_buf;
-	bool kick_armed;	/* a read of kick is pending in the ring */
+	bool kick_armed;	/* a poll of kick is pending in the ring */
 	struct io_uring ring;
 	bool ring_ok;
 	pthread_t thread;
@@ -386,14 +386,28 @@ static void finish(struct blk_queue *q, uint64_t head, int res)
 	complete(q, head, VIRTIO_BLK_S_OK);
 }
 
-static void arm_read(struct blk_queue *q, int fd, uint64_t *buf, uint64_t tag)
+/*
+ * Wait in the ring for fd to be readable.  A poll, not a read: the kick
+ * eventfd is non-blocking, and io_uring fails a read of one that would
+ * block with EAGAIN rather than wait on some kernels.
+ */
+static void arm_poll(struct blk_queue *q, int fd, uint64_t tag)
 {
 	struct io_uring_sqe *sqe = get_sqe(q);
 
 	if (!sqe)
 		return;
-	io_uring_prep_read(sqe, fd, buf, sizeof(*buf), 0);
+	io_uring_prep_poll_add(sqe, fd, POLLIN);
 	io_uring_sqe_set_data64(sqe, tag);
+}
+
+/* Take an eventfd's count (0 and EAGAIN if there is none). */
+static void drain(int fd)
+{
+	uint64_t count;
+
+	if (read(fd, &count, sizeof(count)) < 0 && errno != EAGAIN)
+		perror("thinrun: virtio-blk: eventfd");
 }
 
 /* The batch is done: one interrupt for it, if the driver wants one. */
@@ -413,14 +427,14 @@ static void *queue_thread(void *arg)
 	unsigned int head, seen;
 	int ret;
 
-	arm_read(q, q->stop, &q->stop_buf, TAG_STOP);
+	arm_poll(q, q->stop, TAG_STOP);
 	for (;;) {
 		if (kicked && !stopping) {
 			serve(q);
 			kicked = false;
 		}
 		if (!q->kick_armed) {
-			arm_read(q, q->kick, &q->kick_buf, TAG_KICK);
+			arm_poll(q, q->kick, TAG_KICK);
 			q->kick_armed = true;
 		}
 		if (q->pushed)
@@ -437,9 +451,12 @@ static void *queue_thread(void *arg)
 		io_uring_for_each_cqe(&q->ring, head, cqe) {
 			seen++;
 			if (cqe->user_data == TAG_KICK) {
+				/* Drained before the rings are read: a later kick is not lost. */
+				drain(q->kick);
 				q->kick_armed = false;
 				kicked = true;
 			} else if (cqe->user_data == TAG_STOP) {
+				drain(q->stop);
 				stopping = true;
 			} else {
 				finish(q, cqe->user_data, cqe->res);
@@ -487,18 +504,7 @@ static int blk_activate(void *opaque)
 	return 0;
 }
 
-static void blk_notify(void *opaque, unsigned int queue)
-{
-	struct virtio_blk *b = opaque;
-	uint64_t one = 1;
-
-	/* Only fails when the counter would overflow: then it is already set. */
-	if (queue < b->nq && write(b->q[queue].kick, &one, sizeof(one)) < 0 && errno != EAGAIN)
-		perror("thinrun: virtio-blk doorbell");
-}
-
 static const struct virtio_mmio_ops blk_ops = {
-	.notify = blk_notify,
 	.activate = blk_activate,
 };
 
@@ -523,9 +529,16 @@ enum dev_event virtio_blk_access(void *opaque, uint64_t offset, bool is_write,
 	return e;
 }
 
-int virtio_blk_doorbell(const struct virtio_blk *b, unsigned int q)
+int virtio_blk_attach(struct virtio_blk *b, int vm_fd, uint64_t base, uint32_t gsi)
 {
-	return q < b->nq ? b->q[q].kick : -1;
+	int ret;
+
+	pthread_mutex_lock(&b->reg_lock);
+	pthread_mutex_lock(&b->lock);
+	ret = virtio_mmio_attach(&b->mmio, vm_fd, base, gsi);
+	pthread_mutex_unlock(&b->lock);
+	pthread_mutex_unlock(&b->reg_lock);
+	return ret;
 }
 
 static void set_config(struct virtio_blk *b)
@@ -571,10 +584,9 @@ static int setup_queue(struct virtio_blk *b, unsigned int i)
 
 	q->b = b;
 	q->idx = i;
-	/* Blocking: io_uring would fail a read of a non-blocking one with EAGAIN. */
-	q->kick = eventfd(0, EFD_CLOEXEC);
-	q->stop = eventfd(0, EFD_CLOEXEC);
-	if (q->kick < 0 || q->stop < 0) {
+	q->kick = virtio_mmio_kick_fd(&b->mmio, i);
+	q->stop = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	if (q->stop < 0) {
 		perror("thinrun: virtio-blk: eventfd");
 		return -1;
 	}
@@ -592,9 +604,12 @@ struct virtio_blk *virtio_blk_start(struct virtio_blk_image *img, unsigned int q
 				    const char *id, const struct guest_mem *mem,
 				    void (*set_irq)(void *, bool), void *irq_opaque)
 {
-	struct virtio_blk *b = calloc(1, sizeof(*b));
+	struct virtio_blk *b;
 	unsigned int i;
 
+	if (!img)
+		return NULL;
+	b = calloc(1, sizeof(*b));
 	if (!b) {
 		fprintf(stderr, "thinrun: virtio-blk: out of memory\n");
 		virtio_blk_image_close(img);
@@ -606,18 +621,19 @@ struct virtio_blk *virtio_blk_start(struct virtio_blk_image *img, unsigned int q
 	b->nq = queues < 1 ? 1 : queues > VIRTIO_MMIO_MAX_QUEUES ? VIRTIO_MMIO_MAX_QUEUES : queues;
 	memcpy(b->id, id, strnlen(id, sizeof(b->id)));
 	set_config(b);
-	virtio_mmio_init(&b->mmio, VIRTIO_ID_BLOCK, features(b), b->nq, BLK_QUEUE_SIZE, mem,
-			 &blk_ops, b, set_irq, irq_opaque);
-	virtio_mmio_set_config(&b->mmio, &b->config, sizeof(b->config));
 	b->q = calloc(b->nq, sizeof(*b->q));
+	for (i = 0; b->q && i < b->nq; i++)
+		b->q[i].stop = -1;
+	if (virtio_mmio_init(&b->mmio, VIRTIO_ID_BLOCK, features(b), b->nq, BLK_QUEUE_SIZE, mem,
+			     &blk_ops, b, set_irq, irq_opaque)) {
+		virtio_blk_stop(b);
+		return NULL;
+	}
+	virtio_mmio_set_config(&b->mmio, &b->config, sizeof(b->config));
 	if (!b->q) {
 		fprintf(stderr, "thinrun: virtio-blk: out of memory\n");
 		virtio_blk_stop(b);
 		return NULL;
-	}
-	for (i = 0; i < b->nq; i++) {
-		b->q[i].kick = -1;
-		b->q[i].stop = -1;
 	}
 	for (i = 0; i < b->nq; i++) {
 		if (setup_queue(b, i)) {
@@ -639,13 +655,12 @@ void virtio_blk_stop(struct virtio_blk *b)
 		for (i = 0; i < b->nq; i++) {
 			if (b->q[i].ring_ok)
 				io_uring_queue_exit(&b->q[i].ring);
-			if (b->q[i].kick >= 0)
-				close(b->q[i].kick);
 			if (b->q[i].stop >= 0)
 				close(b->q[i].stop);
 		}
 		free(b->q);
 	}
+	virtio_mmio_destroy(&b->mmio);
 	virtio_blk_image_close(b->img);
 	pthread_mutex_destroy(&b->reg_lock);
 	pthread_mutex_destroy(&b->lock);

@@ -47,8 +47,12 @@ struct virtio_blk *virtio_blk_start(struct virtio_blk_image *img, unsigned int q
 enum dev_event virtio_blk_access(void *opaque, uint64_t offset, bool is_write,
 				 uint8_t *data, unsigned int len);
 
-/* Queue q's doorbell: the eventfd that wakes its thread. */
-int virtio_blk_doorbell(const struct virtio_blk *b, unsigned int q);
+/*
+ * virtio_mmio_attach() for the device's transport (mmio.h): the module
+ * turns the guest's QueueNotify into a signal of the queue's kick eventfd
+ * and serves InterruptStatus; 0, or -1 with a message.
+ */
+int virtio_blk_attach(struct virtio_blk *b, int vm_fd, uint64_t base, uint32_t gsi);
 
 /* Stop the threads (after their I/O), close the image, free; NULL is nothing. */
 void virtio_blk_stop(struct virtio_blk *b);
