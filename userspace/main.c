@@ -199,6 +199,12 @@ static int show_version(void)
 /* --disk FILE[,ro]: kept for linux_boot(), which opens it before the guest starts. */
 static int add_disk(struct linux_opts *lo, const char *spec)
 {
+	const char *comma = strrchr(spec, ',');
+
+	if (comma && strcmp(comma, ",ro")) {
+		fprintf(stderr, "thinrun: --disk %s: the one option is ',ro'\n", spec);
+		return -1;
+	}
 	if (lo->ndisks == THINRUN_MAX_DISKS) {
 		fprintf(stderr, "thinrun: --disk %s: at most %d disks\n", spec, THINRUN_MAX_DISKS);
 		return -1;
