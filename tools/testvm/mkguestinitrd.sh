@@ -50,6 +50,7 @@ if [ $# -gt 0 ]; then
 	[ -f "$ko" ] && cp "$ko" "$root/lib/modules/"
 fi
 cp "$here/guest-blk.sh" "$root/bin/guest-blk.sh"
+gcc -O2 -Wall -static -o "$root/bin/blkbench" "$top/tools/bench/guest-blkbench.c"
 mkdir -p "$(dirname "$out")"
 (cd "$root" && find . | cpio -o -H newc --quiet | gzip -9) >"$out.tmp"
 mv "$out.tmp" "$out"

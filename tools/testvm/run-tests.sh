@@ -788,7 +788,9 @@ bench)
 		timeout -s KILL 400 exit_bench
 		e=$?
 		[ $e -eq 0 ] || echo "exit_bench: ended with status $e"
-		timeout -s KILL 1800 boot_bench && [ $e -eq 0 ]
+		timeout -s KILL 1800 boot_bench
+		b=$?
+		timeout -s KILL 1200 blk_bench && [ $e -eq 0 ] && [ $b -eq 0 ]
 	}
 	echo "@@BENCH-STATUS $?"
 	;;
