@@ -79,7 +79,8 @@ static int add_rng(struct machine *m)
 	if (!m->rng)
 		return -1;
 	/* Its kicks and interrupts go through the module, not the bus. */
-	virtio_rng_attach(m->rng, v->vm, VIRTIO_MMIO_BASE, VIRTIO_MMIO_GSI_BASE);
+	if (virtio_rng_attach(m->rng, v->vm, VIRTIO_MMIO_BASE, VIRTIO_MMIO_GSI_BASE))
+		return -1;
 	return bus_add(&m->mmio, VIRTIO_MMIO_BASE, VIRTIO_MMIO_WINDOW, virtio_rng_access,
 		       m->rng, "virtio-rng");
 }
@@ -108,7 +109,7 @@ static int add_disks(struct machine *m, const struct machine_devices *devs)
 					      machine_set_irq, &m->disk_irq[i]);
 		/* Its kicks and interrupts go through the module, not the bus. */
 		if (!m->disk[i] ||
-		    (virtio_blk_attach(m->disk[i], v->vm, base, m->disk_irq[i].gsi) && 0) ||
+		    virtio_blk_attach(m->disk[i], v->vm, base, m->disk_irq[i].gsi) ||
 		    bus_add(&m->mmio, base, VIRTIO_MMIO_WINDOW, virtio_blk_access, m->disk[i],
 			    "virtio-blk")) {
 			for (i++; i < devs->ndisks; i++)
