@@ -295,7 +295,8 @@ int main(int argc, char **argv)
 	}
 	if (raw) {
 		if (linux_only) {
-			fprintf(stderr, "thinrun: --initrd, --cmdline, --cpus, --rng and --disk go with --kernel\n");
+			fprintf(stderr,
+				"thinrun: --initrd, --cmdline, --cpus, --rng and --disk go with --kernel\n");
 			return EXIT_USAGE;
 		}
 		if (mem_arg && !mem_ok(mem_arg, RAW_MEM_MAX_MB, &mem_mb))

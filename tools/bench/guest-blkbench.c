@@ -160,7 +160,8 @@ int main(int argc, char **argv)
 	void *buf;
 	int fd;
 
-	if (argc != 3 || (secs = atof(argv[2])) <= 0) {
+	secs = argc == 3 ? atof(argv[2]) : 0;
+	if (secs <= 0) {
 		fprintf(stderr, "usage: blkbench DEVICE SECONDS\n");
 		return 2;
 	}

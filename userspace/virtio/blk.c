@@ -139,13 +139,14 @@ void virtio_blk_image_close(struct virtio_blk_image *img)
  */
 static void probe_fallocate(struct virtio_blk_image *img)
 {
+	const int punch = FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE;
+	const int zero = FALLOC_FL_ZERO_RANGE | FALLOC_FL_KEEP_SIZE;
 	off_t end = (img->size + 4095) & ~4095ULL;
 
-	img->punch_hole = !fallocate(img->fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, end, 4096);
-	img->zero_range = !fallocate(img->fd, FALLOC_FL_ZERO_RANGE | FALLOC_FL_KEEP_SIZE, end, 4096);
+	img->punch_hole = !fallocate(img->fd, punch, end, 4096);
+	img->zero_range = !fallocate(img->fd, zero, end, 4096);
 	/* Zeroing past the end may have allocated there: give it back. */
-	if (img->zero_range && img->punch_hole &&
-	    fallocate(img->fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, end, 4096))
+	if (img->zero_range && img->punch_hole && fallocate(img->fd, punch, end, 4096))
 		img->punch_hole = false;
 }
 
@@ -163,7 +164,9 @@ struct virtio_blk_image *virtio_blk_open(const char *spec)
 	struct stat st;
 	int flags;
 
-	if (!img || !(img->path = strdup(spec))) {
+	if (img)
+		img->path = strdup(spec);
+	if (!img || !img->path) {
 		free(img);
 		fprintf(stderr, "thinrun: out of memory\n");
 		return NULL;
