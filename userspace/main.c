@@ -48,6 +48,7 @@ static void usage(FILE *f)
 		"                 block device, locked while thinrun runs; ,ro: read-only.\n"
 		"                 Up to 4; the guest sees them in this order\n"
 		"  --stats        at the end, say the launcher's peak memory beyond the guest's\n"
+		"                 and the virtio devices' requests and exits\n"
 		"  --info         show what /dev/thinvisor offers on this host\n"
 		"  --version      thinrun's version, and the API version of the loaded module\n"
 		"  --help         this text\n"
@@ -311,6 +312,7 @@ int main(int argc, char **argv)
 	if (mem_arg && !mem_ok(mem_arg, linux_mem_max_mb(), &mem_mb))
 		return EXIT_USAGE;
 	lo.mem = (uint64_t)(mem_arg ? mem_mb : LINUX_MEM_MB) << 20;
+	lo.stats = stats;
 	status = linux_boot(&lo);
 	if (stats && status != EXIT_ERROR)
 		report_peak_rss(lo.mem);

@@ -29,6 +29,7 @@ struct virtio_blk_image;
 struct machine_devices {
 	bool linux_guest;	/* the ACPI, 8042, PIT and RTC ports */
 	bool rng;		/* virtio-rng in virtio-mmio slot 0 */
+	bool stats;		/* --stats: the devices report at the end */
 	/* virtio-blk disks, in slots 1 + i: machine_run() closes them all */
 	struct virtio_blk_image *disks[THINRUN_MAX_DISKS];
 	unsigned int ndisks;
@@ -47,6 +48,7 @@ struct linux_opts {
 	uint64_t mem;		/* bytes */
 	unsigned int cpus;
 	bool rng;		/* --rng: a virtio-rng device */
+	bool stats;		/* --stats */
 	const char *disks[THINRUN_MAX_DISKS];	/* --disk FILE[,ro] */
 	unsigned int ndisks;
 };
