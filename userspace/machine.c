@@ -120,11 +120,13 @@ static int add_disks(struct machine *m, const struct machine_devices *devs)
 	return 0;
 }
 
-static void stop_disks(struct machine *m)
+static void stop_disks(struct machine *m, bool report)
 {
 	unsigned int i;
 
 	for (i = 0; i < THINRUN_MAX_DISKS; i++) {
+		if (report && m->disk[i])
+			virtio_blk_report(m->disk[i]);
 		virtio_blk_stop(m->disk[i]);
 		m->disk[i] = NULL;
 	}
@@ -283,7 +285,7 @@ int machine_run(struct vmm *v, const struct machine_devices *devs)
 	pthread_sigmask(SIG_BLOCK, &set, &old);
 
 	if (add_all_devices(&m, devs)) {
-		stop_disks(&m);
+		stop_disks(&m, false);
 		virtio_rng_stop(m.rng);
 		console_stop(m.con);
 		status = EXIT_ERROR;
@@ -303,7 +305,7 @@ int machine_run(struct vmm *v, const struct machine_devices *devs)
 	stop_vcpus(&m, t, started);
 	if (devs->stats && m.rng)
 		virtio_rng_report(m.rng);
-	stop_disks(&m);
+	stop_disks(&m, devs->stats);
 	virtio_rng_stop(m.rng);
 	console_stop(m.con);
 	status = atomic_load(&m.status);

@@ -103,6 +103,7 @@ struct blk_queue {
 	bool started;
 	unsigned int inflight;
 	bool pushed;		/* used entries not yet signalled */
+	uint64_t requests;	/* chains served, for --stats */
 	struct virtq_chain chain;
 	struct blk_slot slot[BLK_QUEUE_SIZE];
 };
@@ -343,6 +344,7 @@ static void serve(struct blk_queue *q)
 			needs_reset(b);
 			return;
 		}
+		q->requests++;
 		start(q, q->chain.head);
 	}
 }
@@ -645,6 +647,21 @@ struct virtio_blk *virtio_blk_start(struct virtio_blk_image *img, unsigned int q
 		}
 	}
 	return b;
+}
+
+void virtio_blk_report(struct virtio_blk *b)
+{
+	uint64_t requests = 0;
+	unsigned int i;
+
+	pthread_mutex_lock(&b->reg_lock);
+	stop_queues(b);		/* their counts are final */
+	for (i = 0; i < b->nq; i++)
+		requests += b->q[i].requests;
+	fprintf(stderr,
+		"thinrun: virtio-blk %s: %llu requests, %llu exits to thinrun on their registers\n",
+		b->id, (unsigned long long)requests, (unsigned long long)b->mmio.request_exits);
+	pthread_mutex_unlock(&b->reg_lock);
 }
 
 void virtio_blk_stop(struct virtio_blk *b)

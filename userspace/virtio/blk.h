@@ -54,6 +54,9 @@ enum dev_event virtio_blk_access(void *opaque, uint64_t offset, bool is_write,
  */
 int virtio_blk_attach(struct virtio_blk *b, int vm_fd, uint64_t base, uint32_t gsi);
 
+/* --stats, once the vCPUs are gone: the requests served, the register exits. */
+void virtio_blk_report(struct virtio_blk *b);
+
 /* Stop the threads (after their I/O), close the image, free; NULL is nothing. */
 void virtio_blk_stop(struct virtio_blk *b);
 
