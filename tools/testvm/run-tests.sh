@@ -483,7 +483,9 @@ test_virtio_rng() {
 #  1. A writable disk and a read-only one: the guest's md5 of all of the
 #     first is the host's (virtio_blk_read); 1 MiB it writes and flushes
 #     is in the file after thinrun ends (virtio_blk_write); the second
-#     refuses writes and its file is unchanged (virtio_blk_ro).
+#     refuses writes and its file is unchanged (virtio_blk_ro); thinrun
+#     --stats counts its requests and no exit to thinrun on their
+#     registers: the module served them (virtio_blk_no_exits_to_thinrun).
 #  2. 2 vCPUs: a queue per vCPU, each used (virtio_blk_mq_2cpu).
 #  3. The guest writes, flushes and says so; thinrun gets SIGKILL right
 #     then, and the file holds all of it (virtio_blk_kill9_keeps_flushed).
@@ -512,6 +514,7 @@ blk_md5_at() { # file off len
 test_virtio_blk() {
 	names="virtio_blk_read virtio_blk_write virtio_blk_ro virtio_blk_mq_2cpu"
 	names="$names virtio_blk_kill9_keeps_flushed virtio_blk_locked_for_second_launcher"
+	names="$names virtio_blk_no_exits_to_thinrun"
 	check_thinrun thinrun_disk_missing 1 'No such file' --kernel /share/vmlinuz \
 		--disk /nonexistent.img
 	check_thinrun thinrun_disk_bad_option 2 'the one option is' --kernel /share/vmlinuz \
@@ -534,7 +537,7 @@ test_virtio_blk() {
 	# What lies around the 1 MiB the guest writes at 2 MiB must stay.
 	around=$( (blk_md5_at /tmp/vda.img 0 2097152; blk_md5_at /tmp/vda.img 3145728 5242880) | md5sum)
 	start=$(date +%s)
-	out=$(blk_boot rw 1 --disk /tmp/vda.img --disk /tmp/vdb.img,ro)
+	out=$(blk_boot rw 1 --stats --disk /tmp/vda.img --disk /tmp/vdb.img,ro)
 	rc=$?
 	echo "# virtio_blk rw: thinrun status $rc after $(($(date +%s) - start)) s"
 	bad=$(blk_log_problems "$out")
@@ -563,6 +566,15 @@ test_virtio_blk() {
 		hvtap ok virtio_blk_ro
 	else
 		tap fail virtio_blk_ro "status $rc, $(echo "$out" | grep -c 'blk ro refused') refusal line"
+	fi
+
+	# The module took every kick and interrupt register access (--stats).
+	reqs=$(echo "$out" | sed -n 's/^thinrun: virtio-blk thinrun-disk0: \([0-9]*\) requests, \([0-9]*\) exits.*/\1 \2/p')
+	echo "# virtio_blk rw: requests and exits to thinrun on their registers: $reqs"
+	if [ -n "$ok" ] && [ "${reqs#* }" = 0 ] && [ "${reqs% *}" -gt 100 ] 2>/dev/null; then
+		hvtap ok virtio_blk_no_exits_to_thinrun
+	else
+		tap fail virtio_blk_no_exits_to_thinrun "status $rc, '$reqs' (requests, exits)"
 	fi
 
 	test_virtio_blk_mq
