@@ -19,6 +19,8 @@ pkgs=(
 	# checkpatch.pl and the kselftest headers come from here
 	linux-source-6.1
 	sparse perl
+	# thinrun's virtio-blk submits its I/O through io_uring (linked static)
+	liburing-dev
 	# emulated machines: QEMU (AMD SVM) and Bochs (Intel VMX)
 	qemu-system-x86
 	bochs bochsbios vgabios syslinux syslinux-common mtools dosfstools

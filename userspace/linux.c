@@ -30,6 +30,7 @@
 #include "boot/bzimage.h"
 #include "boot/layout.h"
 #include "boot/longmode.h"
+#include "virtio/blk.h"
 
 /* A bzImage is tens of MiB at most; anything bigger is not one. */
 #define KERNEL_MAX_SIZE	(256U << 20)
@@ -135,6 +136,15 @@ static char *guest_cmdline(const char *user)
 	return s;
 }
 
+/* Virtio-mmio slot i: its window and its IOAPIC pin (layout.h). */
+static struct acpi_virtio_mmio virtio_slot(unsigned int i)
+{
+	return (struct acpi_virtio_mmio){
+		.base = VIRTIO_MMIO_BASE + i * VIRTIO_MMIO_WINDOW, .size = VIRTIO_MMIO_WINDOW,
+		.gsi = VIRTIO_MMIO_GSI_BASE + i,
+	};
+}
+
 /* The registers, the CPUID table and the firmware tables; APs wait for a SIPI. */
 static int setup_vcpu(struct vmm *v, const struct linux_opts *o,
 		      const struct boot_entry *entry)
@@ -145,13 +155,16 @@ static int setup_vcpu(struct vmm *v, const struct linux_opts *o,
 	char err[256];
 	int max = vmm_check_cap(TV_CAP_MAX_CPUID);
 	unsigned int i;
-	/* virtio-mmio slot 0, where machine.c puts it. */
-	struct acpi_virtio_mmio rng = {
-		.base = VIRTIO_MMIO_BASE, .size = VIRTIO_MMIO_WINDOW, .gsi = VIRTIO_MMIO_GSI_BASE,
-	};
+	struct acpi_virtio_mmio virtio[VIRTIO_MMIO_SLOTS];
+	unsigned int nvirtio = 0;
 
+	/* The virtio-mmio slots where machine.c puts the devices. */
+	if (o->rng)
+		virtio[nvirtio++] = virtio_slot(VIRTIO_SLOT_RNG);
+	for (i = 0; i < o->ndisks; i++)
+		virtio[nvirtio++] = virtio_slot(VIRTIO_SLOT_DISK(i));
 	if (acpi_build_devices(v->ram, BOOT_ACPI_ADDR, BOOT_ACPI_END - BOOT_ACPI_ADDR, o->cpus,
-			       &rng, o->rng ? 1 : 0, err, sizeof(err)) < 0) {
+			       virtio, nvirtio, err, sizeof(err)) < 0) {
 		fprintf(stderr, "thinrun: %s\n", err);
 		return -1;
 	}
@@ -186,10 +199,19 @@ int linux_boot(const struct linux_opts *o)
 	uint64_t kernel_len;
 	char err[256];
 	struct vmm v;
+	struct machine_devices devs = { .linux_guest = true, .rng = o->rng, .stats = o->stats };
+	unsigned int i;
 
 	kernel_fd = read_kernel_header(o->kernel, kernel, &kernel_len);
 	if (kernel_fd < 0)
 		return EXIT_ERROR;
+	/* Every disk opened and locked before the guest exists. */
+	for (i = 0; i < o->ndisks; i++) {
+		devs.disks[i] = virtio_blk_open(o->disks[i]);
+		if (!devs.disks[i])
+			goto out;
+		devs.ndisks++;
+	}
 	if (bzimage_parse(kernel, kernel_len, &info, err, sizeof(err))) {
 		fprintf(stderr, "thinrun: kernel %s: %s\n", o->kernel, err);
 		goto out;
@@ -244,11 +266,13 @@ int linux_boot(const struct linux_opts *o)
 		goto out_vm;
 	if (setup_vcpu(&v, o, &entry))
 		goto out_vm;
-	status = machine_run(&v, &(struct machine_devices){ .linux_guest = true, .rng = o->rng,
-								   .stats = o->stats });
+	status = machine_run(&v, &devs);
+	devs.ndisks = 0;	/* machine_run() closed them */
 out_vm:
 	vmm_close(&v);
 out:
+	for (i = 0; i < devs.ndisks; i++)
+		virtio_blk_image_close(devs.disks[i]);
 	if (initrd_fd >= 0)
 		close(initrd_fd);
 	close(kernel_fd);

@@ -31,6 +31,7 @@
 #include "thinrun.h"
 #include "boot/layout.h"
 #include "dev/serial8250.h"
+#include "virtio/blk.h"
 #include "virtio/rng.h"
 
 #define SIG_KICK	SIGUSR1
@@ -85,6 +86,53 @@ static int add_rng(struct machine *m)
 }
 
 /*
+ * The virtio-blk disks in slots 1 + i, one request queue per vCPU; each
+ * takes its image, and those it did not take are closed here.
+ */
+static int add_disks(struct machine *m, const struct machine_devices *devs)
+{
+	struct vmm *v = m->v;
+	struct guest_mem mem = {
+		.host = v->ram, .size = v->ram_size, .low = layout_low_ram(v->ram_size),
+		.high_gpa = MMIO_HOLE_END,
+	};
+	unsigned int i, slot;
+	uint64_t base;
+	char id[24];
+
+	for (i = 0; i < devs->ndisks; i++) {
+		slot = VIRTIO_SLOT_DISK(i);
+		base = VIRTIO_MMIO_BASE + slot * VIRTIO_MMIO_WINDOW;
+		m->disk_irq[i] = (struct machine_irq){ .m = m, .gsi = VIRTIO_MMIO_GSI_BASE + slot };
+		snprintf(id, sizeof(id), "thinrun-disk%u", i);
+		m->disk[i] = virtio_blk_start(devs->disks[i], v->nr_vcpus, id, &mem,
+					      machine_set_irq, &m->disk_irq[i]);
+		/* Its kicks and interrupts go through the module, not the bus. */
+		if (!m->disk[i] ||
+		    virtio_blk_attach(m->disk[i], v->vm, base, m->disk_irq[i].gsi) ||
+		    bus_add(&m->mmio, base, VIRTIO_MMIO_WINDOW, virtio_blk_access, m->disk[i],
+			    "virtio-blk")) {
+			for (i++; i < devs->ndisks; i++)
+				virtio_blk_image_close(devs->disks[i]);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static void stop_disks(struct machine *m, bool report)
+{
+	unsigned int i;
+
+	for (i = 0; i < THINRUN_MAX_DISKS; i++) {
+		if (report && m->disk[i])
+			virtio_blk_report(m->disk[i]);
+		virtio_blk_stop(m->disk[i]);
+		m->disk[i] = NULL;
+	}
+}
+
+/*
  * The console on COM1 and the platform's ports on the port bus; the
  * virtio-mmio devices on the MMIO bus.
  */
@@ -108,6 +156,17 @@ static int add_devices(struct machine *m, const struct machine_devices *devs)
 	if (devs->rng && add_rng(m))
 		return -1;
 	return 0;
+}
+
+/* The devices that may fail to come up, after those that must. */
+static int add_all_devices(struct machine *m, const struct machine_devices *devs)
+{
+	if (add_devices(m, devs)) {
+		for (unsigned int i = 0; i < devs->ndisks; i++)
+			virtio_blk_image_close(devs->disks[i]);
+		return -1;
+	}
+	return add_disks(m, devs);
 }
 
 static void *vcpu_thread(void *arg)
@@ -211,6 +270,8 @@ int machine_run(struct vmm *v, const struct machine_devices *devs)
 	t = calloc(v->nr_vcpus, sizeof(*t));
 	if (!t) {
 		fprintf(stderr, "thinrun: out of memory\n");
+		for (i = 0; i < devs->ndisks; i++)
+			virtio_blk_image_close(devs->disks[i]);
 		return EXIT_ERROR;
 	}
 	sigaction(SIG_KICK, &kick, NULL);
@@ -223,7 +284,8 @@ int machine_run(struct vmm *v, const struct machine_devices *devs)
 	sigaddset(&set, SIG_ENDED);
 	pthread_sigmask(SIG_BLOCK, &set, &old);
 
-	if (add_devices(&m, devs)) {
+	if (add_all_devices(&m, devs)) {
+		stop_disks(&m, false);
 		virtio_rng_stop(m.rng);
 		console_stop(m.con);
 		status = EXIT_ERROR;
@@ -243,6 +305,7 @@ int machine_run(struct vmm *v, const struct machine_devices *devs)
 	stop_vcpus(&m, t, started);
 	if (devs->stats && m.rng)
 		virtio_rng_report(m.rng);
+	stop_disks(&m, devs->stats);
 	virtio_rng_stop(m.rng);
 	console_stop(m.con);
 	status = atomic_load(&m.status);

@@ -12,12 +12,14 @@
 #include <stdbool.h>
 
 #include "bus.h"
+#include "thinrun.h"
 #include "vmm.h"
 #include "dev/cmos_rtc.h"
 
 struct console;
 struct machine;
 struct virtio_rng;
+struct virtio_blk;
 
 /*
  * One IOAPIC pin, driven with TV_IRQ_LINE: what a device gets as its
@@ -40,6 +42,8 @@ struct machine {
 	struct machine_irq com1_irq;
 	struct virtio_rng *rng;		/* --rng, or NULL */
 	struct machine_irq rng_irq;
+	struct virtio_blk *disk[THINRUN_MAX_DISKS];	/* --disk, in slots 1 + i */
+	struct machine_irq disk_irq[THINRUN_MAX_DISKS];
 	pthread_mutex_t rtc_lock;
 	struct cmos_rtc rtc;
 	atomic_int status;	/* -1 while the guest runs; then how it ended */

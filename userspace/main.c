@@ -33,7 +33,7 @@ static void usage(FILE *f)
 	fprintf(f,
 		"usage: thinrun --raw FILE [--mem MB]\n"
 		"       thinrun --kernel FILE [--initrd FILE] [--cmdline STR] [--mem MB] [--cpus N]\n"
-		"                        [--rng]\n"
+		"                        [--rng] [--disk FILE[,ro]]...\n"
 		"       thinrun --info | --version\n"
 		"  --raw FILE     run a flat 16-bit binary, loaded at 0x7c00 in real mode;\n"
 		"                 COM1 (0x3f8) is stdout, a write to port 0xf4 ends the run\n"
@@ -44,6 +44,9 @@ static void usage(FILE *f)
 		"                 --kernel: up to the host's memory, default 256)\n"
 		"  --cpus N       vCPUs, one thread each (default 1)\n"
 		"  --rng          a virtio-rng device (virtio-mmio), fed by getrandom()\n"
+		"  --disk FILE[,ro]  a virtio-blk disk (virtio-mmio) backed by FILE, a file or\n"
+		"                 block device, locked while thinrun runs; ,ro: read-only.\n"
+		"                 Up to 4; the guest sees them in this order\n"
 		"  --stats        at the end, say the launcher's peak memory beyond the guest's\n"
 		"                 and the virtio devices' requests and exits\n"
 		"  --info         show what /dev/thinvisor offers on this host\n"
@@ -194,6 +197,23 @@ static int show_version(void)
 	return 0;
 }
 
+/* --disk FILE[,ro]: kept for linux_boot(), which opens it before the guest starts. */
+static int add_disk(struct linux_opts *lo, const char *spec)
+{
+	const char *comma = strrchr(spec, ',');
+
+	if (comma && strcmp(comma, ",ro")) {
+		fprintf(stderr, "thinrun: --disk %s: the one option is ',ro'\n", spec);
+		return -1;
+	}
+	if (lo->ndisks == THINRUN_MAX_DISKS) {
+		fprintf(stderr, "thinrun: --disk %s: at most %d disks\n", spec, THINRUN_MAX_DISKS);
+		return -1;
+	}
+	lo->disks[lo->ndisks++] = spec;
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -204,6 +224,7 @@ int main(int argc, char **argv)
 		{ "mem", required_argument, NULL, 'm' },
 		{ "cpus", required_argument, NULL, 'n' },
 		{ "rng", no_argument, NULL, 'R' },
+		{ "disk", required_argument, NULL, 'd' },
 		{ "stats", no_argument, NULL, 's' },
 		{ "info", no_argument, NULL, 'i' },
 		{ "version", no_argument, NULL, 'V' },
@@ -249,6 +270,11 @@ int main(int argc, char **argv)
 			lo.rng = true;
 			linux_only = true;
 			break;
+		case 'd':
+			if (add_disk(&lo, optarg))
+				return EXIT_USAGE;
+			linux_only = true;
+			break;
 		case 's':
 			stats = true;
 			break;
@@ -270,7 +296,8 @@ int main(int argc, char **argv)
 	}
 	if (raw) {
 		if (linux_only) {
-			fprintf(stderr, "thinrun: --initrd, --cmdline, --cpus and --rng go with --kernel\n");
+			fprintf(stderr,
+				"thinrun: --initrd, --cmdline, --cpus, --rng and --disk go with --kernel\n");
 			return EXIT_USAGE;
 		}
 		if (mem_arg && !mem_ok(mem_arg, RAW_MEM_MAX_MB, &mem_mb))

@@ -20,11 +20,19 @@ enum {
 	EXIT_SIGNAL = 130,	/* also: Ctrl-A x on the console */
 };
 
+struct virtio_blk_image;
+
+/* --disk: at most this many (virtio-mmio slots 1 to 4). */
+#define THINRUN_MAX_DISKS	4
+
 /* The devices of a machine beyond the console (machine.c). */
 struct machine_devices {
 	bool linux_guest;	/* the ACPI, 8042, PIT and RTC ports */
 	bool rng;		/* virtio-rng in virtio-mmio slot 0 */
 	bool stats;		/* --stats: the devices report at the end */
+	/* virtio-blk disks, in slots 1 + i: machine_run() closes them all */
+	struct virtio_blk_image *disks[THINRUN_MAX_DISKS];
+	unsigned int ndisks;
 };
 
 /*
@@ -41,6 +49,8 @@ struct linux_opts {
 	unsigned int cpus;
 	bool rng;		/* --rng: a virtio-rng device */
 	bool stats;		/* --stats */
+	const char *disks[THINRUN_MAX_DISKS];	/* --disk FILE[,ro] */
+	unsigned int ndisks;
 };
 
 /* thinrun --kernel: boot a Linux bzImage; returns an exit status. */

@@ -32,6 +32,10 @@ fi
 if /bin/busybox grep -q 'tv\.rng' /proc/cmdline && ! /bin/busybox sh /bin/guest-virtio.sh; then
 	/bin/busybox reboot -f
 fi
+# tv.blk=MODE: the virtio-blk checks (guest-blk.sh).
+if /bin/busybox grep -q 'tv\.blk=' /proc/cmdline && ! /bin/busybox sh /bin/guest-blk.sh; then
+	/bin/busybox reboot -f
+fi
 want=$(/bin/busybox sed -n 's/.*tv\.cpus=\([0-9]*\).*/\1/p' /proc/cmdline)
 seen=$(/bin/busybox grep -c '^processor' /proc/cpuinfo)
 online=$(/bin/busybox cat /sys/devices/system/cpu/online)

@@ -43,6 +43,14 @@ if [ $# -gt 0 ]; then
 	done
 fi
 cp "$here/guest-virtio.sh" "$root/bin/guest-virtio.sh"
+# For tv.blk: virtio_blk of the same release (a module in Debian's cloud
+# and generic kernels alike), and its checks (guest-blk.sh).
+if [ $# -gt 0 ]; then
+	ko=/lib/modules/$1/kernel/drivers/block/virtio_blk.ko
+	[ -f "$ko" ] && cp "$ko" "$root/lib/modules/"
+fi
+cp "$here/guest-blk.sh" "$root/bin/guest-blk.sh"
+gcc -O2 -Wall -static -o "$root/bin/blkbench" "$top/tools/bench/guest-blkbench.c"
 mkdir -p "$(dirname "$out")"
 (cd "$root" && find . | cpio -o -H newc --quiet | gzip -9) >"$out.tmp"
 mv "$out.tmp" "$out"

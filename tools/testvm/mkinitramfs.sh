@@ -61,6 +61,7 @@ if [ -n "${TESTVM_QEMU:-}" ] && [ -x /usr/bin/qemu-system-x86_64 ]; then
 		cp -L "$f" "$root$f"
 	done
 	cp "$here/../bench/boot_bench.sh" "$root/bin/boot_bench"
+	cp "$here/../bench/blk_bench.sh" "$root/bin/blk_bench"
 fi
 
 mkdir -p "$(dirname "$out")"

@@ -258,6 +258,8 @@ test_thinrun() {
 	check_thinrun thinrun_mem_not_a_number 2 'give 1 to 4096' --raw /share/hello.bin --mem lots
 	check_thinrun thinrun_linux_options_with_raw 2 'go with --kernel' --raw /share/hello.bin --cpus 2
 	check_thinrun thinrun_rng_with_raw 2 'go with --kernel' --raw /share/hello.bin --rng
+	check_thinrun thinrun_disk_with_raw 2 'go with --kernel' --raw /share/hello.bin \
+		--disk /share/hello.bin
 	check_thinrun thinrun_kernel_missing 1 'No such file' --kernel /nonexistent
 	check_thinrun thinrun_kernel_not_a_kernel 1 'not a Linux kernel' --kernel /share/hello.bin
 	check_thinrun thinrun_kernel_not_a_file 1 'not a regular file' --kernel /
@@ -284,6 +286,7 @@ test_thinrun() {
 	test_linux_boot linux_reboot_is_status_5 1 2
 	test_linux_boot linux_kbd_reset_is_status_5 1 2 reboot=k
 	test_virtio_rng
+	test_virtio_blk
 	test_thinrun_signal TERM 143
 	test_thinrun_signal INT 130
 }
@@ -476,6 +479,163 @@ test_virtio_rng() {
 	fi
 }
 
+# virtio-blk (thinrun --disk, guest-blk.sh): three guest boots.
+#  1. A writable disk and a read-only one: the guest's md5 of all of the
+#     first is the host's (virtio_blk_read); 1 MiB it writes and flushes
+#     is in the file after thinrun ends (virtio_blk_write); the second
+#     refuses writes and its file is unchanged (virtio_blk_ro); thinrun
+#     --stats counts its requests and no exit to thinrun on their
+#     registers: the module served them (virtio_blk_no_exits_to_thinrun).
+#  2. 2 vCPUs: a queue per vCPU, each used (virtio_blk_mq_2cpu).
+#  3. The guest writes, flushes and says so; thinrun gets SIGKILL right
+#     then, and the file holds all of it (virtio_blk_kill9_keeps_flushed).
+#     While that guest runs, a second thinrun may not take its disk
+#     (virtio_blk_locked_for_second_launcher).
+# Bad --disk arguments are errors before any guest runs.  Every guest log
+# must be clean: no warning, no I/O error, no virtio error.
+blk_boot() { # cmdline-tag cpus thinrun-args...
+	tag=$1 cpus=$2
+	shift 2
+	timeout 300 thinrun --kernel /share/vmlinuz --initrd /share/guest.cpio.gz --mem 256 \
+		--cpus "$cpus" "$@" --cmdline "console=ttyS0 tv.cpus=$cpus tv.blk=$tag" </dev/null 2>&1
+}
+
+blk_log_problems() { # thinrun-output
+	guest_log_problems "$1"
+	echo "$1" | grep -E 'virtio.*(fail|error)|I/O error|blk_update_request|Buffer I/O|blk FAILED'
+}
+
+# Bytes [off, off + len) of a file (64 KiB multiples), as an md5.
+blk_md5_at() { # file off len
+	dd if="$1" bs=65536 skip=$(($2 / 65536)) count=$(($3 / 65536)) 2>/dev/null |
+		md5sum | cut -d' ' -f1
+}
+
+test_virtio_blk() {
+	names="virtio_blk_read virtio_blk_write virtio_blk_ro virtio_blk_mq_2cpu"
+	names="$names virtio_blk_kill9_keeps_flushed virtio_blk_locked_for_second_launcher"
+	names="$names virtio_blk_no_exits_to_thinrun"
+	check_thinrun thinrun_disk_missing 1 'No such file' --kernel /share/vmlinuz \
+		--disk /nonexistent.img
+	check_thinrun thinrun_disk_bad_option 2 'the one option is' --kernel /share/vmlinuz \
+		--disk /share/hello.bin,rw
+	why=
+	[ -n "$vcpus_off" ] && why="this backend's vCPUs are off (vmx_vcpus=0)"
+	[ -f /share/vmlinuz ] && [ -f /share/guest.cpio.gz ] || why="no guest kernel in this machine"
+	if [ -n "$why" ]; then
+		for n in $names; do
+			tap skip "$n" "$why"
+		done
+		return
+	fi
+	# The first sector zero (no partition table by chance), then random.
+	dd if=/dev/zero of=/tmp/vda.img bs=65536 count=1 2>/dev/null
+	dd if=/dev/urandom bs=65536 count=127 2>/dev/null >>/tmp/vda.img
+	dd if=/dev/urandom of=/tmp/vdb.img bs=65536 count=16 2>/dev/null
+	want=$(md5sum </tmp/vda.img | cut -d' ' -f1)
+	rosum=$(md5sum </tmp/vdb.img | cut -d' ' -f1)
+	# What lies around the 1 MiB the guest writes at 2 MiB must stay.
+	around=$( (blk_md5_at /tmp/vda.img 0 2097152; blk_md5_at /tmp/vda.img 3145728 5242880) | md5sum)
+	start=$(date +%s)
+	out=$(blk_boot rw 1 --stats --disk /tmp/vda.img --disk /tmp/vdb.img,ro)
+	rc=$?
+	echo "# virtio_blk rw: thinrun status $rc after $(($(date +%s) - start)) s"
+	bad=$(blk_log_problems "$out")
+	echo "$out" | grep -E 'virtio_blk|vd[ab]|thinvisor-guest: blk' | sed 's/^/# /'
+	[ -n "$bad" ] && echo "$bad" | head -n 20 | sed 's/^/# guest log: /'
+	if [ $rc -ne 0 ] || [ -n "$bad" ]; then
+		echo "$out" | tail -n ${TV_FULL:-40} | sed 's/^/# /'
+	fi
+	ok=$([ $rc -eq 0 ] && [ -z "$bad" ] && echo yes)
+	got=$(echo "$out" | sed -n 's/.*thinvisor-guest: blk read vda size \([0-9]*\) md5 \([0-9a-f]*\).*/\1 \2/p')
+	if [ -n "$ok" ] && [ "$got" = "$(stat -c %s /tmp/vda.img) $want" ]; then
+		hvtap ok virtio_blk_read
+	else
+		tap fail virtio_blk_read "status $rc, guest read '$got', host has $want"
+	fi
+	p=$(echo "$out" | sed -n 's/.*thinvisor-guest: blk wrote 1048576 at 2097152 md5 \([0-9a-f]*\).*/\1/p')
+	back=$(blk_md5_at /tmp/vda.img 2097152 1048576)
+	now=$( (blk_md5_at /tmp/vda.img 0 2097152; blk_md5_at /tmp/vda.img 3145728 5242880) | md5sum)
+	if [ -n "$ok" ] && [ -n "$p" ] && [ "$back" = "$p" ] && [ "$now" = "$around" ]; then
+		hvtap ok virtio_blk_write
+	else
+		tap fail virtio_blk_write "status $rc, guest wrote md5 '$p', the file holds $back there; the rest $([ "$now" = "$around" ] && echo unchanged || echo changed)"
+	fi
+	if [ -n "$ok" ] && echo "$out" | grep -q 'thinvisor-guest: blk ro refused' &&
+	   [ "$(md5sum </tmp/vdb.img | cut -d' ' -f1)" = "$rosum" ]; then
+		hvtap ok virtio_blk_ro
+	else
+		tap fail virtio_blk_ro "status $rc, $(echo "$out" | grep -c 'blk ro refused') refusal line"
+	fi
+
+	# The module took every kick and interrupt register access (--stats).
+	reqs=$(echo "$out" | sed -n 's/^thinrun: virtio-blk thinrun-disk0: \([0-9]*\) requests, \([0-9]*\) exits.*/\1 \2/p')
+	echo "# virtio_blk rw: requests and exits to thinrun on their registers: $reqs"
+	if [ -n "$ok" ] && [ "${reqs#* }" = 0 ] && [ "${reqs% *}" -gt 100 ] 2>/dev/null; then
+		hvtap ok virtio_blk_no_exits_to_thinrun
+	else
+		tap fail virtio_blk_no_exits_to_thinrun "status $rc, '$reqs' (requests, exits)"
+	fi
+
+	test_virtio_blk_mq
+	test_virtio_blk_kill9
+	rm -f /tmp/vda.img /tmp/vdb.img
+}
+
+test_virtio_blk_mq() {
+	want=$(md5sum </tmp/vda.img | cut -d' ' -f1)
+	start=$(date +%s)
+	out=$(blk_boot mq 2 --disk /tmp/vda.img)
+	rc=$?
+	echo "# virtio_blk mq: thinrun status $rc after $(($(date +%s) - start)) s"
+	bad=$(blk_log_problems "$out")
+	line=$(echo "$out" | grep 'thinvisor-guest: blk mq')
+	echo "# $line"
+	if [ $rc -eq 0 ] && [ -z "$bad" ] &&
+	   echo "$line" | grep -q "queues 2 cpus 0/1 size $(stat -c %s /tmp/vda.img) md5 $want"; then
+		hvtap ok virtio_blk_mq_2cpu
+	else
+		echo "$out" | tail -n ${TV_FULL:-40} | sed 's/^/# /'
+		[ -n "$bad" ] && echo "$bad" | head -n 20 | sed 's/^/# guest log: /'
+		tap fail virtio_blk_mq_2cpu "status $rc, host md5 $want"
+	fi
+}
+
+test_virtio_blk_kill9() {
+	# thinrun itself in the background ($! is its pid), killed at the
+	# guest's word, or after 300 s at the latest.
+	thinrun --kernel /share/vmlinuz --initrd /share/guest.cpio.gz --mem 256 --disk /tmp/vda.img \
+		--cmdline "console=ttyS0 tv.cpus=1 tv.blk=kill9" </dev/null >/tmp/kill9.out 2>&1 &
+	pid=$!
+	i=0
+	while ! grep -q 'thinvisor-guest: blk \(flushed\|FAILED\)' /tmp/kill9.out && [ $i -lt 3000 ] &&
+	      kill -0 $pid 2>/dev/null; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	tpid=
+	kill -0 $pid 2>/dev/null && tpid=$pid
+	# Meanwhile, the disk is this thinrun's: a second one must not start on it.
+	second=$(thinrun --kernel /share/vmlinuz --disk /tmp/vda.img 2>&1 </dev/null)
+	src=$?
+	kill -9 $pid 2>/dev/null
+	wait $pid
+	p=$(sed -n 's/.*thinvisor-guest: blk flushed 1048576 at 0 md5 \([0-9a-f]*\).*/\1/p' /tmp/kill9.out)
+	back=$(blk_md5_at /tmp/vda.img 0 1048576)
+	bad=$(blk_log_problems "$(cat /tmp/kill9.out)")
+	if [ -n "$tpid" ] && [ -n "$p" ] && [ "$back" = "$p" ] && [ -z "$bad" ]; then
+		hvtap ok virtio_blk_kill9_keeps_flushed
+	else
+		tail -n ${TV_FULL:-40} /tmp/kill9.out | sed 's/^/# /'
+		tap fail virtio_blk_kill9_keeps_flushed "thinrun ${tpid:-not found}, guest flushed md5 '$p', the file holds $back"
+	fi
+	if [ $src -eq 1 ] && echo "$second" | grep -q 'locked: another process uses this disk'; then
+		tap ok virtio_blk_locked_for_second_launcher
+	else
+		tap fail virtio_blk_locked_for_second_launcher "status $src: $second"
+	fi
+}
+
 # thinrun --kernel with the machine's own kernel as the guest (the SVM
 # machine only).  With no root file system the guest boots up to mounting
 # root, panics there, and with panic=-1 resets through the FADT's reset
@@ -649,7 +809,9 @@ bench)
 		timeout -s KILL 400 exit_bench
 		e=$?
 		[ $e -eq 0 ] || echo "exit_bench: ended with status $e"
-		timeout -s KILL 1800 boot_bench && [ $e -eq 0 ]
+		timeout -s KILL 1800 boot_bench
+		b=$?
+		timeout -s KILL 1200 blk_bench && [ $e -eq 0 ] && [ $b -eq 0 ]
 	}
 	echo "@@BENCH-STATUS $?"
 	;;

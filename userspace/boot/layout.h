@@ -73,6 +73,9 @@
 #define VIRTIO_MMIO_WINDOW	0x1000ULL
 #define VIRTIO_MMIO_GSI_BASE	16
 #define VIRTIO_MMIO_SLOTS	8	/* pins 16 to 23 of the IOAPIC's 24 */
+/* Which device takes which slot: --rng slot 0, --disk i slot 1 + i. */
+#define VIRTIO_SLOT_RNG		0
+#define VIRTIO_SLOT_DISK(i)	(1 + (i))
 #define LAPIC_ADDR		0xfee00000ULL
 
 /*

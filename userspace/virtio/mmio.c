@@ -183,6 +183,12 @@ fail:
 	return -1;
 }
 
+void virtio_mmio_set_config(struct virtio_mmio *d, const void *config, uint32_t len)
+{
+	d->config = config;
+	d->config_len = len;
+}
+
 bool virtio_mmio_live(const struct virtio_mmio *d)
 {
 	return (d->status & VIRTIO_STATUS_DRIVER_OK) &&
@@ -279,8 +285,10 @@ static void write_status(struct virtio_mmio *d, uint32_t val)
 	if ((added & VIRTIO_STATUS_FEATURES_OK) && !features_ok(d))
 		val &= ~VIRTIO_STATUS_FEATURES_OK;
 	if ((added & VIRTIO_STATUS_FEATURES_OK) && (val & VIRTIO_STATUS_FEATURES_OK))
-		for (i = 0; i < d->num_queues; i++)
+		for (i = 0; i < d->num_queues; i++) {
 			d->vq[i].indirect = d->driver_features & 1ULL << VIRTIO_F_INDIRECT_DESC;
+			d->vq[i].event_idx = d->driver_features & 1ULL << VIRTIO_F_EVENT_IDX;
+		}
 	if ((added & VIRTIO_STATUS_DRIVER_OK) && !(val & VIRTIO_STATUS_FEATURES_OK))
 		val &= ~VIRTIO_STATUS_DRIVER_OK;
 	d->status = val;
@@ -373,10 +381,15 @@ enum dev_event virtio_mmio_access(struct virtio_mmio *d, uint64_t offset, bool i
 {
 	uint32_t val;
 
-	/* No device-specific configuration yet: it reads 0. */
+	/* The configuration is read-only; bytes past it read 0. */
 	if (offset >= VIRTIO_MMIO_CONFIG) {
-		if (!is_write)
-			memset(data, 0, len);
+		if (is_write)
+			return DEV_HANDLED;
+		memset(data, 0, len);
+		offset -= VIRTIO_MMIO_CONFIG;
+		if (offset < d->config_len)
+			memcpy(data, d->config + offset,
+			       len < d->config_len - offset ? len : d->config_len - offset);
 		return DEV_HANDLED;
 	}
 	if (offset == VIRTIO_MMIO_QUEUE_NOTIFY || offset == VIRTIO_MMIO_INTERRUPT_STATUS ||

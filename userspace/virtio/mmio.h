@@ -99,6 +99,7 @@
 
 /* Feature bits the transport knows (6) */
 #define VIRTIO_F_INDIRECT_DESC		28
+#define VIRTIO_F_EVENT_IDX		29
 #define VIRTIO_F_VERSION_1		32
 
 /* Device IDs (5) */
@@ -127,6 +128,8 @@ struct virtio_mmio {
 	uint32_t interrupt_status;
 	uint32_t config_generation;
 	bool irq_level;
+	const uint8_t *config;	/* the device's configuration (read-only), or NULL */
+	uint32_t config_len;
 
 	struct guest_mem mem;
 	const struct virtio_mmio_ops *ops;
@@ -178,6 +181,9 @@ int virtio_mmio_call_fd(const struct virtio_mmio *d);
 /* One guest access at this offset in the window (bus.h's access function). */
 enum dev_event virtio_mmio_access(struct virtio_mmio *d, uint64_t offset, bool is_write,
 				  uint8_t *data, unsigned int len);
+
+/* The device's configuration space: len bytes at config, which outlive d. */
+void virtio_mmio_set_config(struct virtio_mmio *d, const void *config, uint32_t len);
 
 /* Whether the device may serve its queues now: DRIVER_OK, no reset needed. */
 bool virtio_mmio_live(const struct virtio_mmio *d);

@@ -34,10 +34,13 @@ int virtq_setup(struct virtq *q, const struct guest_mem *mem, uint16_t max)
 	q->desc = guest_mem_ptr(mem, q->desc_gpa, 16 * n);
 	q->avail = guest_mem_ptr(mem, q->avail_gpa, 6 + 2 * n);
 	q->used = guest_mem_ptr(mem, q->used_gpa, 6 + USED_ELEM_SIZE * n);
+	/* used_event and avail_event (the last 2 bytes) are there without EVENT_IDX too. */
 	if (!q->desc || !q->avail || !q->used)
 		return -1;
 	q->last_avail = 0;
 	q->used_idx = 0;
+	q->signalled_used = 0;
+	q->signalled_valid = false;
 	q->broken = false;
 	q->ready = true;
 	return 0;
@@ -138,9 +141,36 @@ void virtq_push(struct virtq *q, uint16_t head, uint32_t len)
 	__atomic_store_n((uint16_t *)(q->used + USED_IDX_OFF), q->used_idx, __ATOMIC_RELEASE);
 }
 
-bool virtq_should_interrupt(const struct virtq *q)
+bool virtq_should_interrupt(struct virtq *q)
 {
-	/* The used index must be out before the driver's flag is read. */
+	uint16_t old = q->signalled_used, event;
+	bool valid = q->signalled_valid;
+
+	/* The used index must be out before the driver's flag or event is read. */
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);
-	return !(((volatile uint16_t *)q->avail)[AVAIL_FLAGS] & VIRTQ_AVAIL_F_NO_INTERRUPT);
+	if (!q->event_idx)
+		return !(((volatile uint16_t *)q->avail)[AVAIL_FLAGS] & VIRTQ_AVAIL_F_NO_INTERRUPT);
+	q->signalled_used = q->used_idx;
+	q->signalled_valid = true;
+	if (!valid)
+		return true;
+	/* used_event follows the avail ring (2.7.7.2): did the index pass it? */
+	event = ((volatile uint16_t *)q->avail)[AVAIL_RING + q->size];
+	return (uint16_t)(q->used_idx - event - 1) < (uint16_t)(q->used_idx - old);
+}
+
+bool virtq_wait_for_notify(struct virtq *q)
+{
+	volatile uint16_t *avail_event;
+
+	if (!q->ready || q->broken)
+		return false;
+	if (q->event_idx) {
+		avail_event = (volatile uint16_t *)(q->used + USED_RING_OFF +
+						    USED_ELEM_SIZE * q->size);
+		*avail_event = q->last_avail;
+	}
+	/* The event must be out before the avail index is read again. */
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	return __atomic_load_n(&q->avail[AVAIL_IDX], __ATOMIC_ACQUIRE) != q->last_avail;
 }

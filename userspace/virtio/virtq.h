@@ -42,6 +42,7 @@ struct virtq {
 	uint16_t size;
 	uint64_t desc_gpa, avail_gpa, used_gpa;
 	bool indirect;		/* VIRTIO_F_INDIRECT_DESC negotiated */
+	bool event_idx;		/* VIRTIO_F_EVENT_IDX negotiated */
 
 	/* From virtq_setup() on. */
 	bool ready;
@@ -51,6 +52,8 @@ struct virtq {
 	uint8_t *used;		/* flags, idx, { id, len }[size], avail_event */
 	uint16_t last_avail;	/* the next avail ring entry to take */
 	uint16_t used_idx;	/* the next used ring entry to fill */
+	uint16_t signalled_used;	/* used_idx when the driver was last interrupted */
+	bool signalled_valid;	/* false until the first interrupt */
 };
 
 /* One buffer of a chain, its host address checked to lie in guest memory. */
@@ -90,7 +93,19 @@ enum virtq_result virtq_pop(struct virtq *q, const struct guest_mem *mem,
 /* Give chain head back with len bytes written into it. */
 void virtq_push(struct virtq *q, uint16_t head, uint32_t len);
 
-/* After pushes: whether the driver wants an interrupt for them. */
-bool virtq_should_interrupt(const struct virtq *q);
+/*
+ * After pushes: whether the driver wants an interrupt for them (with
+ * EVENT_IDX: whether the used index passed the driver's used_event since
+ * the last interrupt this said yes to).
+ */
+bool virtq_should_interrupt(struct virtq *q);
+
+/*
+ * The device has emptied the avail ring and will wait for a notification:
+ * with EVENT_IDX, ask for one at the next new entry (avail_event).  True
+ * if entries came in meanwhile, which no notification will announce: the
+ * device must pop again before it waits.
+ */
+bool virtq_wait_for_notify(struct virtq *q);
 
 #endif
