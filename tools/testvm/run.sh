@@ -62,8 +62,10 @@ if [ -n "$guest" ]; then
 	"$here/mkguestinitrd.sh" "$vmdir/$name/guest.cpio.gz" "$guest_kver" "$gkver" || exit 1
 	guest_files="/boot/vmlinuz-$guest_kver $vmdir/$name/vmlinuz-generic $vmdir/$name/guest.cpio.gz"
 fi
-# The selftests the sources declare: one whose binary is missing fails.
-ls "$top"/selftests/thinvisor/*_test.c | sed 's|.*/||; s|\.c$||' >"$vmdir/$name.selftests"
+# The selftests the sources declare (and the fuzzing lanes, fuzz_ioctl and
+# hostile_guest): one whose binary is missing fails.
+ls "$top"/selftests/thinvisor/*_test.c "$top"/selftests/thinvisor/fuzz_ioctl.c \
+	"$top"/selftests/thinvisor/hostile_guest.c | sed 's|.*/||; s|\.c$||' >"$vmdir/$name.selftests"
 "$here/mkinitramfs.sh" "$initrd" "$kver" "$module" "$vmdir/$name.selftests" \
 	"$top/build/selftests" "$top/build/selftests/helpers" "$top/build/thinrun" \
 	"$top/build/bench/exit_bench" "$top/build/demo/hello.bin" "$top/build/demo/uart_irq.bin" $guest_files || exit 1
