@@ -569,6 +569,29 @@ test_kernel_log() {
 	fi
 }
 
+# The debug machine's kernel has kmemleak (make test-debug): what was
+# allocated after the module loaded and is referenced by nothing once it
+# is gone again is a leak.  What the kernel lost before is cleared first.
+kmemleak=/sys/kernel/debug/kmemleak
+kmemleak_clear() {
+	[ -w $kmemleak ] && echo clear >$kmemleak
+}
+
+test_kmemleak() {
+	[ -w $kmemleak ] || return 0
+	# An object is reported once unreferenced for 5 s, over two scans.
+	echo scan >$kmemleak
+	sleep 6
+	echo scan >$kmemleak
+	cat $kmemleak >/tmp/leaks
+	if [ -s /tmp/leaks ]; then
+		head -n 100 /tmp/leaks | sed 's/^/# kmemleak: /'
+		tap fail kmemleak_clean "$(grep -c '^unreferenced object' /tmp/leaks) unreferenced objects"
+	else
+		tap ok kmemleak_clean
+	fi
+}
+
 # svm57: the machine's own kernel must run with 5-level paging, or the
 # machine tests nothing svm does not.  Such a kernel keeps la57 in
 # /proc/cpuinfo (it clears the flag when it runs 4-level) and puts vmalloc
@@ -623,6 +646,7 @@ svm | vmx)
 		test_kernel_log
 		exit $failures
 	fi
+	kmemleak_clear
 	test_load && {
 		test_features
 		test_thinrun
@@ -630,6 +654,7 @@ svm | vmx)
 		run_selftests
 		test_unload
 	}
+	test_kmemleak
 	test_kernel_log
 	;;
 bench)
