@@ -100,16 +100,18 @@ static void add_obj(int fd, enum kind kind, struct tv_run *run)
 	for (i = 0; i < MAX_OBJS; i++)
 		if (g.objs[i].fd < 0)
 			break;
-	if (run && g.nruns < (int)(sizeof(g.runs) / sizeof(g.runs[0])))
+	if (run && g.nruns < (int)(sizeof(g.runs) / sizeof(g.runs[0]))) {
 		g.runs[g.nruns++] = run;
-	else if (run)
-		munmap(run, g.run_size);	/* no room: never used */
+	} else if (run) {
+		munmap(run, g.run_size);	/* no room to keep it: never used */
+		run = NULL;
+	}
 	if (i == MAX_OBJS) {
 		close(fd);
 	} else {
 		g.objs[i].fd = fd;
 		g.objs[i].kind = kind;
-		g.objs[i].run = i == MAX_OBJS ? NULL : run;
+		g.objs[i].run = run;
 		g.objs[i].msr_exits = false;
 	}
 	pthread_mutex_unlock(&g.lock);
@@ -674,8 +676,8 @@ FIXTURE_TEARDOWN(fuzz)
 
 /*
  * NR_THREADS threads, each its own seeded sequence of random operations
- * on one shared table of fds.  Bounded by operations, not time: 3000 per
- * thread (in the SVM machine about 20 s), a 40th of that on VMX.
+ * on one shared table of fds.  Bounded by operations, not time: 1500 per
+ * thread, a 40th of that on VMX.
  */
 TEST_F_TIMEOUT(fuzz, random_ioctls_from_threads, 590)
 {
@@ -692,7 +694,7 @@ TEST_F_TIMEOUT(fuzz, random_ioctls_from_threads, 590)
 	for (i = 0; i < NR_THREADS; i++) {
 		w[i].id = i;
 		w[i].seed = seed * 31 + i;
-		w[i].nops = tv_fuzz_rounds(3000, g.vendor, 40);
+		w[i].nops = tv_fuzz_rounds(1500, g.vendor, 40);
 		ASSERT_EQ(0, pthread_create(&w[i].th, NULL, worker, &w[i]));
 	}
 	for (i = 0; i < NR_THREADS; i++)
@@ -753,7 +755,7 @@ TEST_F_TIMEOUT(fuzz, munmap_slot_memory_during_run, 590)
 
 	vm = tv_vm_create_with_blob(TV_MODE_LONG64, TV_BLOB64_OF(blob_store_loop), &r.vcpu);
 	ram = tv_vm_add_ram(vm, TV_SLOT_FIRST_FREE, 0x10000000, RAM_SIZE, 0);
-	n = tv_fuzz_rounds(400, vm->vendor, 40);
+	n = tv_fuzz_rounds(200, vm->vendor, 40);
 	ASSERT_EQ(0, pthread_create(&th, NULL, run_until_stopped, &r));
 	for (i = 0; i < n; i++) {
 		void *p;
@@ -850,7 +852,7 @@ TEST_F_TIMEOUT(fuzz, vcpu_fds_closed_during_ipis, 590)
 	for (i = 0; i < 2; i++)
 		ASSERT_EQ(0, pthread_create(&runners[i], NULL, run_until_stopped, &r[i]));
 	ASSERT_EQ(0, pthread_create(&sender, NULL, send_ipis, &s));
-	n = tv_fuzz_rounds(300, vm->vendor, 30);
+	n = tv_fuzz_rounds(200, vm->vendor, 30);
 	for (i = 0, id = 3; i < n && id < vm->max_vcpus; i++) {
 		int fd = __tv_create_vcpu(vm, id++);
 

@@ -563,6 +563,10 @@ test_kernel_log() {
 		sed -n -E 's/^<([0-4])>(\[[^]]*\] *)?(thinvisor:.*)/level \1: \3/p' >>/tmp/bad.log
 	if [ -s /tmp/bad.log ]; then
 		sed 's/^/# dmesg: /' /tmp/bad.log
+		# What each report says after its first line (the stack of an RCU
+		# stall, a KASAN or lockdep report), for finding where it came from.
+		dmesg | tail -n +$((boot_lines + 1)) | grep -E -A 30 "$bad" | head -n 300 |
+			sed 's/^/# dmesg context: /'
 		tap fail kernel_log_clean "see the dmesg lines above"
 	else
 		tap ok kernel_log_clean
