@@ -30,7 +30,7 @@ KSELFTEST_DIR := $(KSRC_DIR)/tools/testing/selftests
 CHECKPATCH := $(KSRC_DIR)/scripts/checkpatch.pl
 
 .PHONY: all module userspace selftests unit check deps test test-unit \
-	test-svm test-svm57 test-svm612 test-vmx test-nosvm demo bench clean help \
+	test-svm test-svm57 test-svm612 test-vmx test-nosvm test-debug demo bench clean help \
 	install install-dkms uninstall dkms-check
 
 all: module userspace selftests
@@ -44,6 +44,7 @@ help:
 	@echo "make test      unit tests, then the selftests in the SVM and VMX machines"
 	@echo "make demo      boot a stock Linux guest with thinrun (here, or in the SVM machine)"
 	@echo "make bench     exit latency beside KVM, in one boot of the SVM machine"
+	@echo "make test-debug the SVM machine on a KASAN/lockdep/kmemleak/UBSAN kernel"
 
 deps:
 	@tools/deps.sh
@@ -102,6 +103,11 @@ test-unit: unit
 
 test-svm test-svm57 test-svm612 test-vmx test-nosvm: all
 	@tools/testvm/run.sh $(patsubst test-%,%,$@)
+
+# The SVM machine on a debug kernel (KASAN, lockdep, kmemleak, UBSAN), built
+# once into build/debug-kernel (tools/testvm/debug-kernel.sh).
+test-debug: all
+	@tools/testvm/run.sh debug
 
 test: all unit
 	@tools/test.sh

@@ -732,9 +732,36 @@ test_kernel_log() {
 		sed -n -E 's/^<([0-4])>(\[[^]]*\] *)?(thinvisor:.*)/level \1: \3/p' >>/tmp/bad.log
 	if [ -s /tmp/bad.log ]; then
 		sed 's/^/# dmesg: /' /tmp/bad.log
+		# What each report says after its first line (the stack of an RCU
+		# stall, a KASAN or lockdep report), for finding where it came from.
+		dmesg | tail -n +$((boot_lines + 1)) | grep -E -A 30 "$bad" | head -n 300 |
+			sed 's/^/# dmesg context: /'
 		tap fail kernel_log_clean "see the dmesg lines above"
 	else
 		tap ok kernel_log_clean
+	fi
+}
+
+# The debug machine's kernel has kmemleak (make test-debug): what was
+# allocated after the module loaded and is referenced by nothing once it
+# is gone again is a leak.  What the kernel lost before is cleared first.
+kmemleak=/sys/kernel/debug/kmemleak
+kmemleak_clear() {
+	[ -w $kmemleak ] && echo clear >$kmemleak
+}
+
+test_kmemleak() {
+	[ -w $kmemleak ] || return 0
+	# An object is reported once unreferenced for 5 s, over two scans.
+	echo scan >$kmemleak
+	sleep 6
+	echo scan >$kmemleak
+	cat $kmemleak >/tmp/leaks
+	if [ -s /tmp/leaks ]; then
+		head -n 100 /tmp/leaks | sed 's/^/# kmemleak: /'
+		tap fail kmemleak_clean "$(grep -c '^unreferenced object' /tmp/leaks) unreferenced objects"
+	else
+		tap ok kmemleak_clean
 	fi
 }
 
@@ -792,6 +819,7 @@ svm | vmx)
 		test_kernel_log
 		exit $failures
 	fi
+	kmemleak_clear
 	test_load && {
 		test_features
 		test_thinrun
@@ -799,6 +827,7 @@ svm | vmx)
 		run_selftests
 		test_unload
 	}
+	test_kmemleak
 	test_kernel_log
 	;;
 bench)

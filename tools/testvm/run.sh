@@ -8,6 +8,8 @@
 #   demo   the SVM machine running thinrun
 #   bench  the SVM machine running the benchmarks beside KVM
 #   svm612 the SVM machine on Linux 6.12 (TESTVM_KERNEL=6.12 svm)
+#   debug  the SVM machine on a debug build of Linux 6.1 (KASAN, lockdep,
+#          DEBUG_ATOMIC_SLEEP, kmemleak, UBSAN: debug-kernel.sh)
 # Writes build/test/MODE.tap and build/test/MODE.serial; exits non-zero on
 # any failure, and when the machine hangs, panics or runs no test.
 set -uo pipefail
@@ -27,7 +29,20 @@ rm -f "$out/$name.tap" "$out/$name.tap.summary"
 kver=$("$here/kver.sh")
 [ -n "$kver" ] || { echo "testvm: no ${TESTVM_KERNEL:-6.1} cloud kernel installed: run 'make deps'" >&2; exit 1; }
 kernel=/boot/vmlinuz-$kver
-module=$("$here/module-for.sh" "$kver") || exit 1
+if [ "$mode" = debug ]; then
+	# The debug machine (make test-debug): the SVM machine booting Linux
+	# 6.1 built with KASAN, lockdep, DEBUG_ATOMIC_SLEEP, kmemleak and
+	# UBSAN (debug-kernel.sh, built once into build/debug-kernel), its own
+	# KVM modules, and the module built against that tree.
+	kdir=$("$here/debug-kernel.sh") || exit 1
+	kver=$(cat "$kdir/include/config/kernel.release")
+	kernel=$kdir/arch/x86/boot/bzImage
+	"$top/tools/build-module.sh" "$kdir" "$top/build/kmod-debug" >&2 || exit 1
+	module=$top/build/kmod-debug/kmod/thinvisor.ko
+	export TESTVM_KMODS=$top/build/debug-kernel/mods/lib/modules/$kver/kernel
+else
+	module=$("$here/module-for.sh" "$kver") || exit 1
+fi
 
 initrd=$vmdir/initramfs-$name.cpio.gz
 # perf (12 MB more of initramfs) where the tracepoint test runs.
@@ -39,7 +54,7 @@ case $mode in svm | svm57 | vmx) export TESTVM_PERF=1 ;; esac
 # initramfs cost Bochs' BIOS time to load.
 guest=
 case $mode in
-svm | svm57 | demo | bench) guest=yes ;;
+svm | svm57 | demo | bench | debug) guest=yes ;;
 vmx) [ "${TESTVM_VMX_VCPUS:-1}" != 0 ] && guest=yes ;;
 esac
 guest_files=
@@ -62,15 +77,17 @@ if [ -n "$guest" ]; then
 	"$here/mkguestinitrd.sh" "$vmdir/$name/guest.cpio.gz" "$guest_kver" "$gkver" || exit 1
 	guest_files="/boot/vmlinuz-$guest_kver $vmdir/$name/vmlinuz-generic $vmdir/$name/guest.cpio.gz"
 fi
-# The selftests the sources declare: one whose binary is missing fails.
-ls "$top"/selftests/thinvisor/*_test.c | sed 's|.*/||; s|\.c$||' >"$vmdir/$name.selftests"
+# The selftests the sources declare (and the fuzzing lanes, fuzz_ioctl and
+# hostile_guest): one whose binary is missing fails.
+ls "$top"/selftests/thinvisor/*_test.c "$top"/selftests/thinvisor/fuzz_ioctl.c \
+	"$top"/selftests/thinvisor/hostile_guest.c | sed 's|.*/||; s|\.c$||' >"$vmdir/$name.selftests"
 "$here/mkinitramfs.sh" "$initrd" "$kver" "$module" "$vmdir/$name.selftests" \
 	"$top/build/selftests" "$top/build/selftests/helpers" "$top/build/thinrun" \
 	"$top/build/bench/exit_bench" "$top/build/demo/hello.bin" "$top/build/demo/uart_irq.bin" $guest_files || exit 1
 
 serial=$out/$name.serial
 rm -f "$serial"
-cmdline="console=ttyS0 loglevel=1 panic=-1 tv.mode=$mode slub_debug=FZPU init_on_free=1"
+cmdline="console=ttyS0 loglevel=1 panic=-1 tv.mode=${mode/#debug/svm} slub_debug=FZPU init_on_free=1"
 # TESTVM_TESTS=apic_test,run_test: run only these selftest binaries.
 [ -n "${TESTVM_TESTS:-}" ] && cmdline="$cmdline tv.tests=$TESTVM_TESTS"
 # TESTVM_REPEAT=N: run the selftest binaries N times over in each boot.
@@ -83,7 +100,7 @@ cmdline="console=ttyS0 loglevel=1 panic=-1 tv.mode=$mode slub_debug=FZPU init_on
 [ -n "${TESTVM_CMDLINE:-}" ] && cmdline="$cmdline $TESTVM_CMDLINE"
 start=$(date +%s)
 case $mode in
-svm | svm57 | demo | bench | nosvm)
+svm | svm57 | demo | bench | nosvm | debug)
 	cpu=EPYC,+svm,+npt,+pdpe1gb
 	[ "$mode" = nosvm ] && cpu=EPYC,-svm
 	# QEMU's richest CPU offers LA57, and the machine's kernel (built
@@ -91,11 +108,13 @@ svm | svm57 | demo | bench | nosvm)
 	# Ice Lake server: never hide it with no5lvl here.
 	[ "$mode" = svm57 ] && cpu=max,+svm,+npt,+pdpe1gb
 	# One 1 GiB page for the test of 1 GiB NPT leaves.
-	case $mode in svm | svm57) cmdline="$cmdline hugepagesz=1G hugepages=1" ;; esac
+	case $mode in svm | svm57 | debug) cmdline="$cmdline hugepagesz=1G hugepages=1" ;; esac
 	# The bench boots Linux 20 times (5 rounds on each side, twice
 	# nested for KVM): more than the tests' bound.
 	limit=1200
 	[ "$mode" = bench ] && limit=2400
+	# KASAN, lockdep and kmemleak under TCG: several times slower.
+	[ "$mode" = debug ] && limit=3000
 	timeout --foreground $limit qemu-system-x86_64 -M q35 -cpu "$cpu" -smp 2 -m 4G \
 		-accel tcg,thread=multi -kernel "$kernel" -initrd "$initrd" \
 		-append "$cmdline" -display none -monitor none -serial "file:$serial" \
