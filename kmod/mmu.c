@@ -35,6 +35,11 @@
 #define TV_LEVEL_INDEX(gpa, level) (((gpa) >> TV_LEVEL_SHIFT(level)) & 511)
 /* Guest-physical addresses are below 2^48 (and the host's MAXPHYADDR). */
 #define TV_GPA_BITS	TV_LEVEL_SHIFT(5)
+/*
+ * A slot keeps one page pointer per 4 KiB page in one array, which kvmalloc
+ * allows up to INT_MAX bytes: a slot is at most just under 1 TiB.
+ */
+#define TV_SLOT_MAX_PAGES	(INT_MAX / sizeof(struct page *))
 
 /* Leaves mapped now, by level (4 KiB, 2 MiB, 1 GiB), in all VMs: debugfs. */
 atomic_long_t tv_mmu_leaves[3];
@@ -135,6 +140,27 @@ static bool tv_can_map_large(struct tv_slot *s, unsigned long i, int level)
 	return true;
 }
 
+/*
+ * Does the entry for gpa at this level point to a table?  A leaf never
+ * replaces one: the table would be lost until the VM goes, and a slot
+ * mapped again (tv_set_memory_region()'s undo) could then need a new one.
+ */
+static bool tv_mmu_is_table(struct tv_vm *vm, u64 gpa, int level)
+{
+	u64 *table = phys_to_virt(vm->mmu.root_pa);
+	int l;
+
+	for (l = vm->mmu.levels; ; l--) {
+		u64 e = table[TV_LEVEL_INDEX(gpa, l)];
+
+		if (!e || (e & TV_PTE_LARGE))
+			return false;
+		if (l == level)
+			return true;
+		table = phys_to_virt(e & TV_PTE_ADDR);
+	}
+}
+
 static int tv_mmu_map_slot(struct tv_vm *vm, struct tv_slot *s)
 {
 	unsigned long npages = s->size >> PAGE_SHIFT, i = 0;
@@ -144,9 +170,9 @@ static int tv_mmu_map_slot(struct tv_vm *vm, struct tv_slot *s)
 		u64 gpa = s->gpa + ((u64)i << PAGE_SHIFT);
 		int level = 1, r;
 
-		if (tv_can_map_large(s, i, 3))
+		if (tv_can_map_large(s, i, 3) && !tv_mmu_is_table(vm, gpa, 3))
 			level = 3;
-		else if (tv_can_map_large(s, i, 2))
+		else if (tv_can_map_large(s, i, 2) && !tv_mmu_is_table(vm, gpa, 2))
 			level = 2;
 		r = tv_mmu_set(vm, gpa, level,
 			       tv_ops->mmu_leaf_entry(page_to_phys(s->pages[i]),
@@ -183,7 +209,12 @@ static int tv_slot_pin(struct tv_vm *vm, struct tv_slot *s)
 	r = account_locked_vm(vm->mm, npages, true);
 	if (r)
 		return r;
-	s->pages = kvcalloc(npages, sizeof(*s->pages), GFP_KERNEL_ACCOUNT);
+	/*
+	 * A large array may not be there: an error for the caller, neither a
+	 * splat nor the OOM killer.
+	 */
+	s->pages = kvcalloc(npages, sizeof(*s->pages),
+			    GFP_KERNEL_ACCOUNT | __GFP_RETRY_MAYFAIL | __GFP_NOWARN);
 	if (!s->pages) {
 		r = -ENOMEM;
 		goto out_account;
@@ -233,6 +264,8 @@ static int tv_check_region(struct tv_vm *vm, const struct tv_memory_region *r)
 	if (!PAGE_ALIGNED(r->guest_phys_addr) || !PAGE_ALIGNED(r->size) ||
 	    !PAGE_ALIGNED(r->userspace_addr))
 		return -EINVAL;
+	if ((r->size >> PAGE_SHIFT) > TV_SLOT_MAX_PAGES)
+		return -EINVAL;
 	if (r->guest_phys_addr + r->size < r->guest_phys_addr ||
 	    r->guest_phys_addr + r->size > max_gpa)
 		return -EINVAL;
@@ -275,9 +308,17 @@ int tv_set_memory_region(struct tv_vm *vm, const struct tv_memory_region *r)
 	if (new.used) {
 		err = tv_mmu_map_slot(vm, &new);
 		if (err) {
-			/* The old slot's tables still exist: this cannot fail. */
-			if (old->used)
-				WARN_ON(tv_mmu_map_slot(vm, old));
+			/*
+			 * Every table the old slot used is still there (tables
+			 * stay until the VM goes, and no leaf replaces one), so
+			 * mapping it again allocates nothing.  Should it fail
+			 * all the same, the slot goes rather than stay pinned
+			 * and unmapped.
+			 */
+			if (old->used && tv_mmu_map_slot(vm, old)) {
+				tv_slot_unpin(vm, old);
+				old->used = false;
+			}
 			tv_slot_unpin(vm, &new);
 			return err;
 		}

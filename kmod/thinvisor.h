@@ -14,6 +14,7 @@
 #include <asm/fpu/api.h>
 #include <asm/fpu/types.h>
 
+#include "debugreg.h"
 #include "decode.h"
 #include "exit.h"
 #include "ioapic.h"
@@ -115,6 +116,7 @@ struct tv_vcpu {
 	struct {
 		u64 gva;		/* INS: where the data goes */
 		u32 count;
+		u32 access;		/* TV_GWALK_*: the INS's CPL and AC */
 	} ins;
 
 	bool regs_set, sregs_set;
@@ -128,6 +130,7 @@ struct tv_vcpu {
 	u64 tsc_aux;
 	u64 misc_enable;	/* IA32_MISC_ENABLE as the guest sees it */
 	u32 pkru;
+	struct tv_debugregs dr;		/* debugreg.h */
 
 	struct tv_lapic lapic;
 	struct task_struct *task;	/* the thread in RUN, for kicks */

@@ -213,6 +213,8 @@ int tv_svm_init(const struct tv_vendor_ops **ops)
 	 * fixed from boot on.
 	 */
 	svm_ops.mmu_levels = pgtable_l5_enabled() ? 5 : 4;
+	/* The CPU's, not the host kernel's: no5lvl leaves the guest LA57. */
+	svm_ops.guest_va_bits = (cpuid_ecx(7) & BIT(X86_FEATURE_LA57 & 31)) ? 57 : 48;
 	/*
 	 * Under another hypervisor the XSETBV intercept may not be honoured:
 	 * QEMU's emulated SVM runs the guest's XSETBV without an exit.

@@ -47,6 +47,12 @@ static inline void svm_unintercept(struct vmcb *vmcb, int bit)
 	vmcb->control.intercepts[bit / 32] &= ~BIT(bit % 32);
 }
 
+/* MOV from and to DR0-7: exits until the guest uses them (debugreg.h). */
+static void svm_intercept_dr(struct vmcb *vmcb, bool on)
+{
+	vmcb->control.intercepts[INTERCEPT_DR] = on ? 0x00ff00ff : 0;
+}
+
 /* The VMX access-rights layout of the uAPI, and the VMCB's packed one. */
 static u16 svm_attrib_from_uapi(u16 a)
 {
@@ -102,6 +108,8 @@ static int svm_vcpu_create(struct tv_vcpu *vcpu)
 	svm_intercept(vmcb, INTERCEPT_MSR_PROT);
 	svm_intercept(vmcb, INTERCEPT_SHUTDOWN);
 	svm_intercept(vmcb, INTERCEPT_INVD);
+	svm_intercept(vmcb, INTERCEPT_WBINVD);
+	svm_intercept(vmcb, INTERCEPT_RDPMC);
 	svm_intercept(vmcb, INTERCEPT_INVLPGA);
 	svm_intercept(vmcb, INTERCEPT_VMRUN);
 	svm_intercept(vmcb, INTERCEPT_VMMCALL);
@@ -115,9 +123,12 @@ static int svm_vcpu_create(struct tv_vcpu *vcpu)
 	svm_intercept(vmcb, INTERCEPT_MWAIT);
 	svm_intercept(vmcb, INTERCEPT_MWAIT_COND);
 	svm_intercept(vmcb, INTERCEPT_XSETBV);
+	svm_intercept_dr(vmcb, true);
 	/* Only to reflect them: see tv_handle_exception(). */
 	svm_intercept(vmcb, INTERCEPT_EXCEPTION_OFFSET + X86_TRAP_DB);
 	svm_intercept(vmcb, INTERCEPT_EXCEPTION_OFFSET + X86_TRAP_AC);
+	/* The host's to handle: see svm_machine_check(). */
+	svm_intercept(vmcb, INTERCEPT_EXCEPTION_OFFSET + X86_TRAP_MC);
 
 	vmcb->control.iopm_base_pa = svm_iopm_pa;
 	vmcb->control.msrpm_base_pa = svm_msrpm_pa;
@@ -206,11 +217,6 @@ static int svm_set_sregs(struct tv_vcpu *vcpu, const struct tv_sregs *s)
 	return 0;
 }
 
-static bool svm_canonical(u64 v)
-{
-	return (u64)(((s64)v << 16) >> 16) == v;
-}
-
 static u64 *svm_msr_slot(struct vmcb_save_area *save, u32 index)
 {
 	switch (index) {
@@ -293,7 +299,7 @@ static int svm_set_msr(struct tv_vcpu *vcpu, u32 index, u64 data)
 	case MSR_GS_BASE:
 	case MSR_IA32_SYSENTER_ESP:
 	case MSR_IA32_SYSENTER_EIP:
-		if (!svm_canonical(data))
+		if (!tv_canonical(data))
 			return -EINVAL;
 		break;
 	case MSR_SYSCALL_MASK:
@@ -307,6 +313,11 @@ static int svm_set_msr(struct tv_vcpu *vcpu, u32 index, u64 data)
 		return -ENOENT;
 	*slot = data;
 	return 0;
+}
+
+static int svm_get_cpl(struct tv_vcpu *vcpu)
+{
+	return ((struct svm_vcpu *)vcpu->vendor)->vmcb->save.cpl & 3;
 }
 
 static bool svm_get_interrupt_shadow(struct tv_vcpu *vcpu)
@@ -472,6 +483,16 @@ static void svm_decode_exit(struct tv_vcpu *vcpu, struct vmcb *vmcb)
 	case SVM_EXIT_RDTSCP:
 		e->kind = TV_X_RDTSCP;
 		break;
+	case SVM_EXIT_RDPMC:
+		e->kind = TV_X_RDPMC;
+		break;
+	case SVM_EXIT_WBINVD:
+		e->kind = TV_X_WBINVD;
+		break;
+	case SVM_EXIT_EXCP_BASE + X86_TRAP_MC:
+		/* svm_run() gave it to the host's handler: the guest goes on. */
+		e->kind = TV_X_NONE;
+		break;
 	case SVM_EXIT_VMRUN:
 	case SVM_EXIT_VMLOAD:
 	case SVM_EXIT_VMSAVE:
@@ -485,6 +506,13 @@ static void svm_decode_exit(struct tv_vcpu *vcpu, struct vmcb *vmcb)
 	case SVM_EXIT_INVD:
 		/* No nested SVM, no MONITOR/MWAIT: as on a CPU without them. */
 		e->kind = TV_X_UD;
+		break;
+	case SVM_EXIT_READ_DR0 ... SVM_EXIT_READ_DR7:
+	case SVM_EXIT_WRITE_DR0 ... SVM_EXIT_WRITE_DR7:
+		/* Not emulated: the MOV runs again, natively (debugreg.h). */
+		svm_intercept_dr(vmcb, false);
+		tv_dr_go_native(&vcpu->dr);
+		e->kind = TV_X_NONE;
 		break;
 	case SVM_EXIT_EXCP_BASE + X86_TRAP_DB:
 		/* DR6 in the VMCB already says why; delivery clears DR7.GD. */
@@ -521,6 +549,21 @@ static void svm_pick_asid(struct svm_vcpu *sv, struct svm_cpu *sc, int cpu)
 	sv->asid_cpu = cpu;
 	sv->asid_generation = sc->asid_generation;
 	sv->vmcb->control.asid = sv->asid;
+}
+
+/*
+ * The guest's DR6 and DR7 stay in the VMCB; where it ran with MOV DR
+ * native, DR7 may have changed and MOV DR is intercepted again.  A #DB
+ * exit, or a native stay, may leave a guest DR6 in the CPU.
+ */
+static __always_inline void svm_dr_exit(struct tv_vcpu *vcpu, struct vmcb *vmcb)
+{
+	if (unlikely(vcpu->dr.native)) {
+		vcpu->dr.dr7 = vmcb->save.dr7;
+		svm_intercept_dr(vmcb, true);
+	}
+	tv_dr_exit(&vcpu->dr, vmcb->control.exit_code ==
+		   SVM_EXIT_EXCP_BASE + X86_TRAP_DB);
 }
 
 static void svm_run(struct tv_vcpu *vcpu)
@@ -570,6 +613,7 @@ static void svm_run(struct tv_vcpu *vcpu)
 	 * the host's state saved here again before it touches anything else.
 	 */
 	asm volatile("clgi" : : : "memory");
+	tv_dr_enter(&vcpu->dr, false);
 	asm volatile("vmsave %%rax" : : "a" (sc->host_area_pa) : "memory");
 	/*
 	 * With V_INTR_MASKING the host's IF at VMRUN decides whether host
@@ -580,6 +624,9 @@ static void svm_run(struct tv_vcpu *vcpu)
 	tv_svm_vmrun(sv->vmcb_pa, vcpu->regs, sc->host_area_pa);
 	raw_local_irq_disable();
 	asm volatile("stgi" : : : "memory");
+	svm_dr_exit(vcpu, vmcb);
+	if (unlikely(vmcb->control.exit_code == SVM_EXIT_EXCP_BASE + X86_TRAP_MC))
+		tv_machine_check();
 	if (swap_aux)
 		wrmsrl(MSR_TSC_AUX, host_aux);
 
@@ -622,6 +669,7 @@ struct tv_vendor_ops svm_ops = {
 	.set_sregs = svm_set_sregs,
 	.get_msr = svm_get_msr,
 	.set_msr = svm_set_msr,
+	.get_cpl = svm_get_cpl,
 	.get_interrupt_shadow = svm_get_interrupt_shadow,
 	.set_interrupt_shadow = svm_set_interrupt_shadow,
 };

@@ -9,7 +9,6 @@
  *    guest that wrote DR0-3 and DR7, and the guest never reads its address;
  *  - a guest's own breakpoint still fires in the guest, with its DR6.
  */
-#define _GNU_SOURCE
 #include <sched.h>
 #include <linux/hw_breakpoint.h>
 #include <linux/perf_event.h>
