@@ -572,8 +572,6 @@ static void svm_run(struct tv_vcpu *vcpu)
 	struct svm_cpu *sc = this_cpu_ptr(&svm_cpu);
 	struct vmcb *vmcb = sv->vmcb;
 	int cpu = smp_processor_id();
-	u64 host_aux = 0;
-	bool swap_aux = false;
 
 	if (sv->asid_cpu != cpu || sv->asid_generation != sc->asid_generation)
 		svm_pick_asid(sv, sc, cpu);
@@ -594,18 +592,8 @@ static void svm_run(struct tv_vcpu *vcpu)
 	vmcb->save.rip = vcpu->rip;
 	vmcb->save.rflags = vcpu->rflags;
 
-	/*
-	 * RDTSCP is intercepted (tv_handle_rdtscp() gives the guest its own
-	 * TSC_AUX), but an emulated CPU may run it without the exit (QEMU's
-	 * TCG does: the guest read the host's CPU number), so the MSR holds
-	 * the guest's value while the guest runs, where the two differ.
-	 */
-	if (static_cpu_has(X86_FEATURE_RDTSCP)) {
-		rdmsrl(MSR_TSC_AUX, host_aux);
-		swap_aux = host_aux != vcpu->tsc_aux;
-		if (swap_aux)
-			wrmsrl(MSR_TSC_AUX, vcpu->tsc_aux);
-	}
+	/* The guest's TSC_AUX, and XSS 0 (host_msrs.c). */
+	svm_host_msrs_enter(vcpu->tsc_aux);
 
 	/*
 	 * GIF clear from here: no NMI may run while VMLOAD has put the
@@ -627,8 +615,7 @@ static void svm_run(struct tv_vcpu *vcpu)
 	svm_dr_exit(vcpu, vmcb);
 	if (unlikely(vmcb->control.exit_code == SVM_EXIT_EXCP_BASE + X86_TRAP_MC))
 		tv_machine_check();
-	if (swap_aux)
-		wrmsrl(MSR_TSC_AUX, host_aux);
+	svm_host_msrs_exit();
 
 	/* A refused VMRUN ran nothing: the vCPU keeps the state it had. */
 	if (likely(vmcb->control.exit_code != (u32)SVM_EXIT_ERR)) {

@@ -37,6 +37,13 @@ void svm_hw_teardown(void);
 
 void tv_svm_vmrun(u64 vmcb_pa, unsigned long *regs, u64 host_area_pa);
 
+/* host_msrs.c: TSC_AUX and IA32_XSS around the guest. */
+void svm_host_msrs_init(void);
+void svm_host_msrs_cpu_enable(void);
+void svm_host_msrs_cpu_disable(void);
+void svm_host_msrs_enter(u64 guest_tsc_aux);
+void svm_host_msrs_exit(void);
+
 /* hw.c */
 bool svm_cpu_in_use(void);
 int svm_cpu_enable(void);
