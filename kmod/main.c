@@ -141,6 +141,7 @@ static int __init tv_init(void)
 	r = tv_hw_init();
 	if (r)
 		goto out_vendor;
+	tv_suspend_init();
 	r = misc_register(&tv_miscdev);
 	if (r)
 		goto out_hw;
@@ -155,6 +156,7 @@ static int __init tv_init(void)
 	return 0;
 
 out_hw:
+	tv_suspend_exit();
 	tv_hw_exit();
 out_vendor:
 	tv_ops->exit();
@@ -165,6 +167,7 @@ static void __exit tv_exit(void)
 {
 	misc_deregister(&tv_miscdev);
 	tv_debugfs_exit();
+	tv_suspend_exit();
 	tv_hw_exit();
 	tv_ops->exit();
 }

@@ -37,6 +37,11 @@ void tv_hw_exit(void);
 int tv_hw_get(void);
 void tv_hw_put(void);
 int tv_hw_busy_cpu(void);
+int tv_hw_suspend(void);
+void tv_hw_resume(void);
+/* suspend.c */
+void tv_suspend_init(void);
+void tv_suspend_exit(void);
 void tv_hw_explain_busy(void);
 
 /* The guest's general registers, numbered as enum tv_gpr (decode.h). */
