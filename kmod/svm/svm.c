@@ -343,6 +343,7 @@ static void svm_set_interrupt_shadow(struct tv_vcpu *vcpu, bool shadow)
  */
 static void svm_inject_events(struct tv_vcpu *vcpu, struct vmcb *vmcb)
 {
+	struct svm_vcpu *sv = vcpu->vendor;
 	struct tv_events *ev = &vcpu->events;
 
 	if (ev->exception.flags & TV_EVENT_VALID) {
@@ -354,10 +355,12 @@ static void svm_inject_events(struct tv_vcpu *vcpu, struct vmcb *vmcb)
 		ev->exception.flags = 0;
 		return;
 	}
-	if (ev->nmi_pending) {
+	if (ev->nmi_pending && !sv->nmi_masked) {
 		vmcb->control.event_inj = X86_TRAP_NMI | SVM_EVTINJ_TYPE_NMI |
 					  SVM_EVTINJ_VALID;
 		ev->nmi_pending = 0;
+		sv->nmi_masked = true;
+		svm_intercept(vmcb, INTERCEPT_IRET);
 		return;
 	}
 	if (!(ev->interrupt.flags & TV_EVENT_VALID))
@@ -394,7 +397,9 @@ static void svm_requeue_event(struct tv_vcpu *vcpu, struct vmcb *vmcb)
 		}
 		break;
 	case SVM_EXITINTINFO_TYPE_NMI:
+		/* Not delivered: not blocking either. */
 		ev->nmi_pending = 1;
+		((struct svm_vcpu *)vcpu->vendor)->nmi_masked = false;
 		break;
 	case SVM_EXITINTINFO_TYPE_INTR:
 		ev->interrupt.vector = info & SVM_EXITINTINFO_VEC_MASK;
@@ -493,6 +498,16 @@ static void svm_decode_exit(struct tv_vcpu *vcpu, struct vmcb *vmcb)
 		/* svm_run() gave it to the host's handler: the guest goes on. */
 		e->kind = TV_X_NONE;
 		break;
+	case SVM_EXIT_IRET: {
+		struct svm_vcpu *sv = vcpu->vendor;
+
+		/* The IRET runs after the entry: unmasked once RIP is past it. */
+		svm_unintercept(vmcb, INTERCEPT_IRET);
+		sv->iret_seen = true;
+		sv->iret_rip = vmcb->save.rip;
+		e->kind = TV_X_NONE;
+		break;
+	}
 	case SVM_EXIT_VMRUN:
 	case SVM_EXIT_VMLOAD:
 	case SVM_EXIT_VMSAVE:
@@ -627,6 +642,10 @@ static void svm_run(struct tv_vcpu *vcpu)
 	}
 	vmcb->control.tlb_ctl = TLB_CONTROL_DO_NOTHING;
 	vmcb->control.event_inj = 0;
+	if (unlikely(sv->iret_seen) && vmcb->save.rip != sv->iret_rip) {
+		sv->iret_seen = false;
+		sv->nmi_masked = false;
+	}
 
 	svm_decode_exit(vcpu, vmcb);
 	if (unlikely(vmcb->control.exit_int_info & SVM_EXITINTINFO_VALID))

@@ -30,6 +30,14 @@ struct svm_vcpu {
 	int asid_cpu;
 	u64 asid_generation;
 	u64 tlb_generation;
+	/*
+	 * NMI blocking, which SVM without vNMI leaves to the hypervisor: set
+	 * when an NMI goes in, until the guest's IRET has run (the IRET exit,
+	 * then an exit with RIP past it).
+	 */
+	bool nmi_masked;
+	bool iret_seen;
+	u64 iret_rip;
 };
 
 int svm_hw_setup(void);
