@@ -17,7 +17,9 @@
  * four levels map whole; 5-level EPT would only be needed above it.
  */
 #include <linux/highmem.h>
+#include <linux/hugetlb.h>
 #include <linux/mm.h>
+#include <linux/shmem_fs.h>
 #include <linux/sched/mm.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
@@ -25,6 +27,7 @@
 #include <asm/io.h>
 #include <asm/page.h>
 
+#include "compat.h"
 #include "thinvisor.h"
 #include "vendor.h"
 
@@ -198,6 +201,59 @@ static void tv_slot_unpin(struct tv_vm *vm, struct tv_slot *s)
 	s->pages = NULL;
 }
 
+/*
+ * Guest memory the guest writes must not be a file's page cache (other
+ * than shmem's and hugetlbfs'): a page pinned for as long as the VM lives
+ * and written behind the filesystem's back breaks its dirty tracking and
+ * writeback (Linux 6.5 and later refuse such pins themselves).
+ */
+static bool tv_vma_refused(struct vm_area_struct *vma, unsigned int gup)
+{
+	return (gup & FOLL_WRITE) && vma->vm_file &&
+	       !shmem_file(vma->vm_file) && !is_vm_hugetlb_page(vma);
+}
+
+/*
+ * Pin the slot's pages, mapping by mapping, under mmap_lock: the check of
+ * each mapping holds for the pages pinned from it.
+ */
+static int tv_slot_pin_pages(struct tv_vm *vm, struct tv_slot *s,
+			     unsigned int gup, unsigned long *done)
+{
+	unsigned long npages = s->size >> PAGE_SHIFT;
+	long r = 0;
+
+	mmap_read_lock(vm->mm);
+	while (*done < npages) {
+		unsigned long addr = s->uaddr + (*done << PAGE_SHIFT);
+		struct vm_area_struct *vma = find_vma(vm->mm, addr);
+		unsigned long n;
+
+		if (!vma || vma->vm_start > addr) {
+			r = -EFAULT;
+			break;
+		}
+		if (tv_vma_refused(vma, gup)) {
+			r = -EOPNOTSUPP;
+			break;
+		}
+		n = min3(npages - *done, (vma->vm_end - addr) >> PAGE_SHIFT, 65536UL);
+		r = tv_pin_user_pages(addr, n, gup, s->pages + *done);
+		if (r <= 0) {
+			r = r ? r : -EFAULT;
+			break;
+		}
+		*done += r;
+		r = 0;
+		if (fatal_signal_pending(current)) {
+			r = -EINTR;
+			break;
+		}
+	}
+	mmap_read_unlock(vm->mm);
+	return r;
+}
+
 static int tv_slot_pin(struct tv_vm *vm, struct tv_slot *s)
 {
 	unsigned long npages = s->size >> PAGE_SHIFT, done = 0;
@@ -219,20 +275,9 @@ static int tv_slot_pin(struct tv_vm *vm, struct tv_slot *s)
 		r = -ENOMEM;
 		goto out_account;
 	}
-	while (done < npages) {
-		r = pin_user_pages_fast(s->uaddr + (done << PAGE_SHIFT),
-					min(npages - done, 65536UL), gup,
-					s->pages + done);
-		if (r <= 0) {
-			r = r ? r : -EFAULT;
-			goto out_unpin;
-		}
-		done += r;
-		if (fatal_signal_pending(current)) {
-			r = -EINTR;
-			goto out_unpin;
-		}
-	}
+	r = tv_slot_pin_pages(vm, s, gup, &done);
+	if (r)
+		goto out_unpin;
 	return 0;
 
 out_unpin:

@@ -6,10 +6,13 @@
  * as root has, it used to reach a kvcalloc() above INT_MAX, which WARNs);
  * and MSR values (SET_MSRS stops at one it refuses) checked against the guest's virtual-address width, 57
  * bits where the guest can turn on 5-level paging (SVM on a host with
- * LA57), else 48.
+ * LA57), else 48; and writable slots backed by a file's page cache
+ * (other than shmem's or hugetlbfs'), which would stay pinned and written
+ * behind the filesystem's back.
  */
 #include <cpuid.h>
 #include <sys/mman.h>
+#include <sys/mount.h>
 
 #include "tv_test.h"
 
@@ -83,6 +86,61 @@ TEST_F(hin, slot_above_the_page_array_limit_einval)
 	errno = 0;
 	EXPECT_EQ(-1, __tv_set_memory_region(self->vm, 0, 0, 0, size, (void *)(1ULL << 40)));
 	EXPECT_EQ(EINVAL, errno) TH_LOG("a 1 TiB slot: %s", strerror(errno));
+}
+
+static void *map_file(const char *path, size_t size, int *fd)
+{
+	void *p;
+
+	*fd = open(path, O_RDWR | O_CREAT | O_TRUNC, 0600);
+	if (*fd < 0 || ftruncate(*fd, size))
+		return MAP_FAILED;
+	p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, *fd, 0);
+	return p;
+}
+
+TEST_F(hin, writable_slot_of_a_file_mapping_is_refused)
+{
+	char dir[] = "/tmp/tv-ramfs-XXXXXX", path[64];
+	const size_t size = 4 * 4096;
+	int fd = -1, mfd;
+	void *p, *m;
+
+	ASSERT_NE(NULL, mkdtemp(dir));
+	if (mount("none", dir, "ramfs", 0, NULL)) {
+		rmdir(dir);
+		SKIP(return, "mount ramfs: %s", strerror(errno));
+	}
+	snprintf(path, sizeof(path), "%s/ram", dir);
+	p = map_file(path, size, &fd);
+	ASSERT_NE(MAP_FAILED, p) TH_LOG("%s: %s", path, strerror(errno));
+	self->vm = tv_vm_create();
+
+	errno = 0;
+	EXPECT_EQ(-1, __tv_set_memory_region(self->vm, 0, 0, 0, size, p))
+		TH_LOG("a writable slot of a ramfs file was pinned");
+	EXPECT_EQ(EOPNOTSUPP, errno);
+	/* Read-only for the guest: nothing is written behind the file's back. */
+	EXPECT_EQ(0, __tv_set_memory_region(self->vm, 1, TV_MEM_READONLY, 1 << 20, size, p))
+		TH_LOG("read-only slot of a file: %s", strerror(errno));
+
+	/* shmem (memfd) is what launchers use for shared guest memory. */
+	mfd = memfd_create("tv-guest", 0);
+	ASSERT_LE(0, mfd);
+	ASSERT_EQ(0, ftruncate(mfd, size));
+	m = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, mfd, 0);
+	ASSERT_NE(MAP_FAILED, m);
+	EXPECT_EQ(0, __tv_set_memory_region(self->vm, 2, 0, 2 << 20, size, m))
+		TH_LOG("a memfd slot: %s", strerror(errno));
+
+	tv_vm_free(self->vm);
+	self->vm = NULL;
+	munmap(m, size);
+	close(mfd);
+	munmap(p, size);
+	close(fd);
+	umount(dir);
+	rmdir(dir);
 }
 
 static bool guest_can_la57(struct tv_vm *vm)
