@@ -146,7 +146,13 @@ static void cpl_vm(FIXTURE_DATA(cpl) *self, void (*guest)(void), bool user)
 	tv_set_regs(self->vcpu, &r);
 	pt = tv_gpa2hva(self->vm, TV_PD_GPA);
 	if (!user) {
+		/* U/S must be set at every level: the PD entries decide here. */
 		pt[TARGET_PDE] |= 4;
+		pt = tv_gpa2hva(self->vm, TV_PML4_GPA);
+		pt[0] |= 4;
+		pt = tv_gpa2hva(self->vm, TV_PDPT_GPA);
+		for (i = 0; i < 4; i++)
+			pt[i] |= 4;
 		return;
 	}
 	pt[TARGET_PDE] &= ~4ULL;
