@@ -564,11 +564,11 @@ static int vmx_set_msr(struct tv_vcpu *vcpu, u32 index, u64 data)
 /* As the CPU has it: 0 in real mode, 3 in virtual-8086 mode, else SS.DPL. */
 static int vmx_get_cpl(struct tv_vcpu *vcpu)
 {
-	int cpl = 0;
+	int cpl;
 
 	preempt_disable();
 	vmx_vcpu_load(vcpu->vendor);
-	if (!(vmcs_read(CR0_READ_SHADOW) & X86_CR0_PE))
+	if (!(vmx_guest_cr0() & X86_CR0_PE))
 		cpl = 0;
 	else if (vcpu->rflags & X86_EFLAGS_VM)
 		cpl = 3;
