@@ -114,9 +114,13 @@ TEST_F(insn, xsaves_raises_ud)
 	uint32_t a, b, c, d;
 	struct tv_ucall uc;
 
+	/* The CPU's XSAVE (the guest turns CR4.OSXSAVE on itself), and XSAVES. */
 	asm volatile("cpuid" : "=a"(a), "=b"(b), "=c"(c), "=d"(d) : "a"(1), "c"(0));
-	if (!(c & (1U << 27)))
-		SKIP(return, "the host has no XSAVE");
+	if (!(c & (1U << 26)))
+		SKIP(return, "the CPU has no XSAVE");
+	asm volatile("cpuid" : "=a"(a), "=b"(b), "=c"(c), "=d"(d) : "a"(0xd), "c"(1));
+	if (!(a & (1U << 3)))
+		SKIP(return, "the CPU has no XSAVES");
 	self->vm = tv_vm_create_with_vcpu(guest_xsaves, &self->vcpu);
 	if (self->vm->vendor == TV_VENDOR_AMD_SVM)
 		SKIP(return, "SVM cannot turn XSAVES off for a guest (IA32_XSS is 0 around it)");
