@@ -77,10 +77,13 @@ TEST_F(hin, slot_above_the_page_array_limit_einval)
 {
 	/* INT_MAX / 8 pages is just under 1 TiB; one byte more is 1 TiB. */
 	uint64_t size = 1ULL << 40;
-	unsigned int bits = host_phys_bits();
 
-	if (bits < 40)
-		SKIP(return, "guest-physical space (%u bits) too small for a 1 TiB slot at 0", bits);
+	/*
+	 * With fewer than 40 physical-address bits the range check refuses
+	 * it as well (EINVAL either way); with 40 (the SVM machine) only the
+	 * size limit does.
+	 */
+	TH_LOG("host physical-address bits: %u", host_phys_bits());
 	self->vm = tv_vm_create();
 	/* No memory behind it: the size is refused before anything is pinned. */
 	errno = 0;
