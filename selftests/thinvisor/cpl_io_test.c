@@ -198,10 +198,11 @@ TEST_F(cpl, user_rep_insb_into_a_supervisor_page_faults)
 	tv_sync_global_to_guest(self->vm, user_entry);
 	run_answering_ins(_metadata, self->vcpu);
 	ASSERT_EQ(TV_UCALL_SYNC, tv_get_ucall(self->vcpu, &uc)) TH_LOG("%s", tv_exit_str(self->vcpu));
-	for (i = 0; i < 4; i++)
+	for (i = 0; i < 4; i++) {
 		EXPECT_EQ(0, self->target[i])
 			TH_LOG("CPL3 INS wrote 0x%x into a supervisor page at byte %d",
 			       self->target[i], i);
+	}
 	EXPECT_EQ(PF_VECTOR, uc.args[1]) TH_LOG("the fault CPL3's INS took");
 	/* Present, write, user. */
 	EXPECT_EQ(7, uc.args[2]) TH_LOG("#PF error code");
@@ -224,8 +225,9 @@ TEST_F(cpl, user_rep_insb_into_a_user_page_works)
 	ASSERT_EQ(TV_UCALL_SYNC, tv_get_ucall(self->vcpu, &uc)) TH_LOG("%s", tv_exit_str(self->vcpu));
 	EXPECT_EQ(0, uc.args[1]) TH_LOG("CPL3 INS into its own page faulted");
 	EXPECT_EQ(0, uc.args[3]) TH_LOG("RCX after the INS");
-	for (i = 0; i < 4; i++)
+	for (i = 0; i < 4; i++) {
 		EXPECT_EQ(FILL, self->target[i]);
+	}
 	TV_RUN_DONE(self->vcpu, &uc);
 }
 
@@ -260,11 +262,13 @@ TEST_F(cpl, smap_stops_a_supervisor_ins_into_a_user_page)
 	/* Present, write; supervisor. */
 	EXPECT_EQ(3, uc.args[2]) TH_LOG("#PF error code");
 	EXPECT_EQ(4, uc.args[3]) TH_LOG("RCX after the fault");
-	for (i = 0; i < 4; i++)
+	for (i = 0; i < 4; i++) {
 		EXPECT_EQ(0, self->target[i]) TH_LOG("byte %d written with AC clear", i);
+	}
 	EXPECT_EQ(0, uc.args[4]) TH_LOG("INS with AC set: vector | RCX left << 8");
-	for (i = 8; i < 12; i++)
+	for (i = 8; i < 12; i++) {
 		EXPECT_EQ(FILL, self->target[i]) TH_LOG("byte %d with AC set", i);
+	}
 	TV_RUN_DONE(self->vcpu, &uc);
 }
 

@@ -136,28 +136,31 @@ TEST_F(dr, one_vm_does_not_see_anothers_debug_registers)
 	self->other = dr_vm(guest_reads_drs, &self->other_vcpu);
 
 	expect_sync(_metadata, self->vcpu, &uc, 1);
-	for (i = 0; i < 4; i++)
+	for (i = 0; i < 4; i++) {
 		EXPECT_EQ(0, uc.args[1 + i]) TH_LOG("first VM's DR%d at reset", i);
+	}
 	expect_sync(_metadata, self->vcpu, &uc, 2);
 	EXPECT_EQ(DR6_RESET | 5, uc.args[1]) TH_LOG("the guest's own DR6");
 	EXPECT_EQ(DR7_RESET | 0xff, uc.args[2]) TH_LOG("the guest's own DR7");
 
 	expect_sync(_metadata, self->other_vcpu, &uc, 1);
-	for (i = 0; i < 4; i++)
+	for (i = 0; i < 4; i++) {
 		EXPECT_EQ(0, uc.args[1 + i])
 			TH_LOG("second VM read DR%d = 0x%llx (the first VM's: 0x%llx)",
 			       i, (unsigned long long)uc.args[1 + i],
 			       (unsigned long long)GUEST_DR(i));
+	}
 	expect_sync(_metadata, self->other_vcpu, &uc, 2);
 	EXPECT_EQ(DR6_RESET, uc.args[1]) TH_LOG("second VM's DR6: the first's leaked");
 	EXPECT_EQ(DR7_RESET, uc.args[2]) TH_LOG("second VM's DR7");
 	expect_sync(_metadata, self->other_vcpu, &uc, 3);
 
 	expect_sync(_metadata, self->vcpu, &uc, 3);
-	for (i = 0; i < 4; i++)
+	for (i = 0; i < 4; i++) {
 		EXPECT_EQ(GUEST_DR(i), uc.args[1 + i])
 			TH_LOG("first VM's DR%d after the second ran: 0x%llx", i,
 			       (unsigned long long)uc.args[1 + i]);
+	}
 	expect_sync(_metadata, self->vcpu, &uc, 4);
 	EXPECT_EQ(DR6_RESET | 5, uc.args[1]) TH_LOG("first VM's DR6 after the second ran");
 	EXPECT_EQ(DR7_RESET | 0xff, uc.args[2]) TH_LOG("first VM's DR7 after the second ran");
@@ -209,9 +212,10 @@ TEST_F(dr, host_breakpoint_survives_a_guest_that_writes_drs)
 
 	self->vm = dr_vm(guest_writes_drs, &self->vcpu);
 	expect_sync(_metadata, self->vcpu, &uc, 1);
-	for (i = 0; i < 4; i++)
+	for (i = 0; i < 4; i++) {
 		EXPECT_NE((uint64_t)(uintptr_t)&host_var, uc.args[1 + i])
 			TH_LOG("the guest read the host's breakpoint address in DR%d", i);
+	}
 	expect_sync(_metadata, self->vcpu, &uc, 2);
 
 	before = bp_count(fd);
@@ -219,8 +223,9 @@ TEST_F(dr, host_breakpoint_survives_a_guest_that_writes_drs)
 	EXPECT_EQ(before + 1, bp_count(fd))
 		TH_LOG("the host's breakpoint did not fire after the guest wrote DR0-3/DR7");
 	expect_sync(_metadata, self->vcpu, &uc, 3);
-	for (i = 0; i < 4; i++)
+	for (i = 0; i < 4; i++) {
 		EXPECT_EQ(GUEST_DR(i), uc.args[1 + i]) TH_LOG("guest DR%d", i);
+	}
 	before = bp_count(fd);
 	host_var = 3;
 	EXPECT_EQ(before + 1, bp_count(fd)) TH_LOG("the host's breakpoint, second time");
