@@ -127,7 +127,7 @@ static int svm_vcpu_create(struct tv_vcpu *vcpu)
 	/* Only to reflect them: see tv_handle_exception(). */
 	svm_intercept(vmcb, INTERCEPT_EXCEPTION_OFFSET + X86_TRAP_DB);
 	svm_intercept(vmcb, INTERCEPT_EXCEPTION_OFFSET + X86_TRAP_AC);
-	/* The host's to handle: see svm_machine_check(). */
+	/* The host's to handle: see tv_machine_check() (mce.c). */
 	svm_intercept(vmcb, INTERCEPT_EXCEPTION_OFFSET + X86_TRAP_MC);
 
 	vmcb->control.iopm_base_pa = svm_iopm_pa;
