@@ -68,4 +68,16 @@
 #define tv_eventfd_signal(ctx)	eventfd_signal((ctx), 1)
 #endif
 
+/*
+ * 6.5 dropped the vmas argument of pin_user_pages() (the caller holds
+ * mmap_lock either way).
+ */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 5, 0)
+#define tv_pin_user_pages(start, n, flags, pages) \
+	pin_user_pages(start, n, flags, pages)
+#else
+#define tv_pin_user_pages(start, n, flags, pages) \
+	pin_user_pages(start, n, flags, pages, NULL)
+#endif
+
 #endif /* TV_COMPAT_H */

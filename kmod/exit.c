@@ -98,9 +98,19 @@ static int tv_handle_hlt(struct tv_vcpu *vcpu)
 	return tv_vcpu_halt(vcpu);
 }
 
+static int tv_handle_ud(struct tv_vcpu *vcpu);
+
+/*
+ * Only the guest's kernel may call the VMM: from CPL 1-3 VMCALL/VMMCALL
+ * raise #UD, as on a machine without one, and userspace never sees them
+ * (it could not tell a guest task's call from its kernel's).
+ */
 static int tv_handle_hypercall(struct tv_vcpu *vcpu)
 {
 	struct tv_run *run = vcpu->run;
+
+	if (tv_ops->get_cpl(vcpu))
+		return tv_handle_ud(vcpu);
 
 	run->exit_reason = TV_EXIT_HYPERCALL;
 	run->hypercall.nr = vcpu->regs[TV_RAX];
@@ -228,6 +238,28 @@ static int tv_handle_exception(struct tv_vcpu *vcpu)
 	return 1;
 }
 
+/*
+ * The guest has no PMU (CPUID leaf 0xa is hidden): RDPMC would read the
+ * host's counters, so it gets #GP, as where the counters are not readable.
+ */
+static int tv_handle_rdpmc(struct tv_vcpu *vcpu)
+{
+	tv_inject_exception(vcpu, X86_TRAP_GP, true, 0);
+	return 1;
+}
+
+/*
+ * WBINVD would flush every cache of the host CPU, and a guest looping on
+ * it slows every other task there.  Guest memory is ordinary write-back
+ * host memory and no device writes it behind the caches: a no-op, as in
+ * KVM for guests without non-coherent DMA.
+ */
+static int tv_handle_wbinvd(struct tv_vcpu *vcpu)
+{
+	tv_skip(vcpu, 2);
+	return 1;
+}
+
 /* RDTSCP is caught so that the guest sees its own TSC_AUX. */
 static int tv_handle_rdtscp(struct tv_vcpu *vcpu)
 {
@@ -290,6 +322,8 @@ static int (*const tv_exit_handlers[TV_X_NR])(struct tv_vcpu *vcpu) = {
 	[TV_X_UD] = tv_handle_ud,
 	[TV_X_HW_ERROR] = tv_handle_hw_error,
 	[TV_X_EXCEPTION] = tv_handle_exception,
+	[TV_X_RDPMC] = tv_handle_rdpmc,
+	[TV_X_WBINVD] = tv_handle_wbinvd,
 	[TV_X_UNKNOWN] = tv_handle_unknown,
 };
 

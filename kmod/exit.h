@@ -33,6 +33,8 @@ enum tv_exit_kind {
 	TV_X_UD,
 	TV_X_HW_ERROR,		/* the backend's own state is not what it set */
 	TV_X_EXCEPTION,		/* #DB or #AC, to be reflected */
+	TV_X_RDPMC,		/* no PMU: #GP */
+	TV_X_WBINVD,		/* a no-op for the guest */
 	TV_X_UNKNOWN,
 	TV_X_NR
 };
@@ -78,6 +80,9 @@ int tv_handle_io(struct tv_vcpu *vcpu);
 int tv_handle_npf(struct tv_vcpu *vcpu);
 int tv_complete_io(struct tv_vcpu *vcpu, int pending);
 int tv_complete_mmio(struct tv_vcpu *vcpu);
+
+/* mce.c: a machine check that hit the guest, to the host's handler. */
+void tv_machine_check(void);
 
 /* exit.c: the exception goes in at the next entry. */
 void tv_inject_exception(struct tv_vcpu *vcpu, u8 vector, bool has_error,

@@ -174,6 +174,10 @@ static bool gw_forbidden(const struct tv_gwalk *w, unsigned int access,
 		if ((access & TV_GWALK_FETCH) && user &&
 		    (w->cr4 & TV_CR4_SMEP))
 			return true;
+		/* SMAP: no supervisor data access to one, unless AC allows. */
+		if (!(access & (TV_GWALK_FETCH | TV_GWALK_AC)) && user &&
+		    (w->cr4 & TV_CR4_SMAP))
+			return true;
 	}
 	return (access & TV_GWALK_FETCH) && nx;
 }

@@ -13,11 +13,11 @@
  * none, 32-bit (4 KiB; 4 MiB with CR4.PSE, PSE-36 high bits), PAE
  * (4 KiB, 2 MiB), 4-level and 5-level (4 KiB, 2 MiB, 1 GiB).  Checked as
  * the CPU does: present, R/W (and CR0.WP for supervisor writes), U/S,
- * NX (EFER.NXE), CR4.SMEP, and reserved bits (NX without EFER.NXE,
+ * NX (EFER.NXE), CR4.SMEP, CR4.SMAP, and reserved bits (NX without EFER.NXE,
  * large-page alignment bits, PS in PML4E/PML5E, PAE PDPTE bits, address
  * bits at or above MAXPHYADDR).
  *
- * Not modelled: CR4.SMAP (it needs EFLAGS.AC), protection keys, the AMD
+ * Not modelled: protection keys, the AMD
  * reserved bit 8 of non-leaf entries, and CPUs without 1 GiB pages (the
  * hardware walk under NPT/EPT accepts them wherever the host has them).
  *
@@ -46,6 +46,7 @@
 #define TV_CR4_PAE	0x00000020ULL
 #define TV_CR4_LA57	0x00001000ULL
 #define TV_CR4_SMEP	0x00100000ULL
+#define TV_CR4_SMAP	0x00200000ULL
 #define TV_EFER_LMA	0x00000400ULL
 #define TV_EFER_NXE	0x00000800ULL
 
@@ -73,6 +74,12 @@ struct tv_gwalk {
 #define TV_GWALK_WRITE	1
 #define TV_GWALK_USER	2	/* CPL 3 */
 #define TV_GWALK_FETCH	4	/* an instruction fetch (not with WRITE) */
+/*
+ * An explicit data access at CPL 0-2 with EFLAGS.AC set: CR4.SMAP lets it
+ * reach user pages (SDM vol. 3, 4.6.1).  Without it, a supervisor data
+ * access to a user page faults under CR4.SMAP, as implicit ones always do.
+ */
+#define TV_GWALK_AC	8
 
 /* A #PF to inject into the guest. */
 struct tv_gwalk_fault {

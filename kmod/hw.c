@@ -157,6 +157,34 @@ static int tv_cpu_offline(unsigned int cpu)
 	return 0;
 }
 
+/*
+ * Suspend to RAM or disk with VMs alive: the CPU loses VMX operation (or
+ * EFER.SVME and VM_HSAVE_PA) and comes back without them, while the
+ * module would believe them on.  Called by suspend.c with one CPU left
+ * online, interrupts off and every task frozen (a vCPU thread leaves RUN
+ * for the freezer's signal): tv_hw_users cannot change and needs no lock.
+ * The other CPUs went through tv_cpu_offline() and come back through
+ * tv_cpu_online().
+ */
+int tv_hw_suspend(void)
+{
+	if (tv_hw_users)
+		tv_cpu_disable();
+	return 0;
+}
+
+void tv_hw_resume(void)
+{
+	int r;
+
+	if (!tv_hw_users)
+		return;
+	r = tv_cpu_enable();
+	if (r)
+		pr_err(TV_NAME ": CPU %d: %s not back on after resume (%d): VMs cannot run\n",
+		       smp_processor_id(), tv_ops->name, r);
+}
+
 int tv_hw_init(void)
 {
 	int r;

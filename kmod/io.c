@@ -111,6 +111,18 @@ static void tv_string_advance(struct tv_vcpu *vcpu, u32 count)
 	vcpu->rip = e->next_rip ? e->next_rip : vcpu->rip + e->insn_len;
 }
 
+/*
+ * The rights the string instruction's memory access has (gwalk.h): those
+ * of its CPL, and at CPL 0-2 an explicit access that EFLAGS.AC lets past
+ * SMAP.  Kept until the access is done: an INS writes at the next RUN.
+ */
+static unsigned int tv_string_access(struct tv_vcpu *vcpu)
+{
+	if (tv_ops->get_cpl(vcpu) == 3)
+		return TV_GWALK_USER;
+	return (vcpu->rflags & X86_EFLAGS_AC) ? TV_GWALK_AC : 0;
+}
+
 static int tv_handle_string_io(struct tv_vcpu *vcpu)
 {
 	struct tv_exit_info *e = &vcpu->exit;
@@ -150,10 +162,12 @@ static int tv_handle_string_io(struct tv_vcpu *vcpu)
 	if (e->io.in) {
 		vcpu->ins.gva = gva;
 		vcpu->ins.count = count;
+		vcpu->ins.access = tv_string_access(vcpu) | TV_GWALK_WRITE;
 		vcpu->pending = TV_PENDING_INS;
 		return 0;
 	}
-	r = tv_virt_copy(vcpu, &s, gva, data, count * e->io.size, 0);
+	r = tv_virt_copy(vcpu, &s, gva, data, count * e->io.size,
+			 tv_string_access(vcpu));
 	if (r > 0)
 		return 1;
 	if (r)
@@ -211,7 +225,7 @@ int tv_complete_io(struct tv_vcpu *vcpu, int pending)
 
 	tv_ops->get_sregs(vcpu, &s);
 	r = tv_virt_copy(vcpu, &s, vcpu->ins.gva, data,
-			 vcpu->ins.count * vcpu->exit.io.size, TV_GWALK_WRITE);
+			 vcpu->ins.count * vcpu->exit.io.size, vcpu->ins.access);
 	if (r > 0)
 		return 1;
 	if (r) {

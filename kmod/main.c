@@ -146,6 +146,7 @@ static int __init tv_init(void)
 	r = tv_hw_init();
 	if (r)
 		goto out_vendor;
+	tv_suspend_init();
 	r = tv_irqfd_init();
 	if (r)
 		goto out_hw;
@@ -165,6 +166,7 @@ static int __init tv_init(void)
 out_irqfd:
 	tv_irqfd_exit();
 out_hw:
+	tv_suspend_exit();
 	tv_hw_exit();
 out_vendor:
 	tv_ops->exit();
@@ -176,6 +178,7 @@ static void __exit tv_exit(void)
 	misc_deregister(&tv_miscdev);
 	tv_debugfs_exit();
 	tv_irqfd_exit();
+	tv_suspend_exit();
 	tv_hw_exit();
 	tv_ops->exit();
 }

@@ -17,7 +17,9 @@
  * four levels map whole; 5-level EPT would only be needed above it.
  */
 #include <linux/highmem.h>
+#include <linux/hugetlb.h>
 #include <linux/mm.h>
+#include <linux/shmem_fs.h>
 #include <linux/sched/mm.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
@@ -25,6 +27,7 @@
 #include <asm/io.h>
 #include <asm/page.h>
 
+#include "compat.h"
 #include "thinvisor.h"
 #include "vendor.h"
 
@@ -35,6 +38,11 @@
 #define TV_LEVEL_INDEX(gpa, level) (((gpa) >> TV_LEVEL_SHIFT(level)) & 511)
 /* Guest-physical addresses are below 2^48 (and the host's MAXPHYADDR). */
 #define TV_GPA_BITS	TV_LEVEL_SHIFT(5)
+/*
+ * A slot keeps one page pointer per 4 KiB page in one array, which kvmalloc
+ * allows up to INT_MAX bytes: a slot is at most just under 1 TiB.
+ */
+#define TV_SLOT_MAX_PAGES	(INT_MAX / sizeof(struct page *))
 
 /* Leaves mapped now, by level (4 KiB, 2 MiB, 1 GiB), in all VMs: debugfs. */
 atomic_long_t tv_mmu_leaves[3];
@@ -135,6 +143,27 @@ static bool tv_can_map_large(struct tv_slot *s, unsigned long i, int level)
 	return true;
 }
 
+/*
+ * Does the entry for gpa at this level point to a table?  A leaf never
+ * replaces one: the table would be lost until the VM goes, and a slot
+ * mapped again (tv_set_memory_region()'s undo) could then need a new one.
+ */
+static bool tv_mmu_is_table(struct tv_vm *vm, u64 gpa, int level)
+{
+	u64 *table = phys_to_virt(vm->mmu.root_pa);
+	int l;
+
+	for (l = vm->mmu.levels; ; l--) {
+		u64 e = table[TV_LEVEL_INDEX(gpa, l)];
+
+		if (!e || (e & TV_PTE_LARGE))
+			return false;
+		if (l == level)
+			return true;
+		table = phys_to_virt(e & TV_PTE_ADDR);
+	}
+}
+
 static int tv_mmu_map_slot(struct tv_vm *vm, struct tv_slot *s)
 {
 	unsigned long npages = s->size >> PAGE_SHIFT, i = 0;
@@ -144,9 +173,9 @@ static int tv_mmu_map_slot(struct tv_vm *vm, struct tv_slot *s)
 		u64 gpa = s->gpa + ((u64)i << PAGE_SHIFT);
 		int level = 1, r;
 
-		if (tv_can_map_large(s, i, 3))
+		if (tv_can_map_large(s, i, 3) && !tv_mmu_is_table(vm, gpa, 3))
 			level = 3;
-		else if (tv_can_map_large(s, i, 2))
+		else if (tv_can_map_large(s, i, 2) && !tv_mmu_is_table(vm, gpa, 2))
 			level = 2;
 		r = tv_mmu_set(vm, gpa, level,
 			       tv_ops->mmu_leaf_entry(page_to_phys(s->pages[i]),
@@ -172,6 +201,59 @@ static void tv_slot_unpin(struct tv_vm *vm, struct tv_slot *s)
 	s->pages = NULL;
 }
 
+/*
+ * Guest memory the guest writes must not be a file's page cache (other
+ * than shmem's and hugetlbfs'): a page pinned for as long as the VM lives
+ * and written behind the filesystem's back breaks its dirty tracking and
+ * writeback (Linux 6.5 and later refuse such pins themselves).
+ */
+static bool tv_vma_refused(struct vm_area_struct *vma, unsigned int gup)
+{
+	return (gup & FOLL_WRITE) && vma->vm_file &&
+	       !shmem_file(vma->vm_file) && !is_vm_hugetlb_page(vma);
+}
+
+/*
+ * Pin the slot's pages, mapping by mapping, under mmap_lock: the check of
+ * each mapping holds for the pages pinned from it.
+ */
+static int tv_slot_pin_pages(struct tv_vm *vm, struct tv_slot *s,
+			     unsigned int gup, unsigned long *done)
+{
+	unsigned long npages = s->size >> PAGE_SHIFT;
+	long r = 0;
+
+	mmap_read_lock(vm->mm);
+	while (*done < npages) {
+		unsigned long addr = s->uaddr + (*done << PAGE_SHIFT);
+		struct vm_area_struct *vma = find_vma(vm->mm, addr);
+		unsigned long n;
+
+		if (!vma || vma->vm_start > addr) {
+			r = -EFAULT;
+			break;
+		}
+		if (tv_vma_refused(vma, gup)) {
+			r = -EOPNOTSUPP;
+			break;
+		}
+		n = min3(npages - *done, (vma->vm_end - addr) >> PAGE_SHIFT, 65536UL);
+		r = tv_pin_user_pages(addr, n, gup, s->pages + *done);
+		if (r <= 0) {
+			r = r ? r : -EFAULT;
+			break;
+		}
+		*done += r;
+		r = 0;
+		if (fatal_signal_pending(current)) {
+			r = -EINTR;
+			break;
+		}
+	}
+	mmap_read_unlock(vm->mm);
+	return r;
+}
+
 static int tv_slot_pin(struct tv_vm *vm, struct tv_slot *s)
 {
 	unsigned long npages = s->size >> PAGE_SHIFT, done = 0;
@@ -183,25 +265,19 @@ static int tv_slot_pin(struct tv_vm *vm, struct tv_slot *s)
 	r = account_locked_vm(vm->mm, npages, true);
 	if (r)
 		return r;
-	s->pages = kvcalloc(npages, sizeof(*s->pages), GFP_KERNEL_ACCOUNT);
+	/*
+	 * A large array may not be there: an error for the caller, neither a
+	 * splat nor the OOM killer.
+	 */
+	s->pages = kvcalloc(npages, sizeof(*s->pages),
+			    GFP_KERNEL_ACCOUNT | __GFP_RETRY_MAYFAIL | __GFP_NOWARN);
 	if (!s->pages) {
 		r = -ENOMEM;
 		goto out_account;
 	}
-	while (done < npages) {
-		r = pin_user_pages_fast(s->uaddr + (done << PAGE_SHIFT),
-					min(npages - done, 65536UL), gup,
-					s->pages + done);
-		if (r <= 0) {
-			r = r ? r : -EFAULT;
-			goto out_unpin;
-		}
-		done += r;
-		if (fatal_signal_pending(current)) {
-			r = -EINTR;
-			goto out_unpin;
-		}
-	}
+	r = tv_slot_pin_pages(vm, s, gup, &done);
+	if (r)
+		goto out_unpin;
 	return 0;
 
 out_unpin:
@@ -232,6 +308,8 @@ static int tv_check_region(struct tv_vm *vm, const struct tv_memory_region *r)
 		return 0;
 	if (!PAGE_ALIGNED(r->guest_phys_addr) || !PAGE_ALIGNED(r->size) ||
 	    !PAGE_ALIGNED(r->userspace_addr))
+		return -EINVAL;
+	if ((r->size >> PAGE_SHIFT) > TV_SLOT_MAX_PAGES)
 		return -EINVAL;
 	if (r->guest_phys_addr + r->size < r->guest_phys_addr ||
 	    r->guest_phys_addr + r->size > max_gpa)
@@ -275,9 +353,17 @@ int tv_set_memory_region(struct tv_vm *vm, const struct tv_memory_region *r)
 	if (new.used) {
 		err = tv_mmu_map_slot(vm, &new);
 		if (err) {
-			/* The old slot's tables still exist: this cannot fail. */
-			if (old->used)
-				WARN_ON(tv_mmu_map_slot(vm, old));
+			/*
+			 * Every table the old slot used is still there (tables
+			 * stay until the VM goes, and no leaf replaces one), so
+			 * mapping it again allocates nothing.  Should it fail
+			 * all the same, the slot goes rather than stay pinned
+			 * and unmapped.
+			 */
+			if (old->used && tv_mmu_map_slot(vm, old)) {
+				tv_slot_unpin(vm, old);
+				old->used = false;
+			}
 			tv_slot_unpin(vm, &new);
 			return err;
 		}

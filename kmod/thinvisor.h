@@ -14,6 +14,7 @@
 #include <asm/fpu/api.h>
 #include <asm/fpu/types.h>
 
+#include "debugreg.h"
 #include "decode.h"
 #include "exit.h"
 #include "ioapic.h"
@@ -36,6 +37,11 @@ void tv_hw_exit(void);
 int tv_hw_get(void);
 void tv_hw_put(void);
 int tv_hw_busy_cpu(void);
+int tv_hw_suspend(void);
+void tv_hw_resume(void);
+/* suspend.c */
+void tv_suspend_init(void);
+void tv_suspend_exit(void);
 void tv_hw_explain_busy(void);
 
 /* The guest's general registers, numbered as enum tv_gpr (decode.h). */
@@ -122,6 +128,7 @@ struct tv_vcpu {
 	struct {
 		u64 gva;		/* INS: where the data goes */
 		u32 count;
+		u32 access;		/* TV_GWALK_*: the INS's CPL and AC */
 	} ins;
 
 	bool regs_set, sregs_set;
@@ -135,6 +142,7 @@ struct tv_vcpu {
 	u64 tsc_aux;
 	u64 misc_enable;	/* IA32_MISC_ENABLE as the guest sees it */
 	u32 pkru;
+	struct tv_debugregs dr;		/* debugreg.h */
 
 	struct tv_lapic lapic;
 	struct task_struct *task;	/* the thread in RUN, for kicks */

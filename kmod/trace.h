@@ -32,6 +32,8 @@ TRACE_DEFINE_ENUM(TV_X_RDTSCP);
 TRACE_DEFINE_ENUM(TV_X_UD);
 TRACE_DEFINE_ENUM(TV_X_HW_ERROR);
 TRACE_DEFINE_ENUM(TV_X_EXCEPTION);
+TRACE_DEFINE_ENUM(TV_X_RDPMC);
+TRACE_DEFINE_ENUM(TV_X_WBINVD);
 TRACE_DEFINE_ENUM(TV_X_UNKNOWN);
 
 TRACE_EVENT(tv_entry,
@@ -78,6 +80,9 @@ TRACE_EVENT(tv_exit,
 				       { TV_X_RDTSCP, "rdtscp" },
 				       { TV_X_UD, "invalid_opcode" },
 				       { TV_X_HW_ERROR, "hw_error" },
+				       { TV_X_EXCEPTION, "exception" },
+				       { TV_X_RDPMC, "rdpmc" },
+				       { TV_X_WBINVD, "wbinvd" },
 				       { TV_X_UNKNOWN, "unknown" }),
 		      __entry->rip, __entry->raw0, __entry->raw1, __entry->raw2)
 );

@@ -329,7 +329,9 @@ static int tv_set_sregs(struct tv_vcpu *vcpu, void __user *argp)
 
 	if (copy_from_user(&sregs, argp, sizeof(sregs)))
 		return -EFAULT;
-	if (!tv_all_zero(sregs.reserved, ARRAY_SIZE(sregs.reserved)))
+	if (!tv_all_zero(sregs.reserved, ARRAY_SIZE(sregs.reserved)) ||
+	    memchr_inv(sregs.gdt.pad, 0, sizeof(sregs.gdt.pad)) ||
+	    memchr_inv(sregs.idt.pad, 0, sizeof(sregs.idt.pad)))
 		return -EINVAL;
 	r = tv_ops->set_sregs(vcpu, &sregs);
 	if (!r)
@@ -578,6 +580,7 @@ int tv_vcpu_create(struct tv_vm *vm, unsigned long id)
 	/* XCR0 at reset; none at all where the host has no XSAVE. */
 	vcpu->xcr0 = tv_host_xcr0 ? XFEATURE_MASK_FP : 0;
 	tv_msr_reset(vcpu);
+	tv_dr_reset(&vcpu->dr);
 	vcpu->run_page = alloc_page(GFP_KERNEL_ACCOUNT | __GFP_ZERO);
 	if (!vcpu->run_page) {
 		r = -ENOMEM;

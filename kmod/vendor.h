@@ -39,6 +39,12 @@ struct tv_vendor_ops {
 	u64 (*mmu_leaf_entry)(u64 pa, int level, bool writable);
 	int mmu_max_level;
 	int mmu_levels;
+	/*
+	 * The guest's linear-address width: 57 where it can turn on 5-level
+	 * paging (SVM on a CPU with LA57: CR4 is the guest's), else 48.
+	 * MSRs that hold addresses (TV_SET_MSRS) must be canonical in it.
+	 */
+	u8 guest_va_bits;
 	/* The guest's XSETBV may run without an exit (see tv_xcr0_exit()). */
 	bool xsetbv_may_not_exit;
 
@@ -64,12 +70,21 @@ struct tv_vendor_ops {
 	/* MSRs kept in the VMCB/VMCS: -ENOENT for one it does not hold. */
 	int (*get_msr)(struct tv_vcpu *vcpu, u32 index, u64 *data);
 	int (*set_msr)(struct tv_vcpu *vcpu, u32 index, u64 data);
+	/* The guest's current privilege level, 0-3, as of the last exit. */
+	int (*get_cpl)(struct tv_vcpu *vcpu);
 	/* The interrupt shadow (after STI or MOV SS), for TV_GET/SET_EVENTS. */
 	bool (*get_interrupt_shadow)(struct tv_vcpu *vcpu);
 	void (*set_interrupt_shadow)(struct tv_vcpu *vcpu, bool shadow);
 };
 
 extern const struct tv_vendor_ops *tv_ops;
+
+static inline bool tv_canonical(u64 v)
+{
+	unsigned int shift = 64 - tv_ops->guest_va_bits;
+
+	return (u64)(((s64)v << shift) >> shift) == v;
+}
 
 int tv_svm_init(const struct tv_vendor_ops **ops);
 int tv_vmx_init(const struct tv_vendor_ops **ops);

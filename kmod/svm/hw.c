@@ -48,6 +48,7 @@ int svm_cpu_enable(void)
 	/* Another hypervisor may have left TLB entries: flush at first use. */
 	sc->asid_generation++;
 	sc->next_asid = svm_max_asid + 1;
+	svm_host_msrs_cpu_enable();
 	return 0;
 }
 
@@ -55,6 +56,7 @@ void svm_cpu_disable(void)
 {
 	u64 efer;
 
+	svm_host_msrs_cpu_disable();
 	wrmsrl(MSR_VM_HSAVE_PA, 0);
 	rdmsrl(MSR_EFER, efer);
 	wrmsrl(MSR_EFER, efer & ~EFER_SVME);
@@ -213,11 +215,14 @@ int tv_svm_init(const struct tv_vendor_ops **ops)
 	 * fixed from boot on.
 	 */
 	svm_ops.mmu_levels = pgtable_l5_enabled() ? 5 : 4;
+	/* The CPU's, not the host kernel's: no5lvl leaves the guest LA57. */
+	svm_ops.guest_va_bits = (cpuid_ecx(7) & BIT(X86_FEATURE_LA57 & 31)) ? 57 : 48;
 	/*
 	 * Under another hypervisor the XSETBV intercept may not be honoured:
 	 * QEMU's emulated SVM runs the guest's XSETBV without an exit.
 	 */
 	svm_ops.xsetbv_may_not_exit = boot_cpu_has(X86_FEATURE_HYPERVISOR);
+	svm_host_msrs_init();
 	*ops = &svm_ops;
 	return 0;
 }

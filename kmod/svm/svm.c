@@ -47,6 +47,12 @@ static inline void svm_unintercept(struct vmcb *vmcb, int bit)
 	vmcb->control.intercepts[bit / 32] &= ~BIT(bit % 32);
 }
 
+/* MOV from and to DR0-7: exits until the guest uses them (debugreg.h). */
+static void svm_intercept_dr(struct vmcb *vmcb, bool on)
+{
+	vmcb->control.intercepts[INTERCEPT_DR] = on ? 0x00ff00ff : 0;
+}
+
 /* The VMX access-rights layout of the uAPI, and the VMCB's packed one. */
 static u16 svm_attrib_from_uapi(u16 a)
 {
@@ -102,6 +108,8 @@ static int svm_vcpu_create(struct tv_vcpu *vcpu)
 	svm_intercept(vmcb, INTERCEPT_MSR_PROT);
 	svm_intercept(vmcb, INTERCEPT_SHUTDOWN);
 	svm_intercept(vmcb, INTERCEPT_INVD);
+	svm_intercept(vmcb, INTERCEPT_WBINVD);
+	svm_intercept(vmcb, INTERCEPT_RDPMC);
 	svm_intercept(vmcb, INTERCEPT_INVLPGA);
 	svm_intercept(vmcb, INTERCEPT_VMRUN);
 	svm_intercept(vmcb, INTERCEPT_VMMCALL);
@@ -115,9 +123,12 @@ static int svm_vcpu_create(struct tv_vcpu *vcpu)
 	svm_intercept(vmcb, INTERCEPT_MWAIT);
 	svm_intercept(vmcb, INTERCEPT_MWAIT_COND);
 	svm_intercept(vmcb, INTERCEPT_XSETBV);
+	svm_intercept_dr(vmcb, true);
 	/* Only to reflect them: see tv_handle_exception(). */
 	svm_intercept(vmcb, INTERCEPT_EXCEPTION_OFFSET + X86_TRAP_DB);
 	svm_intercept(vmcb, INTERCEPT_EXCEPTION_OFFSET + X86_TRAP_AC);
+	/* The host's to handle: see tv_machine_check() (mce.c). */
+	svm_intercept(vmcb, INTERCEPT_EXCEPTION_OFFSET + X86_TRAP_MC);
 
 	vmcb->control.iopm_base_pa = svm_iopm_pa;
 	vmcb->control.msrpm_base_pa = svm_msrpm_pa;
@@ -206,11 +217,6 @@ static int svm_set_sregs(struct tv_vcpu *vcpu, const struct tv_sregs *s)
 	return 0;
 }
 
-static bool svm_canonical(u64 v)
-{
-	return (u64)(((s64)v << 16) >> 16) == v;
-}
-
 static u64 *svm_msr_slot(struct vmcb_save_area *save, u32 index)
 {
 	switch (index) {
@@ -293,7 +299,7 @@ static int svm_set_msr(struct tv_vcpu *vcpu, u32 index, u64 data)
 	case MSR_GS_BASE:
 	case MSR_IA32_SYSENTER_ESP:
 	case MSR_IA32_SYSENTER_EIP:
-		if (!svm_canonical(data))
+		if (!tv_canonical(data))
 			return -EINVAL;
 		break;
 	case MSR_SYSCALL_MASK:
@@ -307,6 +313,11 @@ static int svm_set_msr(struct tv_vcpu *vcpu, u32 index, u64 data)
 		return -ENOENT;
 	*slot = data;
 	return 0;
+}
+
+static int svm_get_cpl(struct tv_vcpu *vcpu)
+{
+	return ((struct svm_vcpu *)vcpu->vendor)->vmcb->save.cpl & 3;
 }
 
 static bool svm_get_interrupt_shadow(struct tv_vcpu *vcpu)
@@ -332,6 +343,7 @@ static void svm_set_interrupt_shadow(struct tv_vcpu *vcpu, bool shadow)
  */
 static void svm_inject_events(struct tv_vcpu *vcpu, struct vmcb *vmcb)
 {
+	struct svm_vcpu *sv = vcpu->vendor;
 	struct tv_events *ev = &vcpu->events;
 
 	if (ev->exception.flags & TV_EVENT_VALID) {
@@ -343,10 +355,12 @@ static void svm_inject_events(struct tv_vcpu *vcpu, struct vmcb *vmcb)
 		ev->exception.flags = 0;
 		return;
 	}
-	if (ev->nmi_pending) {
+	if (ev->nmi_pending && !sv->nmi_masked) {
 		vmcb->control.event_inj = X86_TRAP_NMI | SVM_EVTINJ_TYPE_NMI |
 					  SVM_EVTINJ_VALID;
 		ev->nmi_pending = 0;
+		sv->nmi_masked = true;
+		svm_intercept(vmcb, INTERCEPT_IRET);
 		return;
 	}
 	if (!(ev->interrupt.flags & TV_EVENT_VALID))
@@ -383,7 +397,9 @@ static void svm_requeue_event(struct tv_vcpu *vcpu, struct vmcb *vmcb)
 		}
 		break;
 	case SVM_EXITINTINFO_TYPE_NMI:
+		/* Not delivered: not blocking either. */
 		ev->nmi_pending = 1;
+		((struct svm_vcpu *)vcpu->vendor)->nmi_masked = false;
 		break;
 	case SVM_EXITINTINFO_TYPE_INTR:
 		ev->interrupt.vector = info & SVM_EXITINTINFO_VEC_MASK;
@@ -472,6 +488,26 @@ static void svm_decode_exit(struct tv_vcpu *vcpu, struct vmcb *vmcb)
 	case SVM_EXIT_RDTSCP:
 		e->kind = TV_X_RDTSCP;
 		break;
+	case SVM_EXIT_RDPMC:
+		e->kind = TV_X_RDPMC;
+		break;
+	case SVM_EXIT_WBINVD:
+		e->kind = TV_X_WBINVD;
+		break;
+	case SVM_EXIT_EXCP_BASE + X86_TRAP_MC:
+		/* svm_run() gave it to the host's handler: the guest goes on. */
+		e->kind = TV_X_NONE;
+		break;
+	case SVM_EXIT_IRET: {
+		struct svm_vcpu *sv = vcpu->vendor;
+
+		/* The IRET runs after the entry: unmasked once RIP is past it. */
+		svm_unintercept(vmcb, INTERCEPT_IRET);
+		sv->iret_seen = true;
+		sv->iret_rip = vmcb->save.rip;
+		e->kind = TV_X_NONE;
+		break;
+	}
 	case SVM_EXIT_VMRUN:
 	case SVM_EXIT_VMLOAD:
 	case SVM_EXIT_VMSAVE:
@@ -485,6 +521,13 @@ static void svm_decode_exit(struct tv_vcpu *vcpu, struct vmcb *vmcb)
 	case SVM_EXIT_INVD:
 		/* No nested SVM, no MONITOR/MWAIT: as on a CPU without them. */
 		e->kind = TV_X_UD;
+		break;
+	case SVM_EXIT_READ_DR0 ... SVM_EXIT_READ_DR7:
+	case SVM_EXIT_WRITE_DR0 ... SVM_EXIT_WRITE_DR7:
+		/* Not emulated: the MOV runs again, natively (debugreg.h). */
+		svm_intercept_dr(vmcb, false);
+		tv_dr_go_native(&vcpu->dr);
+		e->kind = TV_X_NONE;
 		break;
 	case SVM_EXIT_EXCP_BASE + X86_TRAP_DB:
 		/* DR6 in the VMCB already says why; delivery clears DR7.GD. */
@@ -523,14 +566,27 @@ static void svm_pick_asid(struct svm_vcpu *sv, struct svm_cpu *sc, int cpu)
 	sv->vmcb->control.asid = sv->asid;
 }
 
+/*
+ * The guest's DR6 and DR7 stay in the VMCB; where it ran with MOV DR
+ * native, DR7 may have changed and MOV DR is intercepted again.  A #DB
+ * exit, or a native stay, may leave a guest DR6 in the CPU.
+ */
+static __always_inline void svm_dr_exit(struct tv_vcpu *vcpu, struct vmcb *vmcb)
+{
+	if (unlikely(vcpu->dr.native)) {
+		vcpu->dr.dr7 = vmcb->save.dr7;
+		svm_intercept_dr(vmcb, true);
+	}
+	tv_dr_exit(&vcpu->dr, vmcb->control.exit_code ==
+		   SVM_EXIT_EXCP_BASE + X86_TRAP_DB);
+}
+
 static void svm_run(struct tv_vcpu *vcpu)
 {
 	struct svm_vcpu *sv = vcpu->vendor;
 	struct svm_cpu *sc = this_cpu_ptr(&svm_cpu);
 	struct vmcb *vmcb = sv->vmcb;
 	int cpu = smp_processor_id();
-	u64 host_aux = 0;
-	bool swap_aux = false;
 
 	if (sv->asid_cpu != cpu || sv->asid_generation != sc->asid_generation)
 		svm_pick_asid(sv, sc, cpu);
@@ -551,18 +607,8 @@ static void svm_run(struct tv_vcpu *vcpu)
 	vmcb->save.rip = vcpu->rip;
 	vmcb->save.rflags = vcpu->rflags;
 
-	/*
-	 * RDTSCP is intercepted (tv_handle_rdtscp() gives the guest its own
-	 * TSC_AUX), but an emulated CPU may run it without the exit (QEMU's
-	 * TCG does: the guest read the host's CPU number), so the MSR holds
-	 * the guest's value while the guest runs, where the two differ.
-	 */
-	if (static_cpu_has(X86_FEATURE_RDTSCP)) {
-		rdmsrl(MSR_TSC_AUX, host_aux);
-		swap_aux = host_aux != vcpu->tsc_aux;
-		if (swap_aux)
-			wrmsrl(MSR_TSC_AUX, vcpu->tsc_aux);
-	}
+	/* The guest's TSC_AUX, and XSS 0 (host_msrs.c). */
+	svm_host_msrs_enter(vcpu->tsc_aux);
 
 	/*
 	 * GIF clear from here: no NMI may run while VMLOAD has put the
@@ -570,6 +616,7 @@ static void svm_run(struct tv_vcpu *vcpu)
 	 * the host's state saved here again before it touches anything else.
 	 */
 	asm volatile("clgi" : : : "memory");
+	tv_dr_enter(&vcpu->dr, false);
 	asm volatile("vmsave %%rax" : : "a" (sc->host_area_pa) : "memory");
 	/*
 	 * With V_INTR_MASKING the host's IF at VMRUN decides whether host
@@ -580,8 +627,10 @@ static void svm_run(struct tv_vcpu *vcpu)
 	tv_svm_vmrun(sv->vmcb_pa, vcpu->regs, sc->host_area_pa);
 	raw_local_irq_disable();
 	asm volatile("stgi" : : : "memory");
-	if (swap_aux)
-		wrmsrl(MSR_TSC_AUX, host_aux);
+	svm_dr_exit(vcpu, vmcb);
+	if (unlikely(vmcb->control.exit_code == SVM_EXIT_EXCP_BASE + X86_TRAP_MC))
+		tv_machine_check();
+	svm_host_msrs_exit();
 
 	/* A refused VMRUN ran nothing: the vCPU keeps the state it had. */
 	if (likely(vmcb->control.exit_code != (u32)SVM_EXIT_ERR)) {
@@ -593,6 +642,10 @@ static void svm_run(struct tv_vcpu *vcpu)
 	}
 	vmcb->control.tlb_ctl = TLB_CONTROL_DO_NOTHING;
 	vmcb->control.event_inj = 0;
+	if (unlikely(sv->iret_seen) && vmcb->save.rip != sv->iret_rip) {
+		sv->iret_seen = false;
+		sv->nmi_masked = false;
+	}
 
 	svm_decode_exit(vcpu, vmcb);
 	if (unlikely(vmcb->control.exit_int_info & SVM_EXITINTINFO_VALID))
@@ -622,6 +675,7 @@ struct tv_vendor_ops svm_ops = {
 	.set_sregs = svm_set_sregs,
 	.get_msr = svm_get_msr,
 	.set_msr = svm_set_msr,
+	.get_cpl = svm_get_cpl,
 	.get_interrupt_shadow = svm_get_interrupt_shadow,
 	.set_interrupt_shadow = svm_set_interrupt_shadow,
 };

@@ -30,12 +30,27 @@ struct svm_vcpu {
 	int asid_cpu;
 	u64 asid_generation;
 	u64 tlb_generation;
+	/*
+	 * NMI blocking, which SVM without vNMI leaves to the hypervisor: set
+	 * when an NMI goes in, until the guest's IRET has run (the IRET exit,
+	 * then an exit with RIP past it).
+	 */
+	bool nmi_masked;
+	bool iret_seen;
+	u64 iret_rip;
 };
 
 int svm_hw_setup(void);
 void svm_hw_teardown(void);
 
 void tv_svm_vmrun(u64 vmcb_pa, unsigned long *regs, u64 host_area_pa);
+
+/* host_msrs.c: TSC_AUX and IA32_XSS around the guest. */
+void svm_host_msrs_init(void);
+void svm_host_msrs_cpu_enable(void);
+void svm_host_msrs_cpu_disable(void);
+void svm_host_msrs_enter(u64 guest_tsc_aux);
+void svm_host_msrs_exit(void);
 
 /* hw.c */
 bool svm_cpu_in_use(void);

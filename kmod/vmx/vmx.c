@@ -198,7 +198,8 @@ static void vmx_vmcs_setup(struct vmx_vcpu *vx)
 	vmcs_write(VM_ENTRY_CONTROLS, vmx_cfg.entry);
 	vx->proc_ctls = vmx_cfg.proc;
 	/* Only to reflect them: see tv_handle_exception(). */
-	vmcs_write(EXCEPTION_BITMAP, BIT(X86_TRAP_DB) | BIT(X86_TRAP_AC));
+	/* #MC is the host's: see vmx_machine_check(). */
+	vmcs_write(EXCEPTION_BITMAP, BIT(X86_TRAP_DB) | BIT(X86_TRAP_AC) | BIT(X86_TRAP_MC));
 	vmcs_write(PAGE_FAULT_ERROR_CODE_MASK, 0);
 	vmcs_write(PAGE_FAULT_ERROR_CODE_MATCH, 0);
 	vmcs_write(CR3_TARGET_COUNT, 0);
@@ -214,8 +215,6 @@ static void vmx_vmcs_setup(struct vmx_vcpu *vx)
 	vmcs_write(EPT_POINTER, vmx_eptp(vcpu));
 	if (vx->vpid)
 		vmcs_write(VIRTUAL_PROCESSOR_ID, vx->vpid);
-	if (proc2 & SECONDARY_EXEC_ENABLE_XSAVES)
-		vmcs_write(XSS_EXIT_BITMAP, 0);
 	vmcs_write(CR0_GUEST_HOST_MASK, vmx_cr0_mask());
 	vmcs_write(CR4_GUEST_HOST_MASK, vmx_cr4_mask());
 	if (vmx_cfg.pin & PIN_BASED_VMX_PREEMPTION_TIMER)
@@ -434,11 +433,6 @@ static int vmx_set_sregs(struct tv_vcpu *vcpu, const struct tv_sregs *s)
 	return 0;
 }
 
-static bool vmx_canonical(u64 v)
-{
-	return (u64)(((s64)v << 16) >> 16) == v;
-}
-
 /* MSRs VMX does not switch: kept here, loaded around the guest by vmx_run(). */
 static u64 *vmx_msr_slot(struct vmx_vcpu *vx, u32 index)
 {
@@ -543,7 +537,7 @@ static int vmx_set_msr(struct tv_vcpu *vcpu, u32 index, u64 data)
 	case MSR_GS_BASE:
 	case MSR_IA32_SYSENTER_ESP:
 	case MSR_IA32_SYSENTER_EIP:
-		if (!vmx_canonical(data))
+		if (!tv_canonical(data))
 			return -EINVAL;
 		break;
 	case MSR_SYSCALL_MASK:
@@ -565,6 +559,23 @@ static int vmx_set_msr(struct tv_vcpu *vcpu, u32 index, u64 data)
 		return -ENOENT;
 	*slot = data;
 	return 0;
+}
+
+/* As the CPU has it: 0 in real mode, 3 in virtual-8086 mode, else SS.DPL. */
+static int vmx_get_cpl(struct tv_vcpu *vcpu)
+{
+	int cpl;
+
+	preempt_disable();
+	vmx_vcpu_load(vcpu->vendor);
+	if (!(vmx_guest_cr0() & X86_CR0_PE))
+		cpl = 0;
+	else if (vcpu->rflags & X86_EFLAGS_VM)
+		cpl = 3;
+	else
+		cpl = (vmcs_read(GUEST_SS_AR_BYTES) >> 5) & 3;
+	preempt_enable();
+	return cpl;
 }
 
 static bool vmx_get_interrupt_shadow(struct tv_vcpu *vcpu)
@@ -777,9 +788,8 @@ static u8 vmx_io_addr_size(void)
 /*
  * #DB or #AC from the exception bitmap, to be reflected.  A #DB exit
  * leaves DR6 alone and gives its bits in the qualification instead: they
- * go into DR6 here, with interrupts still off, as the CPU would have put
- * them (B0-B3 replaced, BD/BS/BT set, the active-low RTM bit cleared).
- * DR6 is not switched (the guest runs with the hardware's).  A #DB
+ * go into the guest's DR6 (debugreg.h) as the CPU would have put them
+ * (B0-B3 replaced, BD/BS/BT set, the active-low RTM bit cleared).  A #DB
  * delivery clears DR7.GD; ICEBP's trap-like #DB comes after the ICEBP.
  */
 static void vmx_decode_exception(struct tv_vcpu *vcpu, u32 intr_info, u64 qual)
@@ -789,6 +799,11 @@ static void vmx_decode_exception(struct tv_vcpu *vcpu, u32 intr_info, u64 qual)
 	unsigned long dr6;
 
 	e->kind = TV_X_UNKNOWN;
+	if (vector == X86_TRAP_MC) {
+		/* vmx_run() gave it to the host's handler: the guest goes on. */
+		e->kind = TV_X_NONE;
+		return;
+	}
 	if (vector == X86_TRAP_AC) {
 		e->kind = TV_X_EXCEPTION;
 		e->exc.vector = X86_TRAP_AC;
@@ -799,12 +814,12 @@ static void vmx_decode_exception(struct tv_vcpu *vcpu, u32 intr_info, u64 qual)
 	if (vector != X86_TRAP_DB)
 		return;
 	/* DR6's fixed-1 and active-low bits (RTM, bit 16) are DR6_RESERVED's. */
-	get_debugreg(dr6, 6);
+	dr6 = vcpu->dr.dr6;
 	dr6 &= ~DR_TRAP_BITS;
 	dr6 |= DR6_RESERVED | qual;
 	dr6 ^= qual & DR6_RESERVED;
 	dr6 &= ~BIT(12);
-	set_debugreg(dr6, 6);
+	vcpu->dr.dr6 = dr6;
 	vmcs_write(GUEST_DR7, vmcs_read(GUEST_DR7) & ~TV_DR7_GD);
 	if ((intr_info & INTR_INFO_INTR_TYPE_MASK) == INTR_TYPE_PRIV_SW_EXCEPTION)
 		vcpu->rip += vmcs_read(VM_EXIT_INSTRUCTION_LEN);
@@ -867,6 +882,12 @@ static void vmx_decode_exit(struct tv_vcpu *vcpu, struct vmx_vcpu *vx, u32 reaso
 	case EXIT_REASON_CR_ACCESS:
 		e->kind = vmx_handle_cr(vcpu, vx, qual);
 		return;
+	case EXIT_REASON_DR_ACCESS:
+		/* Not emulated: the MOV runs again, natively (debugreg.h). */
+		vmx_set_proc_ctls(vx, 0, CPU_BASED_MOV_DR_EXITING);
+		tv_dr_go_native(&vcpu->dr);
+		e->kind = TV_X_NONE;
+		return;
 	}
 
 	/* The rest are instructions: the CPU says how long. */
@@ -902,6 +923,12 @@ static void vmx_decode_exit(struct tv_vcpu *vcpu, struct vmx_vcpu *vx, u32 reaso
 		break;
 	case EXIT_REASON_RDTSCP:
 		e->kind = TV_X_RDTSCP;
+		break;
+	case EXIT_REASON_RDPMC:
+		e->kind = TV_X_RDPMC;
+		break;
+	case EXIT_REASON_WBINVD:
+		e->kind = TV_X_WBINVD;
 		break;
 	case EXIT_REASON_VMCLEAR:
 	case EXIT_REASON_VMLAUNCH:
@@ -948,6 +975,21 @@ static int vmx_swap_in(struct vmx_msr_swap *swap, int n, u32 index, u64 host,
 }
 
 /*
+ * VM exit left DR7 at 0x400, and where the guest ran with MOV DR native,
+ * DR6 and DR0-3 hold its values: take them back, intercept MOV DR again,
+ * and give the host its own (debugreg.h).
+ */
+static __always_inline void vmx_dr_exit(struct tv_vcpu *vcpu, struct vmx_vcpu *vx)
+{
+	if (unlikely(vcpu->dr.native)) {
+		get_debugreg(vcpu->dr.dr6, 6);
+		vcpu->dr.dr7 = vmcs_read(GUEST_DR7);
+		vmx_set_proc_ctls(vx, CPU_BASED_MOV_DR_EXITING, 0);
+	}
+	tv_dr_exit(&vcpu->dr, false);
+}
+
+/*
  * Before the RUN loop's critical section, with preemption off and
  * interrupts on: moving the VMCS from another CPU takes an IPI, which
  * cannot wait until interrupts are off and the guest's FPU is loaded.
@@ -955,6 +997,21 @@ static int vmx_swap_in(struct vmx_msr_swap *swap, int n, u32 index, u64 host,
 static void vmx_vcpu_load_for_run(struct tv_vcpu *vcpu)
 {
 	vmx_vcpu_load(vcpu->vendor);
+}
+
+/*
+ * A machine check during VM entry (exit reason 41, as a failed entry) or
+ * in the guest (an #MC exception exit, from the exception bitmap) is the
+ * host's: its handler runs now, as if it had hit the host.
+ */
+static __always_inline void vmx_machine_check(u32 reason)
+{
+	if (unlikely((u16)reason == EXIT_REASON_MCE_DURING_VMENTRY) ||
+	    (unlikely((u16)reason == EXIT_REASON_EXCEPTION_NMI) &&
+	     (vmcs_read(VM_EXIT_INTR_INFO) &
+	      (INTR_INFO_INTR_TYPE_MASK | INTR_INFO_VECTOR_MASK)) ==
+	     (INTR_TYPE_HARD_EXCEPTION | X86_TRAP_MC)))
+		tv_machine_check();
 }
 
 static void vmx_run(struct tv_vcpu *vcpu)
@@ -968,10 +1025,7 @@ static void vmx_run(struct tv_vcpu *vcpu)
 	u32 reason, vect;
 	bool fail;
 
-	/* vmx_vcpu_load_for_run() made it current, with preemption off since. */
-	if (WARN_ON_ONCE(vx->cpu != raw_smp_processor_id() ||
-			 __this_cpu_read(vmx_cpu.current_vmcs) != vx->vmcs))
-		vmx_vcpu_load(vx);
+	/* vmx_vcpu_load_for_run() made the VMCS current, with preemption off since. */
 	if (unlikely(vx->tlb_generation != vcpu->vm->tlb_generation)) {
 		vx->tlb_generation = vcpu->vm->tlb_generation;
 		vmx_invept(vmx_eptp(vcpu));
@@ -1041,14 +1095,14 @@ static void vmx_run(struct tv_vcpu *vcpu)
 	if (native_read_cr2() != vx->cr2)
 		native_write_cr2(vx->cr2);
 
+	tv_dr_enter(&vcpu->dr, true);
 	fail = tv_vmx_vmenter(vcpu->regs, vx->launched);
 
 	vx->cr2 = native_read_cr2();
 	/* What VM exit left as the architecture says, not as Linux had it. */
 	if (debugctl)
 		update_debugctlmsr(debugctl);
-	if (hw_breakpoint_active())
-		set_debugreg(__this_cpu_read(cpu_dr7), 7);
+	vmx_dr_exit(vcpu, vx);
 	rdmsrl(MSR_KERNEL_GS_BASE, vx->kernel_gs_base);
 	if (unlikely(ldt))
 		asm volatile("lldt %0" : : "rm" (ldt));
@@ -1081,6 +1135,7 @@ static void vmx_run(struct tv_vcpu *vcpu)
 		return;
 	}
 	reason = vmcs_read(VM_EXIT_REASON);
+	vmx_machine_check(reason);
 	if (unlikely(reason & VMX_EXIT_REASONS_FAILED_VMENTRY)) {
 		/* Invalid guest state, MSR loading, a machine check. */
 		vcpu->exit.kind = TV_X_FAIL_ENTRY;
@@ -1129,6 +1184,8 @@ struct tv_vendor_ops vmx_ops = {
 	.mmu_leaf_entry = vmx_mmu_leaf_entry,
 	.mmu_max_level = 2,
 	.mmu_levels = 4,
+	/* LA57 stays hidden under VMX (cpuid_policy.c). */
+	.guest_va_bits = 48,
 	.vcpu_create = vmx_vcpu_create,
 	.vcpu_free = vmx_vcpu_free,
 	.vcpu_load = vmx_vcpu_load_for_run,
@@ -1137,6 +1194,7 @@ struct tv_vendor_ops vmx_ops = {
 	.set_sregs = vmx_set_sregs,
 	.get_msr = vmx_get_msr,
 	.set_msr = vmx_set_msr,
+	.get_cpl = vmx_get_cpl,
 	.get_interrupt_shadow = vmx_get_interrupt_shadow,
 	.set_interrupt_shadow = vmx_set_interrupt_shadow,
 };

@@ -732,6 +732,24 @@ TEST_F(gw, smep_forbids_supervisor_fetch_of_user_page)
 	EXPECT_EQ(0x5000ULL, XLATE_OK(0x1000, F));
 }
 
+TEST_F(gw, smap_forbids_supervisor_data_access_to_user_page)
+{
+	mode_long(self, false);
+	map(self, 0x1000, 1, 0x5000 | PRWU);
+	EXPECT_EQ(0x5000ULL, XLATE_OK(0x1000, W));
+	self->w.cr4 |= TV_CR4_SMAP;
+	EXPECT_EQ(PF_P | PF_W, XLATE_PF(0x1000, W));
+	EXPECT_EQ(PF_P, XLATE_PF(0x1000, 0));
+	/* EFLAGS.AC lets an explicit access through; CPL3 and fetches are not SMAP's. */
+	EXPECT_EQ(0x5000ULL, XLATE_OK(0x1000, W | TV_GWALK_AC));
+	EXPECT_EQ(0x5000ULL, XLATE_OK(0x1000, W | U));
+	EXPECT_EQ(0x5000ULL, XLATE_OK(0x1000, F));
+	/* A supervisor page is no business of SMAP's. */
+	clear_bits(self, 1, US);
+	EXPECT_EQ(0x5000ULL, XLATE_OK(0x1000, W));
+	EXPECT_EQ(PF_P | PF_W | PF_U, XLATE_PF(0x1000, W | U));
+}
+
 /* --- reads and read_gpa ------------------------------------------------- */
 
 TEST_F(gw, read_crosses_into_another_frame)
