@@ -14,6 +14,7 @@
 #include <asm/fpu/xcr.h>
 #include <asm/processor.h>
 
+#include "mitigations.h"
 #include "thinvisor.h"
 #include "cpuid.h"
 #include "vendor.h"
@@ -138,9 +139,12 @@ static int __init tv_init(void)
 		goto out_vendor;
 	}
 
+	r = tv_mitigations_init();
+	if (r)
+		goto out_mitigations;
 	r = tv_hw_init();
 	if (r)
-		goto out_vendor;
+		goto out_mitigations;
 	r = misc_register(&tv_miscdev);
 	if (r)
 		goto out_hw;
@@ -156,6 +160,8 @@ static int __init tv_init(void)
 
 out_hw:
 	tv_hw_exit();
+out_mitigations:
+	tv_mitigations_exit();
 out_vendor:
 	tv_ops->exit();
 	return r;
@@ -166,6 +172,7 @@ static void __exit tv_exit(void)
 	misc_deregister(&tv_miscdev);
 	tv_debugfs_exit();
 	tv_hw_exit();
+	tv_mitigations_exit();
 	tv_ops->exit();
 }
 

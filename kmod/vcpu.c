@@ -16,6 +16,7 @@
 #include <asm/pkru.h>
 #include <asm/processor-flags.h>
 
+#include "mitigations.h"
 #include "thinvisor.h"
 #include "msr.h"
 #include "vendor.h"
@@ -210,6 +211,7 @@ static int tv_vcpu_run(struct tv_vcpu *vcpu)
 			tv_pkru_enter(vcpu, host_pkru);
 		}
 		tv_lapic_offer(vcpu);
+		tv_mitigations_enter(vcpu);
 		trace_tv_entry(vcpu->id, vcpu->rip);
 		tv_ops->run(vcpu);
 		if (pkru_switch)

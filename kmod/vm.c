@@ -12,6 +12,7 @@
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 
+#include "mitigations.h"
 #include "thinvisor.h"
 #include "vendor.h"
 
@@ -135,6 +136,7 @@ int tv_vm_create(unsigned long type)
 	vm->mm = current->mm;
 	mmgrab(vm->mm);
 	tv_ioapic_init(vm);
+	tv_spec_vm_init(vm);
 
 	r = tv_hw_get();
 	if (r) {

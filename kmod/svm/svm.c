@@ -564,6 +564,10 @@ static void svm_run(struct tv_vcpu *vcpu)
 			wrmsrl(MSR_TSC_AUX, vcpu->tsc_aux);
 	}
 
+	/* The CPU switches SPEC_CTRL itself, from and to the VMCB. */
+	if (cpu_feature_enabled(X86_FEATURE_V_SPEC_CTRL))
+		vmcb->save.spec_ctrl = vcpu->spec_ctrl;
+
 	/*
 	 * GIF clear from here: no NMI may run while VMLOAD has put the
 	 * guest's GS base in place of the host's.  tv_svm_vmrun() VMLOADs
@@ -577,7 +581,7 @@ static void svm_run(struct tv_vcpu *vcpu)
 	 * them out of this host code until STGI.
 	 */
 	raw_local_irq_enable();
-	tv_svm_vmrun(sv->vmcb_pa, vcpu->regs, sc->host_area_pa);
+	tv_svm_vmrun(sv->vmcb_pa, vcpu->regs, sc->host_area_pa, &vcpu->spec_ctrl);
 	raw_local_irq_disable();
 	asm volatile("stgi" : : : "memory");
 	if (swap_aux)

@@ -35,7 +35,8 @@ struct svm_vcpu {
 int svm_hw_setup(void);
 void svm_hw_teardown(void);
 
-void tv_svm_vmrun(u64 vmcb_pa, unsigned long *regs, u64 host_area_pa);
+void tv_svm_vmrun(u64 vmcb_pa, unsigned long *regs, u64 host_area_pa,
+		  u64 *spec_ctrl);
 
 /* hw.c */
 bool svm_cpu_in_use(void);
