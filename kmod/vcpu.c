@@ -11,6 +11,7 @@
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 #include <linux/vmalloc.h>
+#include <linux/nospec.h>
 #include <asm/fpu/api.h>
 #include <asm/fpu/xcr.h>
 #include <asm/pkru.h>
@@ -566,6 +567,7 @@ int tv_vcpu_create(struct tv_vm *vm, unsigned long id)
 
 	if (id >= TV_MAX_VCPUS)
 		return -EINVAL;
+	id = array_index_nospec(id, TV_MAX_VCPUS);
 
 	vcpu = kzalloc(sizeof(*vcpu), GFP_KERNEL_ACCOUNT);
 	if (!vcpu)
