@@ -249,9 +249,8 @@ void __tv_l1d_flush(void)
 		native_wrmsrl(MSR_IA32_FLUSH_CMD, L1D_FLUSH);
 		return;
 	}
-	asm volatile(
-		/* One byte a page: the TLB misses first, ... */
-		"xorl %%eax, %%eax\n"
+	/* One byte a page: the TLB misses first, ... */
+	asm volatile("xorl %%eax, %%eax\n"
 		"1: movzbl (%[pages], %%rax), %%ecx\n\t"
 		"addl $4096, %%eax\n\t"
 		"cmpl %%eax, %[size]\n\t"
