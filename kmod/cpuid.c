@@ -9,8 +9,8 @@
 #include <linux/uaccess.h>
 #include <asm/processor.h>
 
-#include "mitigations.h"
 #include "thinvisor.h"
+#include "mitigations.h"
 #include "cpuid.h"
 #include "cpuid_policy.h"
 #include "vendor.h"

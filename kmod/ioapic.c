@@ -6,9 +6,9 @@
  * the pins with TV_IRQ_LINE; a level pin delivered once waits (Remote IRR)
  * for the guest's EOI of its vector.
  */
+#include <linux/nospec.h>
 #include <linux/spinlock.h>
 #include <linux/uaccess.h>
-#include <linux/nospec.h>
 
 #include "thinvisor.h"
 #include "ioapic.h"

@@ -17,8 +17,8 @@
 #include <linux/hrtimer.h>
 #include <linux/ktime.h>
 #include <linux/math64.h>
-#include <linux/sched.h>
 #include <linux/nospec.h>
+#include <linux/sched.h>
 #include <asm/msr-index.h>
 #include <asm/tsc.h>
 

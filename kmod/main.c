@@ -14,8 +14,8 @@
 #include <asm/fpu/xcr.h>
 #include <asm/processor.h>
 
-#include "mitigations.h"
 #include "thinvisor.h"
+#include "mitigations.h"
 #include "cpuid.h"
 #include "vendor.h"
 #include "../uapi/linux/thinvisor.h"

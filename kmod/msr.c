@@ -10,8 +10,8 @@
 #include <asm/msr.h>
 #include <asm/processor.h>
 
-#include "mitigations.h"
 #include "thinvisor.h"
+#include "mitigations.h"
 #include "msr.h"
 #include "vendor.h"
 

@@ -7,18 +7,18 @@
 #include <linux/file.h>
 #include <linux/fs.h>
 #include <linux/mm.h>
+#include <linux/nospec.h>
 #include <linux/sched/signal.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 #include <linux/vmalloc.h>
-#include <linux/nospec.h>
 #include <asm/fpu/api.h>
 #include <asm/fpu/xcr.h>
 #include <asm/pkru.h>
 #include <asm/processor-flags.h>
 
-#include "mitigations.h"
 #include "thinvisor.h"
+#include "mitigations.h"
 #include "msr.h"
 #include "vendor.h"
 

@@ -12,8 +12,8 @@
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 
-#include "mitigations.h"
 #include "thinvisor.h"
+#include "mitigations.h"
 #include "vendor.h"
 
 static void tv_vm_destroy(struct tv_vm *vm)
