@@ -9,6 +9,26 @@
 #ifndef TV_COMPAT_H
 #define TV_COMPAT_H
 
+#ifdef __ASSEMBLY__
+
+#include <asm/nospec-branch.h>
+
+/*
+ * UNTRAIN_RET_VM, the return-predictor untraining after a VM exit with
+ * the IBPB the SRSO mitigation wants there (X86_FEATURE_IBPB_ON_VMEXIT),
+ * came with 6.6's SRSO fixes; before, KVM wrote the two one after the
+ * other (as Debian's 6.1 does), UNTRAIN_RET a .macro rather than a define.
+ */
+#ifndef UNTRAIN_RET_VM
+.macro TV_UNTRAIN_RET_VM
+	UNTRAIN_RET
+	ALTERNATIVE "", "call entry_ibpb", X86_FEATURE_IBPB_ON_VMEXIT
+.endm
+#define UNTRAIN_RET_VM	TV_UNTRAIN_RET_VM
+#endif
+
+#else /* !__ASSEMBLY__ */
+
 #include <linux/bits.h>
 #include <linux/version.h>
 #include <asm/cpufeature.h>
@@ -79,5 +99,6 @@
 #define tv_pin_user_pages(start, n, flags, pages) \
 	pin_user_pages(start, n, flags, pages, NULL)
 #endif
+#endif /* __ASSEMBLY__ */
 
 #endif /* TV_COMPAT_H */

@@ -10,6 +10,7 @@
 #include <asm/processor.h>
 
 #include "thinvisor.h"
+#include "mitigations.h"
 #include "cpuid.h"
 #include "cpuid_policy.h"
 #include "vendor.h"
@@ -68,6 +69,7 @@ int tv_get_supported_cpuid(struct tv_cpuid __user *argp)
 	struct tv_cpuid_host host = {
 		.vendor = tv_ops->uapi_vendor,
 		.xcr0 = tv_host_xcr0,
+		.spec = tv_spec_cpuid_caps(),
 	};
 	struct tv_cpuid_entry *entries;
 	struct tv_cpuid head;

@@ -60,6 +60,25 @@
 #define L71_EAX_AVX512	B(5)				/* AVX512_BF16 */
 #define L71_EAX_ALLOW	(B(10) | B(11) | B(12) | L71_EAX_AVX | L71_EAX_AVX512)
 
+/*
+ * The speculation controls, each offered only where the module backs its
+ * MSR on this host (struct tv_cpuid_host.spec), and the statements about
+ * the silicon that go with them.  Leaf 7 EDX: IBRS and IBPB (one bit for
+ * both), STIBP, L1D_FLUSH, ARCH_CAPABILITIES, SSBD.
+ */
+#define L7_EDX_IBRS_IBPB	B(26)
+#define L7_EDX_SPEC_CTRL	(B(27) | B(31))
+#define L7_EDX_FLUSH_L1D	B(28)
+#define L7_EDX_ARCH_CAPS	B(29)
+/* 0x80000008 EBX: IBPB and "IBPB clears the return predictor" ... */
+#define X8_EBX_IBPB		(B(12) | B(30))
+/* ... IBRS, STIBP, "STIBP always on" preferred, AMD's SSBD ... */
+#define X8_EBX_SPEC_CTRL	(B(14) | B(15) | B(17) | B(24))
+/* ... and "not affected by speculative store bypass". */
+#define X8_EBX_FACTS		B(26)
+/* 0x80000021 EAX: "IBPB flushes all branch types", "not affected by SRSO". */
+#define X21_EAX_IBPB		(B(28) | B(29))
+
 /* Leaf 0xd subleaf 1: XSAVEOPT, XSAVEC, XGETBV with ECX=1. */
 #define LD1_EAX_ALLOW	(B(0) | B(1) | B(2))
 
@@ -236,17 +255,52 @@ static bool tv_cpuid_xsave(const struct tv_cpuid_host *host, tv_cpuid_raw_fn raw
 	return true;
 }
 
+/*
+ * The speculation-control bits of the host's leaf (raw) that the module
+ * backs here go back into the masked one (r).  VIRT_SSBD (AMD's
+ * VIRT_SPEC_CTRL) stays hidden: a guest uses SSBD through SPEC_CTRL.
+ */
+static void tv_cpuid_spec(const struct tv_cpuid_host *host, u32 fn, u32 index,
+			  const u32 raw[4], u32 r[4])
+{
+	u32 spec = host->spec;
+
+	if (fn == 0x7 && index == 0) {
+		if ((spec & TV_CPUID_SPEC_CTRL) && (spec & TV_CPUID_SPEC_IBPB))
+			r[EDX] |= raw[EDX] & L7_EDX_IBRS_IBPB;
+		if (spec & TV_CPUID_SPEC_CTRL)
+			r[EDX] |= raw[EDX] & L7_EDX_SPEC_CTRL;
+		if (spec & TV_CPUID_SPEC_FLUSH_L1D)
+			r[EDX] |= raw[EDX] & L7_EDX_FLUSH_L1D;
+		if (spec & TV_CPUID_SPEC_ARCH_CAPS)
+			r[EDX] |= raw[EDX] & L7_EDX_ARCH_CAPS;
+	} else if (fn == 0x80000008) {
+		if (spec & TV_CPUID_SPEC_IBPB)
+			r[EBX] |= raw[EBX] & X8_EBX_IBPB;
+		if (spec & TV_CPUID_SPEC_CTRL)
+			r[EBX] |= raw[EBX] & X8_EBX_SPEC_CTRL;
+		r[EBX] |= raw[EBX] & X8_EBX_FACTS;
+	} else if (fn == 0x80000021) {
+		if (spec & TV_CPUID_SPEC_IBPB)
+			r[EAX] |= raw[EAX] & X21_EAX_IBPB;
+	}
+}
+
 /* Mask one host leaf; false when the leaf is not offered at all. */
 static bool tv_cpuid_mask(const struct tv_cpuid_host *host, tv_cpuid_raw_fn raw,
 			  void *ctx, u32 fn, u32 index, u32 r[4])
 {
 	const struct tv_cpuid_rule *rule = tv_cpuid_rule(fn, index);
+	u32 host_r[4];
 	int i;
 
 	if (!rule)
 		return false;
-	for (i = 0; i < 4; i++)
+	for (i = 0; i < 4; i++) {
+		host_r[i] = r[i];
 		r[i] &= rule->allow[i];
+	}
+	tv_cpuid_spec(host, fn, index, host_r, r);
 
 	switch (fn) {
 	case 0x0:
@@ -442,6 +496,33 @@ bool tv_msr_backed(u32 msr)
 	case 0xc0000101:
 	case 0xc0000102:
 	case 0xc0000103:	/* TSC_AUX: msr.c */
+		return true;
+	/*
+	 * The speculation controls (mitigations.c): answered exactly where
+	 * the policy offers them, i.e. where the host has them.
+	 */
+	case 0x48:		/* SPEC_CTRL */
+	case 0x49:		/* PRED_CMD */
+	case 0x10a:		/* ARCH_CAPABILITIES */
+	case 0x10b:		/* FLUSH_CMD */
+		return true;
+	default:
+		return false;
+	}
+}
+
+bool tv_msr_write_only(u32 msr)
+{
+	return msr == 0x49 || msr == 0x10b;	/* PRED_CMD, FLUSH_CMD */
+}
+
+bool tv_msr_needs_cpuid(u32 msr)
+{
+	switch (msr) {
+	case 0x48:
+	case 0x49:
+	case 0x10a:
+	case 0x10b:
 		return true;
 	default:
 		return false;

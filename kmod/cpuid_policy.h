@@ -11,10 +11,20 @@
 #include "pure.h"
 #include "../uapi/linux/thinvisor.h"
 
+/*
+ * The speculation controls the module backs on this host
+ * (kmod/mitigations.c), each where the host kernel has the MSR.
+ */
+#define TV_CPUID_SPEC_CTRL	0x1	/* SPEC_CTRL, switched at every entry and exit */
+#define TV_CPUID_SPEC_IBPB	0x2	/* PRED_CMD */
+#define TV_CPUID_SPEC_FLUSH_L1D	0x4	/* FLUSH_CMD */
+#define TV_CPUID_SPEC_ARCH_CAPS	0x8	/* ARCH_CAPABILITIES, the host's filtered */
+
 /* What the module backs on this host, beyond the CPUID it reads. */
 struct tv_cpuid_host {
 	u32 vendor;	/* TV_VENDOR_* */
 	u64 xcr0;	/* XCR0 bits the host has on: 0 without XSAVE */
+	u32 spec;	/* TV_CPUID_SPEC_* */
 };
 
 /* The host's CPUID: out EAX, EBX, ECX, EDX. */
@@ -47,5 +57,12 @@ extern const unsigned int tv_cpuid_nr_msr_deps;
 
 /* An MSR the module answers (as a guest's RDMSR, and in TV_GET_MSRS). */
 bool tv_msr_backed(u32 msr);
+/*
+ * Of those, the ones answered only where the host has them, i.e. only
+ * when the guest's CPUID offers them: elsewhere they take #GP.
+ */
+bool tv_msr_needs_cpuid(u32 msr);
+/* Commands, not state: a read takes #GP on the CPU too (PRED_CMD, FLUSH_CMD). */
+bool tv_msr_write_only(u32 msr);
 
 #endif

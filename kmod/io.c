@@ -9,6 +9,7 @@
  * a fault there is injected into the guest as the CPU would have.
  */
 #include <linux/mm.h>
+#include <linux/nospec.h>
 #include <asm/processor-flags.h>
 #include <asm/traps.h>
 
@@ -280,7 +281,7 @@ static bool tv_offload_mmio(struct tv_vm *vm, u64 gpa, bool write, u32 len, u64 
 static bool tv_kernel_mmio_insn(struct tv_vcpu *vcpu, u64 gpa,
 				struct tv_insn *insn)
 {
-	unsigned long *reg = &vcpu->regs[insn->reg];
+	unsigned long *reg = &vcpu->regs[array_index_nospec(insn->reg, TV_NR_REGS)];
 	u64 val = insn->is_write ? tv_insn_store_value(insn, *reg) : 0;
 
 	if (!tv_lapic_mmio(vcpu, gpa, insn->is_write, insn->size, &val) &&
@@ -330,7 +331,8 @@ int tv_handle_npf(struct tv_vcpu *vcpu)
 	run->mmio.is_write = insn->is_write;
 	memset(run->mmio.data, 0, sizeof(run->mmio.data));
 	if (insn->is_write) {
-		u64 val = tv_insn_store_value(insn, vcpu->regs[insn->reg]);
+		u32 r = array_index_nospec(insn->reg, TV_NR_REGS);
+		u64 val = tv_insn_store_value(insn, vcpu->regs[r]);
 
 		memcpy(run->mmio.data, &val, insn->size);
 		trace_tv_mmio(vcpu->id, gpa, insn->size, true, val);
@@ -344,7 +346,7 @@ int tv_handle_npf(struct tv_vcpu *vcpu)
 int tv_complete_mmio(struct tv_vcpu *vcpu)
 {
 	struct tv_insn *insn = &vcpu->mmio_insn;
-	unsigned long *reg = &vcpu->regs[insn->reg];
+	unsigned long *reg = &vcpu->regs[array_index_nospec(insn->reg, TV_NR_REGS)];
 	u64 val = 0;
 
 	memcpy(&val, vcpu->run->mmio.data, insn->size);

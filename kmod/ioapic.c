@@ -6,6 +6,7 @@
  * the pins with TV_IRQ_LINE; a level pin delivered once waits (Remote IRR)
  * for the guest's EOI of its vector.
  */
+#include <linux/nospec.h>
 #include <linux/spinlock.h>
 #include <linux/uaccess.h>
 
@@ -118,6 +119,8 @@ int tv_ioapic_set_line(struct tv_vm *vm, struct tv_irq_line __user *argp)
 	if (l.gsi >= TV_IOAPIC_PINS || l.level > 1 || l.reserved[0] ||
 	    l.reserved[1])
 		return -EINVAL;
+	/* The caller's pin: no speculative read past the table. */
+	l.gsi = array_index_nospec(l.gsi, TV_IOAPIC_PINS);
 
 	spin_lock_irqsave(&io->lock, flags);
 	if (io->irqfds[l.gsi])
@@ -161,6 +164,8 @@ static u32 tv_ioapic_read_reg(struct tv_ioapic *io, u32 reg)
 	default:
 		if (reg < IOAPIC_REG_REDIR || pin >= TV_IOAPIC_PINS)
 			return 0;
+		/* The guest's index: no speculative read past the table. */
+		pin = array_index_nospec(pin, TV_IOAPIC_PINS);
 		return (reg & 1) ? io->redir[pin] >> 32 : (u32)io->redir[pin];
 	}
 }
@@ -177,6 +182,7 @@ static void tv_ioapic_write_reg(struct tv_vm *vm, struct tv_ioapic *io,
 	}
 	if (reg < IOAPIC_REG_REDIR || pin >= TV_IOAPIC_PINS)
 		return;
+	pin = array_index_nospec(pin, TV_IOAPIC_PINS);
 	e = io->redir[pin];
 	if (reg & 1)
 		e = (e & 0xffffffffULL) | ((u64)val << 32);

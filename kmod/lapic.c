@@ -17,6 +17,7 @@
 #include <linux/hrtimer.h>
 #include <linux/ktime.h>
 #include <linux/math64.h>
+#include <linux/nospec.h>
 #include <linux/sched.h>
 #include <asm/msr-index.h>
 #include <asm/tsc.h>
@@ -320,13 +321,13 @@ int tv_lapic_read(struct tv_vcpu *vcpu, u32 reg, u64 *data)
 		*data = a->svr;
 		return 0;
 	case X2APIC_ISR0 ... X2APIC_ISR0 + 7:
-		*data = ((u32 *)a->isr)[reg - X2APIC_ISR0];
+		*data = ((u32 *)a->isr)[array_index_nospec(reg - X2APIC_ISR0, 8)];
 		return 0;
 	case X2APIC_TMR0 ... X2APIC_TMR0 + 7:
-		*data = ((u32 *)a->tmr)[reg - X2APIC_TMR0];
+		*data = ((u32 *)a->tmr)[array_index_nospec(reg - X2APIC_TMR0, 8)];
 		return 0;
 	case X2APIC_IRR0 ... X2APIC_IRR0 + 7:
-		*data = ((u32 *)a->irr)[reg - X2APIC_IRR0];
+		*data = ((u32 *)a->irr)[array_index_nospec(reg - X2APIC_IRR0, 8)];
 		return 0;
 	case X2APIC_ESR:
 		*data = 0;
@@ -338,7 +339,7 @@ int tv_lapic_read(struct tv_vcpu *vcpu, u32 reg, u64 *data)
 		*data = a->icr >> 32;
 		return x2 ? -EINVAL : 0;
 	case X2APIC_LVT_TIMER ... X2APIC_LVT_LAST:
-		*data = a->lvt[reg - X2APIC_LVT_TIMER];
+		*data = a->lvt[array_index_nospec(reg - X2APIC_LVT_TIMER, ARRAY_SIZE(a->lvt))];
 		return 0;
 	case X2APIC_TIMER_INIT:
 		*data = a->initial_count;
@@ -426,7 +427,8 @@ int tv_lapic_write(struct tv_vcpu *vcpu, u32 reg, u64 data)
 		a->lvt[0] = data & 0x700ff;
 		return 0;
 	case X2APIC_LVT_TIMER + 1 ... X2APIC_LVT_LAST:
-		a->lvt[reg - X2APIC_LVT_TIMER] = data & 0x1ffff;
+		a->lvt[array_index_nospec(reg - X2APIC_LVT_TIMER, ARRAY_SIZE(a->lvt))] =
+			data & 0x1ffff;
 		return 0;
 	case X2APIC_TIMER_INIT:
 		if (X2APIC_TIMER_MODE(a->lvt[0]) == X2APIC_TIMER_TSC_DEADLINE)

@@ -15,6 +15,7 @@
 #include <asm/processor.h>
 
 #include "thinvisor.h"
+#include "mitigations.h"
 #include "cpuid.h"
 #include "offload.h"
 #include "vendor.h"
@@ -143,9 +144,12 @@ static int __init tv_init(void)
 		goto out_vendor;
 	}
 
+	r = tv_mitigations_init();
+	if (r)
+		goto out_mitigations;
 	r = tv_hw_init();
 	if (r)
-		goto out_vendor;
+		goto out_mitigations;
 	tv_suspend_init();
 	r = tv_irqfd_init();
 	if (r)
@@ -168,6 +172,8 @@ out_irqfd:
 out_hw:
 	tv_suspend_exit();
 	tv_hw_exit();
+out_mitigations:
+	tv_mitigations_exit();
 out_vendor:
 	tv_ops->exit();
 	return r;
@@ -180,6 +186,7 @@ static void __exit tv_exit(void)
 	tv_irqfd_exit();
 	tv_suspend_exit();
 	tv_hw_exit();
+	tv_mitigations_exit();
 	tv_ops->exit();
 }
 

@@ -1,15 +1,17 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The MSRs the module owns.  Most live in the VMCB/VMCS and belong to the
- * backend; here are those kept beside it.  The host's own values (TSC_AUX,
- * SPEC_CTRL, ...) are never written: the guest's writes to them are
- * intercepted and kept in the vCPU.
+ * backend; here are those kept beside it, and the speculation controls
+ * (mitigations.c).  The host's own values (TSC_AUX, SPEC_CTRL, ...) are
+ * never written here: the guest's writes to them are intercepted and kept
+ * in the vCPU, and loaded around the guest.
  */
 #include <asm/msr-index.h>
 #include <asm/msr.h>
 #include <asm/processor.h>
 
 #include "thinvisor.h"
+#include "mitigations.h"
 #include "msr.h"
 #include "vendor.h"
 
@@ -49,6 +51,9 @@ int tv_msr_get(struct tv_vcpu *vcpu, u32 index, u64 *data)
 
 	if (r != -ENOENT)
 		return r;
+	r = tv_spec_msr_get(vcpu, index, data);
+	if (r != -ENOENT)
+		return r;
 	switch (index) {
 	case MSR_TSC_AUX:
 		*data = vcpu->tsc_aux;
@@ -82,6 +87,9 @@ int tv_msr_set(struct tv_vcpu *vcpu, u32 index, u64 data)
 {
 	int r = tv_lapic_msr_set(vcpu, index, data);
 
+	if (r != -ENOENT)
+		return r;
+	r = tv_spec_msr_set(vcpu, index, data);
 	if (r != -ENOENT)
 		return r;
 	switch (index) {

@@ -94,6 +94,7 @@ struct tv_vm {
 	unsigned int nr_irqfds;		/* active or shutting down: vm->lock */
 	bool msr_exit_user;
 	u64 tlb_generation;		/* bumped when the NPT/EPT changes */
+	u64 spec_id;			/* its predictor domain (mitigations.c) */
 	void *vendor;
 };
 
@@ -143,6 +144,9 @@ struct tv_vcpu {
 	u64 misc_enable;	/* IA32_MISC_ENABLE as the guest sees it */
 	u32 pkru;
 	struct tv_debugregs dr;		/* debugreg.h */
+	/* The guest's SPEC_CTRL, loaded around it (world_switch.S). */
+	u64 spec_ctrl;
+	u32 spec_pending;	/* TV_SPEC_PENDING_*: PRED_CMD/FLUSH_CMD writes */
 
 	struct tv_lapic lapic;
 	struct task_struct *task;	/* the thread in RUN, for kicks */

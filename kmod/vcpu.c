@@ -7,6 +7,7 @@
 #include <linux/file.h>
 #include <linux/fs.h>
 #include <linux/mm.h>
+#include <linux/nospec.h>
 #include <linux/sched/signal.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
@@ -17,6 +18,7 @@
 #include <asm/processor-flags.h>
 
 #include "thinvisor.h"
+#include "mitigations.h"
 #include "msr.h"
 #include "vendor.h"
 
@@ -210,6 +212,7 @@ static int tv_vcpu_run(struct tv_vcpu *vcpu)
 			tv_pkru_enter(vcpu, host_pkru);
 		}
 		tv_lapic_offer(vcpu);
+		tv_mitigations_enter(vcpu);
 		trace_tv_entry(vcpu->id, vcpu->rip);
 		tv_ops->run(vcpu);
 		if (pkru_switch)
@@ -566,6 +569,7 @@ int tv_vcpu_create(struct tv_vm *vm, unsigned long id)
 
 	if (id >= TV_MAX_VCPUS)
 		return -EINVAL;
+	id = array_index_nospec(id, TV_MAX_VCPUS);
 
 	vcpu = kzalloc(sizeof(*vcpu), GFP_KERNEL_ACCOUNT);
 	if (!vcpu)

@@ -14,6 +14,7 @@
 
 #include "thinvisor.h"
 #include "offload.h"
+#include "mitigations.h"
 #include "vendor.h"
 
 static void tv_vm_destroy(struct tv_vm *vm)
@@ -147,6 +148,7 @@ int tv_vm_create(unsigned long type)
 	INIT_LIST_HEAD(&vm->virtio_wins);
 	INIT_LIST_HEAD(&vm->irqfds);
 	spin_lock_init(&vm->irqfd_lock);
+	tv_spec_vm_init(vm);
 
 	r = tv_hw_get();
 	if (r) {

@@ -18,6 +18,7 @@
 
 #include "../thinvisor.h"
 #include "../vendor.h"
+#include "../mitigations.h"
 #include "svm.h"
 
 DEFINE_PER_CPU(struct svm_cpu, svm_cpu);
@@ -86,6 +87,7 @@ int svm_show_features(char *buf)
 	for (i = 0; i < ARRAY_SIZE(svm_features); i++)
 		if (boot_cpu_has(svm_features[i].feature))
 			n += sysfs_emit_at(buf, n, "%s ", svm_features[i].name);
+	n += tv_mitigations_show(buf, n);
 	n += sysfs_emit_at(buf, n, "npt_levels=%d asids=%u\n",
 			   svm_ops.mmu_levels, svm_max_asid + 1);
 	return n;

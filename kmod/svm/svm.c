@@ -610,6 +610,10 @@ static void svm_run(struct tv_vcpu *vcpu)
 	/* The guest's TSC_AUX, and XSS 0 (host_msrs.c). */
 	svm_host_msrs_enter(vcpu->tsc_aux);
 
+	/* The CPU switches SPEC_CTRL itself, from and to the VMCB. */
+	if (cpu_feature_enabled(X86_FEATURE_V_SPEC_CTRL))
+		vmcb->save.spec_ctrl = vcpu->spec_ctrl;
+
 	/*
 	 * GIF clear from here: no NMI may run while VMLOAD has put the
 	 * guest's GS base in place of the host's.  tv_svm_vmrun() VMLOADs
@@ -624,7 +628,7 @@ static void svm_run(struct tv_vcpu *vcpu)
 	 * them out of this host code until STGI.
 	 */
 	raw_local_irq_enable();
-	tv_svm_vmrun(sv->vmcb_pa, vcpu->regs, sc->host_area_pa);
+	tv_svm_vmrun(sv->vmcb_pa, vcpu->regs, sc->host_area_pa, &vcpu->spec_ctrl);
 	raw_local_irq_disable();
 	asm volatile("stgi" : : : "memory");
 	svm_dr_exit(vcpu, vmcb);

@@ -43,7 +43,8 @@ struct svm_vcpu {
 int svm_hw_setup(void);
 void svm_hw_teardown(void);
 
-void tv_svm_vmrun(u64 vmcb_pa, unsigned long *regs, u64 host_area_pa);
+void tv_svm_vmrun(u64 vmcb_pa, unsigned long *regs, u64 host_area_pa,
+		  u64 *spec_ctrl);
 
 /* host_msrs.c: TSC_AUX and IA32_XSS around the guest. */
 void svm_host_msrs_init(void);

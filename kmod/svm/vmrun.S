@@ -12,12 +12,14 @@
 #define REG(n)	((n) * 8)
 
 /*
- * void tv_svm_vmrun(u64 vmcb_pa, unsigned long *regs, u64 host_area_pa)
+ * void tv_svm_vmrun(u64 vmcb_pa, unsigned long *regs, u64 host_area_pa,
+ *		     u64 *spec_ctrl)
  *
  * Called with GIF clear, once the host's VMLOAD state (FS, GS, TR, LDTR,
  * the syscall MSRs) is VMSAVEd to host_area_pa.  regs[] is in the
  * hardware's numbering (RAX=0 ... R15=15); RAX and RSP live in the VMCB
- * instead.
+ * instead.  *spec_ctrl is the guest's SPEC_CTRL, loaded around it unless
+ * the CPU does that itself from the VMCB (V_SPEC_CTRL, svm.c).
  *
  * From the guest's VMLOAD to the host's, GS holds the guest's base: no
  * per-CPU access may run there.  The host's VMLOAD therefore comes right
@@ -33,8 +35,12 @@ SYM_FUNC_START(tv_svm_vmrun)
 	push %r13
 	push %r12
 	push %rbx
+	push %rcx			/* spec_ctrl, for after VMRUN */
 	push %rsi			/* regs, for after VMRUN */
 	push %rdx			/* host_area_pa, for after VMRUN */
+
+	mov %rcx, %r8
+	TV_SPEC_CTRL_TO_GUEST %r8, X86_FEATURE_V_SPEC_CTRL
 
 	mov %rdi, %rax			/* VMLOAD, VMRUN, VMSAVE take it in RAX */
 	mov REG(1)(%rsi), %rcx
@@ -53,6 +59,8 @@ SYM_FUNC_START(tv_svm_vmrun)
 	mov REG(6)(%rsi), %rsi
 
 	vmload %rax
+	/* CPU buffers cleared (TSA) where the host asks; clobbers ZF. */
+	VM_CLEAR_CPU_BUFFERS
 	vmrun %rax
 	vmsave %rax
 
@@ -76,6 +84,13 @@ SYM_FUNC_START(tv_svm_vmrun)
 	mov %r14, REG(14)(%rax)
 	mov %r15, REG(15)(%rax)
 
-	TV_GUEST_EXIT_EPILOGUE %rax
+	TV_GUEST_EXIT_MITIGATE %rax, X86_FEATURE_RETPOLINE, TV_NEVER, X86_FEATURE_V_SPEC_CTRL
+	/*
+	 * Retbleed/SRSO: untrain the return predictor (and the IBPB the
+	 * host's SRSO mitigation may want) before any RET, and before GIF
+	 * lets interrupts in, whose handlers would not.
+	 */
+	UNTRAIN_RET_VM
+	TV_GUEST_EXIT_EPILOGUE
 	RET
 SYM_FUNC_END(tv_svm_vmrun)

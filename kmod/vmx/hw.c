@@ -26,6 +26,7 @@
 #include "../compat.h"
 #include "../thinvisor.h"
 #include "../vendor.h"
+#include "../mitigations.h"
 #include "vmcs.h"
 #include "vmx.h"
 
@@ -196,6 +197,7 @@ int vmx_show_features(char *buf)
 		n += sysfs_emit_at(buf, n, "true_ctls ");
 	if (vmx_cfg.pin & PIN_BASED_VMX_PREEMPTION_TIMER)
 		n += sysfs_emit_at(buf, n, "preemption_timer ");
+	n += tv_mitigations_show(buf, n);
 	n += sysfs_emit_at(buf, n, "revision=%u\n", vmx_cfg.revision_id);
 	return n;
 }

@@ -15,10 +15,11 @@
 #define VMCS_HOST_RSP	0x00006c14
 
 /*
- * bool tv_vmx_vmenter(unsigned long *regs, bool launched)
+ * bool tv_vmx_vmenter(unsigned long *regs, bool launched, u64 *spec_ctrl)
  *
  * Called with interrupts off and the vCPU's VMCS current.  regs[] is in the
  * hardware's numbering (RAX=0 ... R15=15); RSP lives in the VMCS instead.
+ * *spec_ctrl is the guest's SPEC_CTRL, loaded around it.
  * Returns false after a VM exit, true when VMLAUNCH/VMRESUME failed
  * (VMfail: VM_INSTRUCTION_ERROR says why); the guest registers are only
  * stored back after an exit.
@@ -31,6 +32,7 @@ SYM_FUNC_START(tv_vmx_vmenter)
 	push %r13
 	push %r12
 	push %rbx
+	push %rdx			/* spec_ctrl, for after the exit */
 	push %rdi			/* regs, for after the exit */
 
 	/* The exit comes back to tv_vmx_vmexit with this stack. */
@@ -38,8 +40,11 @@ SYM_FUNC_START(tv_vmx_vmenter)
 	vmwrite %rsp, %rax
 	jbe .Lvmfail
 
+	mov %rdx, %r8
+	TV_SPEC_CTRL_TO_GUEST %r8, TV_NEVER
+
 	mov %rdi, %rax
-	test %sil, %sil			/* launched: flags survive the MOVs */
+	bt $0, %esi			/* launched, in CF: MOVs and VERW keep it */
 	mov REG(1)(%rax), %rcx
 	mov REG(2)(%rax), %rdx
 	mov REG(3)(%rax), %rbx
@@ -56,9 +61,12 @@ SYM_FUNC_START(tv_vmx_vmenter)
 	mov REG(15)(%rax), %r15
 	mov REG(0)(%rax), %rax
 
+	/* MDS, TAA, MMIO stale data: CPU buffers cleared where the host asks. */
+	TV_VMX_CLEAR_CPU_BUFFERS
+
 	/* The exit lands below with this very stack. */
 	UNWIND_HINT_SAVE
-	jnz .Lresume
+	jc .Lresume
 	vmlaunch
 	jmp .Lvmfail
 .Lresume:
@@ -86,15 +94,20 @@ SYM_INNER_LABEL(tv_vmx_vmexit, SYM_L_GLOBAL)
 	mov %r14, REG(14)(%rax)
 	mov %r15, REG(15)(%rax)
 	popq REG(0)(%rax)
-	xor %eax, %eax
+	xor %ebx, %ebx
 	jmp .Lout
 
 .Lvmfail:
 	/* The stack is as it was before VMLAUNCH/VMRESUME. */
-	mov $1, %eax
+	mov $1, %ebx
 
 .Lout:
-	TV_GUEST_EXIT_EPILOGUE %rcx
+	/* The return stack buffer and SPEC_CTRL before the first RET. */
+	TV_GUEST_EXIT_MITIGATE %rcx, X86_FEATURE_RSB_VMEXIT, X86_FEATURE_RSB_VMEXIT_LITE, TV_NEVER
+	/* BHI: the branch history the guest left, where the host clears it. */
+	CLEAR_BRANCH_HISTORY_VMEXIT
+	mov %ebx, %eax
+	TV_GUEST_EXIT_EPILOGUE
 	RET
 SYM_FUNC_END(tv_vmx_vmenter)
 

@@ -25,6 +25,7 @@
 #include "../compat.h"
 #include "../thinvisor.h"
 #include "../vendor.h"
+#include "../mitigations.h"
 #include "vmcs.h"
 #include "vmx.h"
 
@@ -1096,7 +1097,9 @@ static void vmx_run(struct tv_vcpu *vcpu)
 		native_write_cr2(vx->cr2);
 
 	tv_dr_enter(&vcpu->dr, true);
-	fail = tv_vmx_vmenter(vcpu->regs, vx->launched);
+	/* L1TF: nothing of the host's left in the L1D for the guest. */
+	tv_l1d_flush();
+	fail = tv_vmx_vmenter(vcpu->regs, vx->launched, &vcpu->spec_ctrl);
 
 	vx->cr2 = native_read_cr2();
 	/* What VM exit left as the architecture says, not as Linux had it. */

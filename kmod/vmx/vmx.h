@@ -83,7 +83,7 @@ void vmx_vmcs_clear_local(struct vmx_vcpu *vx);
 extern struct tv_vendor_ops vmx_ops;
 
 /* vmenter.S */
-bool tv_vmx_vmenter(unsigned long *regs, bool launched);
+bool tv_vmx_vmenter(unsigned long *regs, bool launched, u64 *spec_ctrl);
 void tv_vmx_vmexit(void);
 void tv_vmx_call_nmi(unsigned long entry);
 

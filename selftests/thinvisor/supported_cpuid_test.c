@@ -3,6 +3,7 @@
  * TV_GET_SUPPORTED_CPUID on /dev/thinvisor: the guest CPU model the
  * module backs on this host (Documentation/cpuid.rst), and its bad inputs.
  */
+#include <cpuid.h>
 #include <sys/mman.h>
 
 #include "tv_test.h"
@@ -66,8 +67,17 @@ TEST_F(sup, reports_a_backed_cpu)
 	EXPECT_EQ(0, e->ecx & (1U << 2));			/* SVM */
 	EXPECT_NE(0, e->edx & (1U << 29));			/* long mode */
 	e = find(self->c, 7, 0);
-	if (e) {	/* no speculation-control bits: Documentation/cpuid.rst */
-		EXPECT_EQ(0, e->edx & 0xfc000000);
+	if (e) {
+		unsigned int a, b, c, d;
+
+		/*
+		 * The speculation controls (bits 26-29, 31) only where this
+		 * CPU has them (Documentation/cpuid.rst); CORE_CAPABILITIES
+		 * (30) never.
+		 */
+		__cpuid_count(7, 0, a, b, c, d);
+		EXPECT_EQ(0, e->edx & ~d & 0xfc000000);
+		EXPECT_EQ(0, e->edx & (1U << 30));
 	}
 	EXPECT_EQ(NULL, find(self->c, 0xa, 0));			/* no PMU */
 }

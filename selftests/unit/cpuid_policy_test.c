@@ -150,12 +150,7 @@ static const struct denied denied[] = {
 	{ 7, 0, EDX, 19, "ARCH_LBR" },
 	{ 7, 0, EDX, 20, "IBT" },
 	{ 7, 0, EDX, 24, "AMX-TILE" },
-	{ 7, 0, EDX, 26, "IBRS/IBPB" },
-	{ 7, 0, EDX, 27, "STIBP" },
-	{ 7, 0, EDX, 28, "L1D_FLUSH" },
-	{ 7, 0, EDX, 29, "ARCH_CAPABILITIES" },
 	{ 7, 0, EDX, 30, "CORE_CAPABILITIES" },
-	{ 7, 0, EDX, 31, "SSBD" },
 	{ 0xd, 0, EAX, 9, "PKRU state" },
 	{ 0xd, 0, EAX, 17, "AMX TILECFG state" },
 	{ 0xd, 0, EAX, 18, "AMX TILEDATA state" },
@@ -169,12 +164,48 @@ static const struct denied denied[] = {
 	{ 0x80000001, 0, EDX, 12, "MTRR (AMD)" },
 	{ 0x80000001, 0, EDX, 14, "MCA (AMD)" },
 	{ 0x80000001, 0, EDX, 25, "FFXSR" },
-	{ 0x80000008, 0, EBX, 12, "AMD IBPB" },
-	{ 0x80000008, 0, EBX, 14, "AMD IBRS" },
-	{ 0x80000008, 0, EBX, 15, "AMD STIBP" },
-	{ 0x80000008, 0, EBX, 24, "AMD SSBD" },
 	{ 0x80000008, 0, EBX, 25, "VIRT_SSBD" },
+	{ 0x80000008, 0, EBX, 28, "PSFD (SPEC_CTRL bit 7)" },
+	{ 0x80000021, 0, EAX, 8, "AutoIBRS (EFER)" },
+	{ 0x80000021, 0, EAX, 27, "SBPB (PRED_CMD bit 7)" },
 };
+
+/*
+ * The speculation controls: each reaches a guest only where the module
+ * backs what it needs on the host (tv_cpuid_host.spec), and then only if
+ * the host has it.
+ */
+static const struct {
+	u32 fn;
+	u8 reg, bit;
+	u32 needs;		/* TV_CPUID_SPEC_*: all of them */
+	const char *name;
+} spec_bits[] = {
+	{ 7, EDX, 26, TV_CPUID_SPEC_CTRL | TV_CPUID_SPEC_IBPB, "IBRS/IBPB" },
+	{ 7, EDX, 27, TV_CPUID_SPEC_CTRL, "STIBP" },
+	{ 7, EDX, 28, TV_CPUID_SPEC_FLUSH_L1D, "L1D_FLUSH" },
+	{ 7, EDX, 29, TV_CPUID_SPEC_ARCH_CAPS, "ARCH_CAPABILITIES" },
+	{ 7, EDX, 31, TV_CPUID_SPEC_CTRL, "SSBD" },
+	{ 0x80000008, EBX, 12, TV_CPUID_SPEC_IBPB, "AMD IBPB" },
+	{ 0x80000008, EBX, 14, TV_CPUID_SPEC_CTRL, "AMD IBRS" },
+	{ 0x80000008, EBX, 15, TV_CPUID_SPEC_CTRL, "AMD STIBP" },
+	{ 0x80000008, EBX, 17, TV_CPUID_SPEC_CTRL, "AMD STIBP always on" },
+	{ 0x80000008, EBX, 24, TV_CPUID_SPEC_CTRL, "AMD SSBD" },
+	{ 0x80000008, EBX, 30, TV_CPUID_SPEC_IBPB, "AMD IBPB_RET" },
+	{ 0x80000021, EAX, 28, TV_CPUID_SPEC_IBPB, "IBPB_BRTYPE" },
+};
+
+#define SPEC_ALL	(TV_CPUID_SPEC_CTRL | TV_CPUID_SPEC_IBPB | \
+			 TV_CPUID_SPEC_FLUSH_L1D | TV_CPUID_SPEC_ARCH_CAPS)
+
+/* Whether the host's own leaf has the bit. */
+static bool host_has(struct cpu *c, u32 fn, int reg, int bit)
+{
+	u32 raw[4];
+
+	cpu_raw(c, fn, 0, raw);
+	return raw[reg] >> bit & 1;
+}
 
 /* Leaves that must not be there at all. */
 static const u32 denied_leaves[] = {
@@ -242,11 +273,15 @@ static bool has(const struct tv_cpuid_entry *e, int n, u32 fn, u32 index,
 	return x && (reg_of(x, reg) >> bit & 1);
 }
 
-/* The checks every CPU, vendor and XCR0 go through; returns the table size. */
-static int check_policy(struct __test_metadata *_metadata, struct cpu *c,
-			u32 vendor, u64 xcr0, struct tv_cpuid_entry *e)
+/*
+ * The checks every CPU, vendor, XCR0 and set of backed speculation
+ * controls go through; returns the table size.
+ */
+static int check_policy_spec(struct __test_metadata *_metadata, struct cpu *c,
+			     u32 vendor, u64 xcr0, u32 spec,
+			     struct tv_cpuid_entry *e)
 {
-	struct tv_cpuid_host host = { .vendor = vendor, .xcr0 = xcr0 };
+	struct tv_cpuid_host host = { .vendor = vendor, .xcr0 = xcr0, .spec = spec };
 	u32 needed, raw[4];
 	unsigned int i;
 	int n, k, bit;
@@ -260,6 +295,14 @@ static int check_policy(struct __test_metadata *_metadata, struct cpu *c,
 		EXPECT_FALSE(has(e, n, denied[i].fn, denied[i].index, denied[i].reg,
 				 denied[i].bit))
 			TH_LOG("%s: %s reaches the guest", c->name, denied[i].name);
+	}
+	for (i = 0; i < ARRAY_SIZE(spec_bits); i++) {
+		if (spec & spec_bits[i].needs)
+			continue;
+		EXPECT_FALSE(has(e, n, spec_bits[i].fn, 0, spec_bits[i].reg,
+				 spec_bits[i].bit))
+			TH_LOG("%s: %s reaches the guest, its MSR not backed",
+			       c->name, spec_bits[i].name);
 	}
 	for (i = 0; i < ARRAY_SIZE(denied_leaves); i++) {
 		EXPECT_EQ(NULL, find(e, n, denied_leaves[i], 0))
@@ -326,7 +369,39 @@ static int check_policy(struct __test_metadata *_metadata, struct cpu *c,
 	return n;
 }
 
-/* Each recorded CPU as each backend, with its XSAVE state and without. */
+static int check_policy(struct __test_metadata *_metadata, struct cpu *c,
+			u32 vendor, u64 xcr0, struct tv_cpuid_entry *e)
+{
+	return check_policy_spec(_metadata, c, vendor, xcr0, 0, e);
+}
+
+/*
+ * A host whose kernel has every speculation control: the guest gets each
+ * one the CPU has, nothing the CPU lacks (check_policy_spec), and with a
+ * control missing on the host, none of the bits that need it.
+ */
+static void check_spec(struct __test_metadata *_metadata, struct cpu *c,
+		       u32 vendor)
+{
+	static struct tv_cpuid_entry e[256];
+	unsigned int i;
+	u32 without;
+	int n;
+
+	n = check_policy_spec(_metadata, c, vendor, c->xcr0, SPEC_ALL, e);
+	for (i = 0; i < ARRAY_SIZE(spec_bits); i++) {
+		EXPECT_EQ(host_has(c, spec_bits[i].fn, spec_bits[i].reg, spec_bits[i].bit),
+			  has(e, n, spec_bits[i].fn, 0, spec_bits[i].reg, spec_bits[i].bit))
+			TH_LOG("%s: %s", c->name, spec_bits[i].name);
+	}
+	for (without = 1; without & SPEC_ALL; without <<= 1)
+		check_policy_spec(_metadata, c, vendor, c->xcr0, SPEC_ALL & ~without, e);
+}
+
+/*
+ * Each recorded CPU as each backend, with its XSAVE state and without,
+ * with the speculation controls backed and not.
+ */
 static void check_cpu(struct __test_metadata *_metadata, struct cpu *c)
 {
 	static struct tv_cpuid_entry e[256];
@@ -337,6 +412,7 @@ static void check_cpu(struct __test_metadata *_metadata, struct cpu *c)
 		check_policy(_metadata, c, vendors[v], c->xcr0, e);
 		check_policy(_metadata, c, vendors[v], 0x3, e);
 		check_policy(_metadata, c, vendors[v], 0, e);
+		check_spec(_metadata, c, vendors[v]);
 	}
 }
 
@@ -404,6 +480,11 @@ TEST(amd_epyc_9124_genoa)
 	EXPECT_EQ(0x80000021, x->eax);
 	EXPECT_TRUE(has(e, n, 7, 0, EBX, 16));		/* AVX512F */
 	EXPECT_TRUE(has(e, n, 0x80000001, 0, EDX, 27));	/* RDTSCP */
+	/* Genoa has AMD's IBPB, IBRS, STIBP and SSBD: offered when backed. */
+	EXPECT_FALSE(has(e, n, 0x80000008, 0, EBX, 12));
+	check_spec(_metadata, &c, TV_VENDOR_AMD_SVM);
+	EXPECT_TRUE(host_has(&c, 0x80000008, EBX, 12));
+	EXPECT_TRUE(host_has(&c, 0x80000008, EBX, 24));
 }
 
 TEST(intel_xeon_sapphire_rapids)
@@ -432,6 +513,11 @@ TEST(intel_xeon_sapphire_rapids)
 	ASSERT_NE(NULL, x);
 	EXPECT_EQ(1, x->eax);		/* subleaf 2 is not offered */
 	EXPECT_EQ(NULL, find(e, n, 7, 2));
+	/* Its SPEC_CTRL, IBPB, L1D_FLUSH, ARCH_CAPABILITIES: when backed. */
+	EXPECT_FALSE(has(e, n, 7, 0, EDX, 29));
+	check_spec(_metadata, &c, TV_VENDOR_INTEL_VMX);
+	EXPECT_TRUE(host_has(&c, 7, EDX, 26));
+	EXPECT_TRUE(host_has(&c, 7, EDX, 29));
 }
 
 TEST(too_small_a_table)

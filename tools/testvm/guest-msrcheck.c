@@ -36,6 +36,30 @@ static bool guest_has(const struct tv_cpuid_msr_dep *d)
 	return r[d->reg] >> d->bit & 1;
 }
 
+/* Whether any feature the guest sees implies this MSR. */
+static bool msr_implied(u32 msr)
+{
+	unsigned int i;
+
+	for (i = 0; i < tv_cpuid_nr_msr_deps; i++)
+		if (tv_cpuid_msr_deps[i].msr == msr && guest_has(&tv_cpuid_msr_deps[i]))
+			return true;
+	return false;
+}
+
+/*
+ * A write-only MSR (PRED_CMD, FLUSH_CMD) takes #GP on a read on the CPU
+ * too: it is written 0, which does nothing.
+ */
+static bool msr_access(int fd, const struct tv_cpuid_msr_dep *d)
+{
+	u64 v = 0;
+
+	if (tv_msr_write_only(d->msr))
+		return pwrite(fd, &v, sizeof(v), d->msr) == sizeof(v);
+	return pread(fd, &v, sizeof(v), d->msr) == sizeof(v);
+}
+
 int main(void)
 {
 	int cpu, read_ok = 0, faults = 0, leaks = 0, cpus = 0;
@@ -46,7 +70,7 @@ int main(void)
 		int fd;
 
 		snprintf(path, sizeof(path), "/dev/cpu/%d/msr", cpu);
-		fd = open(path, O_RDONLY);
+		fd = open(path, O_RDWR);
 		if (fd < 0) {
 			if (errno == ENOENT)
 				break;
@@ -57,7 +81,7 @@ int main(void)
 		for (i = 0; i < tv_cpuid_nr_msr_deps; i++) {
 			const struct tv_cpuid_msr_dep *d = &tv_cpuid_msr_deps[i];
 			bool seen = guest_has(d);
-			u64 v, base;
+			u64 base;
 			bool ok;
 
 			/*
@@ -69,7 +93,7 @@ int main(void)
 			    (pread(fd, &base, sizeof(base), 0x1b) != sizeof(base) ||
 			     !(base & (1 << 10))))
 				continue;
-			ok = pread(fd, &v, sizeof(v), d->msr) == sizeof(v);
+			ok = msr_access(fd, d);
 
 			if (seen && ok) {
 				read_ok++;
@@ -77,7 +101,8 @@ int main(void)
 				printf("thinvisor-guest: msrcheck: cpu %d: MSR %#x (%s) takes #GP, though CPUID says so\n",
 				       cpu, d->msr, d->name);
 				faults++;
-			} else if (ok && !tv_msr_backed(d->msr)) {
+			} else if (ok && !msr_implied(d->msr) &&
+				   (!tv_msr_backed(d->msr) || tv_msr_needs_cpuid(d->msr))) {
 				printf("thinvisor-guest: msrcheck: cpu %d: MSR %#x (%s) reads, though hidden\n",
 				       cpu, d->msr, d->name);
 				leaks++;
