@@ -11,6 +11,9 @@
  *
  * mmu_leaves: how many NPT/EPT leaves of each size map guest memory now,
  * in all VMs: shows whether huge host pages became huge guest mappings.
+ *
+ * stats and vm/PID-N/stats: the exit statistics' switch and each VM's
+ * statistics file (stats.c).
  */
 #include <linux/debugfs.h>
 #include <linux/jump_label.h>
@@ -81,10 +84,12 @@ void tv_debugfs_init(void)
 			    &tv_leaves_fops);
 	debugfs_create_file("objects", 0400, tv_debugfs_dir, NULL,
 			    &tv_objects_fops);
+	tv_stats_debugfs_init(tv_debugfs_dir);
 }
 
 void tv_debugfs_exit(void)
 {
 	debugfs_remove_recursive(tv_debugfs_dir);
 	static_branch_disable(&tv_cpuid_floor);
+	tv_stats_debugfs_exit();
 }

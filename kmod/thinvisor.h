@@ -18,6 +18,7 @@
 #include "exit.h"
 #include "ioapic.h"
 #include "lapic.h"
+#include "stats.h"
 #include "../uapi/linux/thinvisor.h"
 
 #define TV_NAME "thinvisor"
@@ -79,6 +80,7 @@ struct tv_vm {
 	struct rw_semaphore run_lock;
 	struct tv_cpuid_table __rcu *cpuid;
 	struct tv_ioapic ioapic;
+	struct dentry *debugfs;		/* vm/PID-N: the stats file (stats.c) */
 	bool msr_exit_user;
 	u64 tlb_generation;		/* bumped when the NPT/EPT changes */
 	void *vendor;
@@ -132,6 +134,7 @@ struct tv_vcpu {
 	struct tv_lapic lapic;
 	struct task_struct *task;	/* the thread in RUN, for kicks */
 	wait_queue_head_t wq;		/* HLT sleeps here */
+	struct tv_vcpu_stats *stats;	/* written by the vCPU's thread only */
 	void *vendor;
 };
 

@@ -20,6 +20,8 @@ static void tv_vm_destroy(struct tv_vm *vm)
 	struct tv_cpuid_table *cpuid = rcu_dereference_protected(vm->cpuid, true);
 	int i;
 
+	/* Waits for a debugfs reader of the stats still inside its read. */
+	tv_stats_vm_destroy(vm);
 	/* No fd is left: nothing can reach these vCPUs any more. */
 	for (i = 0; i < TV_MAX_VCPUS; i++)
 		if (vm->vcpus[i])
@@ -105,6 +107,8 @@ static long tv_vm_ioctl(struct file *filp, unsigned int ioctl,
 		return tv_vm_enable_cap(vm, argp);
 	case TV_IRQ_LINE:
 		return tv_ioapic_set_line(vm, argp);
+	case TV_GET_STATS_FD:
+		return tv_stats_get_fd(vm, arg);
 	default:
 		return -ENOTTY;
 	}
@@ -152,8 +156,11 @@ int tv_vm_create(unsigned long type)
 		goto out_mmu;
 
 	atomic_inc(&tv_nr_vms);
+	/* Before the fd: a close right after it destroys the VM. */
+	tv_stats_vm_init(vm);
 	r = anon_inode_getfd("thinvisor-vm", &tv_vm_fops, vm, O_RDWR | O_CLOEXEC);
 	if (r < 0) {
+		tv_stats_vm_destroy(vm);
 		atomic_dec(&tv_nr_vms);
 		goto out_mmu;
 	}
