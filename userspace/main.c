@@ -44,7 +44,8 @@ static void usage(FILE *f)
 		"                 --kernel: up to the host's memory, default 256)\n"
 		"  --cpus N       vCPUs, one thread each (default 1)\n"
 		"  --rng          a virtio-rng device (virtio-mmio), fed by getrandom()\n"
-		"  --stats        at the end, say the launcher's peak memory beyond the guest's\n"
+		"  --stats        at the end, the VM's exits by kind (count, p50, p99) and\n"
+		"                 the launcher's peak memory beyond the guest's\n"
 		"  --info         show what /dev/thinvisor offers on this host\n"
 		"  --version      thinrun's version, and the API version of the loaded module\n"
 		"  --help         this text\n"
@@ -250,6 +251,7 @@ int main(int argc, char **argv)
 			break;
 		case 's':
 			stats = true;
+			vmm_print_stats = true;
 			break;
 		case 'i':
 			return show_info();
