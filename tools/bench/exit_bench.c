@@ -7,6 +7,8 @@
  *   bench exit_pio thinvisor=<us> kvm=<us> ratio=<thinvisor/kvm>
  *   bench exit_mmio_kernel thinvisor=<us> kvm=<us> ratio=<thinvisor/kvm>
  *   bench exit_floor thinvisor=<us> cpuid_over_floor=<ratio>
+ *   bench exit_cpuid_stats thinvisor_on=<us> thinvisor_off=<us> ratio=<on/off>
+ *   bench exit_pio_stats thinvisor_on=<us> thinvisor_off=<us> ratio=<on/off>
  * Figures from an emulated machine mean something only as ratios taken in
  * one run.
  *
@@ -235,13 +237,24 @@ static double measure(bool kvm, const uint8_t *code, size_t len, int n)
 	return t / n;
 }
 
-static void set_floor(bool on)
+static void set_knob(const char *path, bool on)
 {
-	int fd = open("/sys/kernel/debug/thinvisor/cpuid_floor", O_WRONLY);
+	int fd = open(path, O_WRONLY);
 
 	if (fd < 0 || write(fd, on ? "1" : "0", 1) != 1)
-		die("/sys/kernel/debug/thinvisor/cpuid_floor");
+		die(path);
 	close(fd);
+}
+
+static void set_floor(bool on)
+{
+	set_knob("/sys/kernel/debug/thinvisor/cpuid_floor", on);
+}
+
+/* The exit statistics (Documentation/tracing.rst): on by default. */
+static void set_stats(bool on)
+{
+	set_knob("/sys/kernel/debug/thinvisor/stats", on);
 }
 
 /* Whether the CPU offers NRIPS: CPUID 0x8000000a EDX bit 3. */
@@ -265,7 +278,8 @@ static int cmp_double(const void *a, const void *b)
 
 #define ROUNDS 5
 
-enum { TV_CPUID, KVM_CPUID, TV_PIO, KVM_PIO, TV_MMIO, KVM_MMIO, FLOOR, NR_FIGURES };
+enum { TV_CPUID, KVM_CPUID, TV_PIO, KVM_PIO, TV_MMIO, KVM_MMIO, FLOOR,
+       TV_CPUID_NOSTATS, TV_PIO_NOSTATS, NR_FIGURES };
 
 int main(int argc, char **argv)
 {
@@ -292,6 +306,11 @@ int main(int argc, char **argv)
 		set_floor(true);
 		fig[FLOOR][r] = measure(false, cpuid_loop, sizeof(cpuid_loop), n);
 		set_floor(false);
+		/* The same two loops with the exit statistics off. */
+		set_stats(false);
+		fig[TV_CPUID_NOSTATS][r] = measure(false, cpuid_loop, sizeof(cpuid_loop), n);
+		fig[TV_PIO_NOSTATS][r] = measure(false, pio_loop, sizeof(pio_loop), n);
+		set_stats(true);
 		/* Progress on stderr: a round that never ends says where. */
 		fprintf(stderr, "# exit_bench: round %d of %d done\n", r + 1, ROUNDS);
 	}
@@ -308,6 +327,10 @@ int main(int argc, char **argv)
 	       med[TV_MMIO], med[KVM_MMIO], med[TV_MMIO] / med[KVM_MMIO]);
 	printf("bench exit_floor thinvisor=%.2f cpuid_over_floor=%.2f\n",
 	       med[FLOOR], med[TV_CPUID] / med[FLOOR]);
+	printf("bench exit_cpuid_stats thinvisor_on=%.2f thinvisor_off=%.2f ratio=%.3f\n",
+	       med[TV_CPUID], med[TV_CPUID_NOSTATS], med[TV_CPUID] / med[TV_CPUID_NOSTATS]);
+	printf("bench exit_pio_stats thinvisor_on=%.2f thinvisor_off=%.2f ratio=%.3f\n",
+	       med[TV_PIO], med[TV_PIO_NOSTATS], med[TV_PIO] / med[TV_PIO_NOSTATS]);
 	printf("# microseconds per exit, medians of %d rounds of %d exits\n", ROUNDS, n);
 	printf("# exit_bench: exit_cpuid is biased against KVM on a CPU without NRIPS (%s here):"
 	       " KVM steps over CPUID with its instruction emulator, thinvisor adds"
