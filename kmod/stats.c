@@ -26,7 +26,7 @@
 #include "stats.h"
 
 DEFINE_STATIC_KEY_TRUE(tv_stats_on);
-u32 tv_stats_gen;
+u32 tv_stats_gen __read_mostly;
 static DEFINE_MUTEX(tv_stats_switch_lock);
 static struct dentry *tv_stats_vm_dir;
 static atomic_t tv_stats_vm_seq;
