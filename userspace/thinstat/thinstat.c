@@ -387,7 +387,7 @@ static int report(int argc, char **argv)
 	else
 		printf("%-16s %10s %12s %12s %12s %12s\n", "reason", "exits", "mean_us",
 		       "p50_us", "p99_us", "max_us");
-	for (i = 0; i < nr; i++) {
+	for (i = 0, c = 0; i < nr; i++) {
 		struct reason *r = &rs[i];
 
 		if (!r->n)
@@ -396,7 +396,7 @@ static int report(int argc, char **argv)
 		if (json)
 			printf("%s{\"reason\": \"%s\", \"exits\": %zu, \"mean_us\": %.3f, "
 			       "\"p50_us\": %.3f, \"p99_us\": %.3f, \"max_us\": %.3f}",
-			       i ? ", " : "", r->name, r->n, r->sum / r->n, pct(r, 50),
+			       c++ ? ", " : "", r->name, r->n, r->sum / r->n, pct(r, 50),
 			       pct(r, 99), r->us[r->n - 1]);
 		else
 			printf("%-16s %10zu %12.2f %12.2f %12.2f %12.2f\n", r->name, r->n,
