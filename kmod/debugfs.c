@@ -91,5 +91,4 @@ void tv_debugfs_exit(void)
 {
 	debugfs_remove_recursive(tv_debugfs_dir);
 	static_branch_disable(&tv_cpuid_floor);
-	tv_stats_debugfs_exit();
 }

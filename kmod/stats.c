@@ -291,9 +291,3 @@ void tv_stats_debugfs_init(struct dentry *dir)
 	debugfs_create_file("stats", 0600, dir, NULL, &tv_stats_switch_fops);
 	tv_stats_vm_dir = debugfs_create_dir("vm", dir);
 }
-
-/* At unload, after the last VM: counting is on again for the next load. */
-void tv_stats_debugfs_exit(void)
-{
-	static_branch_enable(&tv_stats_on);
-}

@@ -65,7 +65,6 @@ void tv_stats_vm_init(struct tv_vm *vm);
 void tv_stats_vm_destroy(struct tv_vm *vm);
 int tv_stats_get_fd(struct tv_vm *vm, unsigned long arg);
 void tv_stats_debugfs_init(struct dentry *dir);
-void tv_stats_debugfs_exit(void);
 
 static __always_inline void tv_stats_record(struct tv_vcpu_stats *s, u64 now)
 {
