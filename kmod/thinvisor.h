@@ -177,6 +177,7 @@ extern u64 tv_host_xcr0;
 
 /* debugfs.c */
 DECLARE_STATIC_KEY_FALSE(tv_cpuid_floor);
+DECLARE_STATIC_KEY_FALSE(tv_cpuid_floor_hw);
 extern atomic_t tv_nr_vms, tv_nr_vcpus;
 void tv_debugfs_init(void);
 void tv_debugfs_exit(void);

@@ -523,6 +523,21 @@ static void svm_pick_asid(struct svm_vcpu *sv, struct svm_cpu *sc, int cpu)
 	sv->vmcb->control.asid = sv->asid;
 }
 
+/*
+ * debugfs cpuid_floor_hw: a CPUID exit goes straight back into the guest
+ * from here, stepped over and nothing else done, so that a CPUID loop
+ * measures VMRUN, #VMEXIT and the VMLOAD/VMSAVE around them alone (make
+ * bench's exit_floor_hw).  Any other exit, a host interrupt included,
+ * ends the loop.
+ */
+static bool svm_floor_hw_resume(struct vmcb *vmcb)
+{
+	if (vmcb->control.exit_code != SVM_EXIT_CPUID)
+		return false;
+	vmcb->save.rip = svm_has_nrips ? vmcb->control.next_rip : vmcb->save.rip + 2;
+	return true;
+}
+
 static void svm_run(struct tv_vcpu *vcpu)
 {
 	struct svm_vcpu *sv = vcpu->vendor;
@@ -576,9 +591,11 @@ static void svm_run(struct tv_vcpu *vcpu)
 	 * interrupts end the guest, so it must be set.  GIF=0 still keeps
 	 * them out of this host code until STGI.
 	 */
-	raw_local_irq_enable();
-	tv_svm_vmrun(sv->vmcb_pa, vcpu->regs, sc->host_area_pa);
-	raw_local_irq_disable();
+	do {
+		raw_local_irq_enable();
+		tv_svm_vmrun(sv->vmcb_pa, vcpu->regs, sc->host_area_pa);
+		raw_local_irq_disable();
+	} while (static_branch_unlikely(&tv_cpuid_floor_hw) && svm_floor_hw_resume(vmcb));
 	asm volatile("stgi" : : : "memory");
 	if (swap_aux)
 		wrmsrl(MSR_TSC_AUX, host_aux);
