@@ -202,16 +202,25 @@ static const struct file_operations tv_stats_fd_fops = {
 
 int tv_stats_get_fd(struct tv_vm *vm, unsigned long arg)
 {
-	int r;
+	struct file *file;
+	int fd;
 
 	if (arg)
 		return -EINVAL;
+	fd = get_unused_fd_flags(O_CLOEXEC);
+	if (fd < 0)
+		return fd;
 	refcount_inc(&vm->users);
-	r = anon_inode_getfd("thinvisor-stats", &tv_stats_fd_fops, vm,
-			     O_RDONLY | O_CLOEXEC);
-	if (r < 0)
+	file = anon_inode_getfile("thinvisor-stats", &tv_stats_fd_fops, vm, O_RDONLY);
+	if (IS_ERR(file)) {
 		refcount_dec(&vm->users);	/* the caller holds the VM fd */
-	return r;
+		put_unused_fd(fd);
+		return PTR_ERR(file);
+	}
+	/* An anonymous inode is not a regular file: pread must be allowed. */
+	file->f_mode |= FMODE_PREAD;
+	fd_install(fd, file);
+	return fd;
 }
 
 /*

@@ -185,9 +185,14 @@ void statsfile_print_table(FILE *f, const struct statsfile *s,
 	for (i = 0; i < n; i++) {
 		if (!rows[i].total)
 			continue;
-		fprintf(f, "%s%-20s %12llu %10.0f %12.2f %12.2f\n", prefix, rows[i].name,
-			(unsigned long long)rows[i].total, rows[i].per_s,
-			rows[i].p50_ns / 1e3, rows[i].p99_ns / 1e3);
+		/* An exit whose time is still running (a halt) has none yet. */
+		if (rows[i].p50_ns < 0)
+			fprintf(f, "%s%-20s %12llu %10.0f %12s %12s\n", prefix, rows[i].name,
+				(unsigned long long)rows[i].total, rows[i].per_s, "-", "-");
+		else
+			fprintf(f, "%s%-20s %12llu %10.0f %12.2f %12.2f\n", prefix, rows[i].name,
+				(unsigned long long)rows[i].total, rows[i].per_s,
+				rows[i].p50_ns / 1e3, rows[i].p99_ns / 1e3);
 	}
 	fprintf(f, "%s", prefix);
 	for (e = 0; e < sizeof(events) / sizeof(events[0]); e++)
