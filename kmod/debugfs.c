@@ -7,10 +7,17 @@
  * a resume (the "floor" of make bench).  A static key: off, it costs the
  * exit path nothing.
  *
+ * cpuid_floor_hw: while 1, the SVM backend sends a CPUID exit straight back
+ * into the guest from its world switch (svm_run()), without the RUN loop:
+ * the hardware's (or the emulator's) own floor.  Not on VMX yet.
+ *
  * objects: VMs and vCPUs alive now, in all processes: a leak shows here.
  *
  * mmu_leaves: how many NPT/EPT leaves of each size map guest memory now,
  * in all VMs: shows whether huge host pages became huge guest mappings.
+ *
+ * stats and vm/PID-N/stats: the exit statistics' switch and each VM's
+ * statistics file (stats.c).
  */
 #include <linux/debugfs.h>
 #include <linux/jump_label.h>
@@ -21,13 +28,15 @@
 #include "thinvisor.h"
 
 DEFINE_STATIC_KEY_FALSE(tv_cpuid_floor);
+DEFINE_STATIC_KEY_FALSE(tv_cpuid_floor_hw);
 atomic_t tv_nr_vms, tv_nr_vcpus;
 static struct dentry *tv_debugfs_dir;
 
 static ssize_t tv_floor_read(struct file *f, char __user *buf, size_t len,
 			     loff_t *pos)
 {
-	char s[2] = { static_key_enabled(&tv_cpuid_floor) ? '1' : '0', '\n' };
+	struct static_key_false *key = file_inode(f)->i_private;
+	char s[2] = { static_key_enabled(key) ? '1' : '0', '\n' };
 
 	return simple_read_from_buffer(buf, len, pos, s, sizeof(s));
 }
@@ -35,15 +44,16 @@ static ssize_t tv_floor_read(struct file *f, char __user *buf, size_t len,
 static ssize_t tv_floor_write(struct file *f, const char __user *buf,
 			      size_t len, loff_t *pos)
 {
+	struct static_key_false *key = file_inode(f)->i_private;
 	bool on;
 	int r = kstrtobool_from_user(buf, len, &on);
 
 	if (r)
 		return r;
 	if (on)
-		static_branch_enable(&tv_cpuid_floor);
+		static_branch_enable(key);
 	else
-		static_branch_disable(&tv_cpuid_floor);
+		static_branch_disable(key);
 	return len;
 }
 
@@ -75,16 +85,20 @@ DEFINE_SHOW_ATTRIBUTE(tv_objects);
 void tv_debugfs_init(void)
 {
 	tv_debugfs_dir = debugfs_create_dir(TV_NAME, NULL);
-	debugfs_create_file("cpuid_floor", 0600, tv_debugfs_dir, NULL,
+	debugfs_create_file("cpuid_floor", 0600, tv_debugfs_dir, &tv_cpuid_floor,
+			    &tv_floor_fops);
+	debugfs_create_file("cpuid_floor_hw", 0600, tv_debugfs_dir, &tv_cpuid_floor_hw,
 			    &tv_floor_fops);
 	debugfs_create_file("mmu_leaves", 0400, tv_debugfs_dir, NULL,
 			    &tv_leaves_fops);
 	debugfs_create_file("objects", 0400, tv_debugfs_dir, NULL,
 			    &tv_objects_fops);
+	tv_stats_debugfs_init(tv_debugfs_dir);
 }
 
 void tv_debugfs_exit(void)
 {
 	debugfs_remove_recursive(tv_debugfs_dir);
 	static_branch_disable(&tv_cpuid_floor);
+	static_branch_disable(&tv_cpuid_floor_hw);
 }

@@ -88,6 +88,7 @@ int tv_vcpu_halt(struct tv_vcpu *vcpu)
 	if (wait_event_interruptible(vcpu->wq, tv_vcpu_has_wakeup(vcpu)))
 		return -EINTR;
 	vcpu->halted = false;
+	tv_stats_count(vcpu->stats, TV_STAT_HALT_WAKEUPS);
 	return 1;
 }
 

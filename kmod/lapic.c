@@ -578,6 +578,7 @@ void tv_lapic_injected(struct tv_vcpu *vcpu)
 	clear_bit(a->offered, a->irr);
 	__set_bit(a->offered, a->isr);
 	a->offered = -1;
+	tv_stats_count(vcpu->stats, TV_STAT_IRQS_INJECTED);
 }
 
 bool tv_lapic_has_interrupt(struct tv_vcpu *vcpu)

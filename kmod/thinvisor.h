@@ -19,6 +19,7 @@
 #include "exit.h"
 #include "ioapic.h"
 #include "lapic.h"
+#include "stats.h"
 #include "../uapi/linux/thinvisor.h"
 
 #define TV_NAME "thinvisor"
@@ -92,6 +93,7 @@ struct tv_vm {
 	struct list_head irqfds;	/* active irqfds: under irqfd_lock */
 	spinlock_t irqfd_lock;		/* irq-safe: irqfd wake-ups take it */
 	unsigned int nr_irqfds;		/* active or shutting down: vm->lock */
+	struct dentry *debugfs;		/* vm/PID-N: the stats file (stats.c) */
 	bool msr_exit_user;
 	u64 tlb_generation;		/* bumped when the NPT/EPT changes */
 	u64 spec_id;			/* its predictor domain (mitigations.c) */
@@ -151,6 +153,7 @@ struct tv_vcpu {
 	struct tv_lapic lapic;
 	struct task_struct *task;	/* the thread in RUN, for kicks */
 	wait_queue_head_t wq;		/* HLT sleeps here */
+	struct tv_vcpu_stats *stats;	/* written by the vCPU's thread only */
 	void *vendor;
 };
 
@@ -193,6 +196,7 @@ extern u64 tv_host_xcr0;
 
 /* debugfs.c */
 DECLARE_STATIC_KEY_FALSE(tv_cpuid_floor);
+DECLARE_STATIC_KEY_FALSE(tv_cpuid_floor_hw);
 extern atomic_t tv_nr_vms, tv_nr_vcpus;
 void tv_debugfs_init(void);
 void tv_debugfs_exit(void);

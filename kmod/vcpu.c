@@ -214,7 +214,9 @@ static int tv_vcpu_run(struct tv_vcpu *vcpu)
 		tv_lapic_offer(vcpu);
 		tv_mitigations_enter(vcpu);
 		trace_tv_entry(vcpu->id, vcpu->rip);
+		tv_stats_entry(vcpu->stats);
 		tv_ops->run(vcpu);
+		tv_stats_exit(vcpu->stats, vcpu->exit.kind);
 		if (pkru_switch)
 			tv_pkru_exit(vcpu, host_pkru);
 		tv_lapic_injected(vcpu);
@@ -228,6 +230,7 @@ static int tv_vcpu_run(struct tv_vcpu *vcpu)
 	}
 	if (r == -EINTR)
 		run->exit_reason = TV_EXIT_INTR;
+	tv_stats_leave(vcpu->stats, run->exit_reason);
 
 	WRITE_ONCE(vcpu->task, NULL);
 	fpu_swap_kvm_fpstate(&vcpu->guest_fpu, false);
@@ -535,6 +538,7 @@ void tv_vcpu_free(struct tv_vcpu *vcpu)
 	tv_ops->vcpu_free(vcpu);
 	fpu_free_guest_fpstate(&vcpu->guest_fpu);
 	__free_page(vcpu->run_page);
+	tv_stats_vcpu_free(vcpu);
 	kfree(vcpu);
 	atomic_dec(&tv_nr_vcpus);
 }
@@ -591,6 +595,9 @@ int tv_vcpu_create(struct tv_vm *vm, unsigned long id)
 		goto out_free;
 	}
 	vcpu->run = page_address(vcpu->run_page);
+	r = tv_stats_vcpu_init(vcpu);
+	if (r)
+		goto out_page;
 	if (!fpu_alloc_guest_fpstate(&vcpu->guest_fpu)) {
 		r = -ENOMEM;
 		goto out_page;
@@ -631,6 +638,7 @@ out_unlock:
 out_fpu:
 	fpu_free_guest_fpstate(&vcpu->guest_fpu);
 out_page:
+	tv_stats_vcpu_free(vcpu);
 	__free_page(vcpu->run_page);
 out_free:
 	kfree(vcpu);

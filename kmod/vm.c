@@ -25,6 +25,8 @@ static void tv_vm_destroy(struct tv_vm *vm)
 	/* Before the vCPUs: an irqfd's wake-up may still be raising one. */
 	tv_irqfd_release(vm);
 	tv_ioeventfd_release(vm);
+	/* Waits for a debugfs reader of the stats still inside its read. */
+	tv_stats_vm_destroy(vm);
 	/* No fd is left: nothing can reach these vCPUs any more. */
 	for (i = 0; i < TV_MAX_VCPUS; i++)
 		if (vm->vcpus[i])
@@ -114,6 +116,8 @@ static long tv_vm_ioctl(struct file *filp, unsigned int ioctl,
 		return tv_ioeventfd_ioctl(vm, argp);
 	case TV_IRQFD:
 		return tv_irqfd_ioctl(vm, argp);
+	case TV_GET_STATS_FD:
+		return tv_stats_get_fd(vm, arg);
 	default:
 		return -ENOTTY;
 	}
@@ -166,8 +170,11 @@ int tv_vm_create(unsigned long type)
 		goto out_mmu;
 
 	atomic_inc(&tv_nr_vms);
+	/* Before the fd: a close right after it destroys the VM. */
+	tv_stats_vm_init(vm);
 	r = anon_inode_getfd("thinvisor-vm", &tv_vm_fops, vm, O_RDWR | O_CLOEXEC);
 	if (r < 0) {
+		tv_stats_vm_destroy(vm);
 		atomic_dec(&tv_nr_vms);
 		goto out_mmu;
 	}

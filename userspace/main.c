@@ -47,8 +47,9 @@ static void usage(FILE *f)
 		"  --disk FILE[,ro]  a virtio-blk disk (virtio-mmio) backed by FILE, a file or\n"
 		"                 block device, locked while thinrun runs; ,ro: read-only.\n"
 		"                 Up to 4; the guest sees them in this order\n"
-		"  --stats        at the end, say the launcher's peak memory beyond the guest's\n"
-		"                 and the virtio devices' requests and exits\n"
+		"  --stats        at the end, the VM's exits by kind (count, p50, p99), the\n"
+		"                 virtio devices' requests and exits, and the launcher's\n"
+		"                 peak memory beyond the guest's\n"
 		"  --info         show what /dev/thinvisor offers on this host\n"
 		"  --version      thinrun's version, and the API version of the loaded module\n"
 		"  --help         this text\n"
@@ -277,6 +278,7 @@ int main(int argc, char **argv)
 			break;
 		case 's':
 			stats = true;
+			vmm_print_stats = true;
 			break;
 		case 'i':
 			return show_info();

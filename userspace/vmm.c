@@ -9,6 +9,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include "thinstat/statsfile.h"
 #include "vmm.h"
 
 static int fail(const char *what)
@@ -71,7 +72,7 @@ int vmm_open_split(struct vmm *v, uint64_t ram_size, uint64_t low, uint64_t high
 	int version;
 
 	memset(v, 0, sizeof(*v));
-	v->dev = v->vm = -1;
+	v->dev = v->vm = v->stats = -1;
 	v->dev = open("/dev/thinvisor", O_RDWR | O_CLOEXEC);
 	if (v->dev < 0)
 		return fail("/dev/thinvisor (is thinvisor.ko loaded?)");
@@ -84,6 +85,8 @@ int vmm_open_split(struct vmm *v, uint64_t ram_size, uint64_t low, uint64_t high
 	v->vm = ioctl(v->dev, TV_CREATE_VM, 0);
 	if (v->vm < 0)
 		return fail("TV_CREATE_VM");
+	if (vmm_print_stats)
+		v->stats = ioctl(v->vm, TV_GET_STATS_FD, 0);
 
 	v->ram_size = ram_size;
 	v->ram = mmap(NULL, ram_size, PROT_READ | PROT_WRITE,
@@ -184,9 +187,36 @@ int vmm_run(struct vmm *v, unsigned int id)
 	return 0;
 }
 
+bool vmm_print_stats;
+
+/* The VM's exits by kind, as thinstat --once shows them, on stderr. */
+static void print_stats(struct vmm *v)
+{
+	struct statsfile s;
+
+	if (v->stats < 0) {
+		fprintf(stderr, "thinrun: no exit statistics: TV_GET_STATS_FD: %s\n",
+			strerror(errno));
+		return;
+	}
+	if (statsfile_read(v->stats, &s)) {
+		fprintf(stderr, "thinrun: exit statistics: %s\n", strerror(errno));
+		return;
+	}
+	fprintf(stderr, "thinrun: exits of the VM (%u vCPUs), times from the module's histograms:\n",
+		s.h->nr_vcpus);
+	statsfile_print_table(stderr, &s, NULL, 0, "thinrun:   ");
+	statsfile_free(&s);
+}
+
 void vmm_close(struct vmm *v)
 {
 	unsigned int i;
+
+	if (vmm_print_stats && v->vm >= 0 && v->nr_vcpus)
+		print_stats(v);
+	if (v->stats >= 0)
+		close(v->stats);
 
 	for (i = 0; i < v->nr_vcpus; i++) {
 		if (v->vcpus[i].run)

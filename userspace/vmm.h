@@ -16,6 +16,7 @@ struct vmm_vcpu {
 struct vmm {
 	int dev;
 	int vm;
+	int stats;		/* TV_GET_STATS_FD, or -1 */
 	void *ram;
 	uint64_t ram_size;
 	size_t run_size;
@@ -25,6 +26,8 @@ struct vmm {
 
 /* Each returns 0, or -1 with a message on stderr. */
 int vmm_open(struct vmm *v, uint64_t ram_size);
+/* thinrun --stats: vmm_close() first prints the VM's exit statistics. */
+extern bool vmm_print_stats;
 /*
  * The same, with guest memory in two slots when it passes low (the first
  * low bytes at guest-physical 0, the rest at high_gpa, above an MMIO

@@ -581,6 +581,21 @@ static __always_inline void svm_dr_exit(struct tv_vcpu *vcpu, struct vmcb *vmcb)
 		   SVM_EXIT_EXCP_BASE + X86_TRAP_DB);
 }
 
+/*
+ * debugfs cpuid_floor_hw: a CPUID exit goes straight back into the guest
+ * from here, stepped over and nothing else done, so that a CPUID loop
+ * measures VMRUN, #VMEXIT and the VMLOAD/VMSAVE around them alone (make
+ * bench's exit_floor_hw).  Any other exit, a host interrupt included,
+ * ends the loop.
+ */
+static bool svm_floor_hw_resume(struct vmcb *vmcb)
+{
+	if (vmcb->control.exit_code != SVM_EXIT_CPUID)
+		return false;
+	vmcb->save.rip = svm_has_nrips ? vmcb->control.next_rip : vmcb->save.rip + 2;
+	return true;
+}
+
 static void svm_run(struct tv_vcpu *vcpu)
 {
 	struct svm_vcpu *sv = vcpu->vendor;
@@ -627,9 +642,11 @@ static void svm_run(struct tv_vcpu *vcpu)
 	 * interrupts end the guest, so it must be set.  GIF=0 still keeps
 	 * them out of this host code until STGI.
 	 */
-	raw_local_irq_enable();
-	tv_svm_vmrun(sv->vmcb_pa, vcpu->regs, sc->host_area_pa, &vcpu->spec_ctrl);
-	raw_local_irq_disable();
+	do {
+		raw_local_irq_enable();
+		tv_svm_vmrun(sv->vmcb_pa, vcpu->regs, sc->host_area_pa, &vcpu->spec_ctrl);
+		raw_local_irq_disable();
+	} while (static_branch_unlikely(&tv_cpuid_floor_hw) && svm_floor_hw_resume(vmcb));
 	asm volatile("stgi" : : : "memory");
 	svm_dr_exit(vcpu, vmcb);
 	if (unlikely(vmcb->control.exit_code == SVM_EXIT_EXCP_BASE + X86_TRAP_MC))

@@ -7,6 +7,10 @@
  *   bench exit_pio thinvisor=<us> kvm=<us> ratio=<thinvisor/kvm>
  *   bench exit_mmio_kernel thinvisor=<us> kvm=<us> ratio=<thinvisor/kvm>
  *   bench exit_floor thinvisor=<us> cpuid_over_floor=<ratio>
+ *   bench exit_floor_hw thinvisor=<us> cpuid_over_hw_floor=<ratio>
+ *   bench exit_cpuid_split total=<us> run_loop_p50=<us> switch_and_emulator=<us>
+ *   bench exit_cpuid_stats thinvisor_on=<us> thinvisor_off=<us> ratio=<on/off>
+ *   bench exit_pio_stats thinvisor_on=<us> thinvisor_off=<us> ratio=<on/off>
  * Figures from an emulated machine mean something only as ratios taken in
  * one run.
  *
@@ -31,6 +35,8 @@
 #include <unistd.h>
 #include <linux/kvm.h>
 #include <linux/thinvisor.h>
+
+#include "thinstat/statsfile.h"
 
 #define GUEST_MEM	0x10000
 #define CODE_GPA	0x1000
@@ -208,6 +214,31 @@ static int guest_run(struct guest *g)
 }
 
 /* Microseconds per exit for n iterations of code. */
+/*
+ * The median time a CPUID exit spent in the kernel, exit to next entry,
+ * in microseconds, from the VM's statistics (warm-up included); -1 where
+ * the statistics are off or absent.
+ */
+static double last_kernel_p50_us = -1;
+
+static void read_kernel_p50(struct guest *g)
+{
+	int fd = ioctl(g->vm, TV_GET_STATS_FD, 0);
+	const struct tv_stats_desc *d;
+	struct statsfile s;
+
+	last_kernel_p50_us = -1;
+	if (fd < 0)
+		return;
+	if (!statsfile_read(fd, &s)) {
+		d = statsfile_desc(&s, "exit_cycles.cpuid");
+		if (d && (s.h->flags & TV_STATS_F_COUNTING))
+			last_kernel_p50_us = statsfile_hist_pct_ns(&s, d, 50) / 1e3;
+		statsfile_free(&s);
+	}
+	close(fd);
+}
+
 static double measure(bool kvm, const uint8_t *code, size_t len, int n)
 {
 	bool mmio = code == mmio_loop;
@@ -231,17 +262,30 @@ static double measure(bool kvm, const uint8_t *code, size_t len, int n)
 			kvm ? "KVM" : "thinvisor");
 		exit(1);
 	}
+	if (!kvm)
+		read_kernel_p50(&g);
 	guest_close(&g);
 	return t / n;
 }
 
-static void set_floor(bool on)
+static void set_knob(const char *path, bool on)
 {
-	int fd = open("/sys/kernel/debug/thinvisor/cpuid_floor", O_WRONLY);
+	int fd = open(path, O_WRONLY);
 
 	if (fd < 0 || write(fd, on ? "1" : "0", 1) != 1)
-		die("/sys/kernel/debug/thinvisor/cpuid_floor");
+		die(path);
 	close(fd);
+}
+
+static void set_floor(bool on)
+{
+	set_knob("/sys/kernel/debug/thinvisor/cpuid_floor", on);
+}
+
+/* The exit statistics (Documentation/tracing.rst): on by default. */
+static void set_stats(bool on)
+{
+	set_knob("/sys/kernel/debug/thinvisor/stats", on);
 }
 
 /* Whether the CPU offers NRIPS: CPUID 0x8000000a EDX bit 3. */
@@ -265,7 +309,8 @@ static int cmp_double(const void *a, const void *b)
 
 #define ROUNDS 5
 
-enum { TV_CPUID, KVM_CPUID, TV_PIO, KVM_PIO, TV_MMIO, KVM_MMIO, FLOOR, NR_FIGURES };
+enum { TV_CPUID, KVM_CPUID, TV_PIO, KVM_PIO, TV_MMIO, KVM_MMIO, FLOOR,
+       TV_CPUID_NOSTATS, TV_PIO_NOSTATS, FLOOR_HW, CPUID_KERNEL, NR_FIGURES };
 
 int main(int argc, char **argv)
 {
@@ -284,6 +329,7 @@ int main(int argc, char **argv)
 	 */
 	for (r = 0; r < ROUNDS; r++) {
 		fig[TV_CPUID][r] = measure(false, cpuid_loop, sizeof(cpuid_loop), n);
+		fig[CPUID_KERNEL][r] = last_kernel_p50_us;
 		fig[KVM_CPUID][r] = measure(true, cpuid_loop, sizeof(cpuid_loop), n);
 		fig[TV_PIO][r] = measure(false, pio_loop, sizeof(pio_loop), n);
 		fig[KVM_PIO][r] = measure(true, pio_loop, sizeof(pio_loop), n);
@@ -292,6 +338,15 @@ int main(int argc, char **argv)
 		set_floor(true);
 		fig[FLOOR][r] = measure(false, cpuid_loop, sizeof(cpuid_loop), n);
 		set_floor(false);
+		/* CPUID exits resumed by the backend's world switch alone (SVM). */
+		set_knob("/sys/kernel/debug/thinvisor/cpuid_floor_hw", true);
+		fig[FLOOR_HW][r] = measure(false, cpuid_loop, sizeof(cpuid_loop), n);
+		set_knob("/sys/kernel/debug/thinvisor/cpuid_floor_hw", false);
+		/* The same two loops with the exit statistics off. */
+		set_stats(false);
+		fig[TV_CPUID_NOSTATS][r] = measure(false, cpuid_loop, sizeof(cpuid_loop), n);
+		fig[TV_PIO_NOSTATS][r] = measure(false, pio_loop, sizeof(pio_loop), n);
+		set_stats(true);
 		/* Progress on stderr: a round that never ends says where. */
 		fprintf(stderr, "# exit_bench: round %d of %d done\n", r + 1, ROUNDS);
 	}
@@ -308,6 +363,15 @@ int main(int argc, char **argv)
 	       med[TV_MMIO], med[KVM_MMIO], med[TV_MMIO] / med[KVM_MMIO]);
 	printf("bench exit_floor thinvisor=%.2f cpuid_over_floor=%.2f\n",
 	       med[FLOOR], med[TV_CPUID] / med[FLOOR]);
+	printf("bench exit_floor_hw thinvisor=%.2f cpuid_over_hw_floor=%.2f\n",
+	       med[FLOOR_HW], med[TV_CPUID] / med[FLOOR_HW]);
+	/* Where a CPUID exit's time goes: the RUN loop, and all the rest. */
+	printf("bench exit_cpuid_split total=%.2f run_loop_p50=%.2f switch_and_emulator=%.2f\n",
+	       med[TV_CPUID], med[CPUID_KERNEL], med[TV_CPUID] - med[CPUID_KERNEL]);
+	printf("bench exit_cpuid_stats thinvisor_on=%.2f thinvisor_off=%.2f ratio=%.3f\n",
+	       med[TV_CPUID], med[TV_CPUID_NOSTATS], med[TV_CPUID] / med[TV_CPUID_NOSTATS]);
+	printf("bench exit_pio_stats thinvisor_on=%.2f thinvisor_off=%.2f ratio=%.3f\n",
+	       med[TV_PIO], med[TV_PIO_NOSTATS], med[TV_PIO] / med[TV_PIO_NOSTATS]);
 	printf("# microseconds per exit, medians of %d rounds of %d exits\n", ROUNDS, n);
 	printf("# exit_bench: exit_cpuid is biased against KVM on a CPU without NRIPS (%s here):"
 	       " KVM steps over CPUID with its instruction emulator, thinvisor adds"

@@ -49,7 +49,6 @@ if [ -n "${TESTVM_PERF:-}" ] && [ -x /usr/bin/perf ]; then
 		mkdir -p "$root$(dirname "$f")"
 		cp -L "$f" "$root$f"
 	done
-	cp "$here/../exit-latency.awk" "$root/bin/exit-latency.awk"
 fi
 
 # QEMU, with the libraries it links and the firmware of its microvm

@@ -747,7 +747,7 @@ test_perf() {
 	cpuids=$(grep -c 'tv_exit:.*reason cpuid' /tmp/perf.txt)
 	entries=$(grep -c 'tv_entry:' /tmp/perf.txt)
 	outs=$(grep -c 'tv_io:.*out port 0x3f8' /tmp/perf.txt)
-	awk -f /bin/exit-latency.awk /tmp/perf.txt | sed 's/^/# /'
+	thinstat report -i /tmp/perf.data | sed 's/^/# /'
 	# The demo guest prints 63 characters, one OUT each, and does one CPUID.
 	if [ "$outs" -eq 63 ] && [ "$cpuids" -eq 1 ] && [ "$ios" -ge 64 ] &&
 	   [ "$entries" -ge "$ios" ]; then
@@ -755,6 +755,92 @@ test_perf() {
 	else
 		sed 's/^/# /' /tmp/perf.err
 		tap fail perf_records_thinvisor_events "outs=$outs cpuids=$cpuids ios=$ios entries=$entries"
+	fi
+}
+
+# The value of one exit row of thinstat's JSON (one VM): total of "cpuid".
+json_total() {
+	grep -o "\"exit\": \"$2\", \"total\": [0-9]*" "$1" | head -n 1 | sed 's/.*: //'
+}
+
+# thinstat sees a running VM's exits exactly: userspace/demo/exits.S makes
+# 1000 CPUID exits, 100 OUTs to userspace and one HLT, then sleeps halted.
+test_thinstat() {
+	: >/tmp/exits.out
+	thinrun --raw /share/exits.bin >/tmp/exits.out 2>&1 &
+	pid=$!
+	i=0
+	while [ "$(tr -cd . </tmp/exits.out | wc -c)" -lt 100 ] && [ $i -lt 300 ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	# The recipes of Documentation/tracing.rst, with a short interval:
+	# the VMX machine's kernel clock runs 35 times slow (testing.rst).
+	thinstat --once --json --delay 0.1 >/tmp/thinstat.json 2>&1
+	thinstat --once --delay 0.1 >/tmp/thinstat.txt 2>&1
+	kill -TERM $pid
+	wait $pid
+	sed 's/^/# /' /tmp/thinstat.txt
+	j=/tmp/thinstat.json
+	got="vms=$(grep -o '"vm": "[0-9-]*"' $j | wc -l) pid=$(grep -c "\"pid\": $pid," $j)"
+	got="$got cpuid=$(json_total $j cpuid) io=$(json_total $j io)"
+	got="$got user:io=$(json_total $j user:io) hlt=$(json_total $j hlt)"
+	got="$got npf=$(json_total $j npf) halt_wakeups=$(grep -o '"halt_wakeups": [0-9]*' $j | sed 's/.*: //')"
+	got="$got counting=$(grep -o '"counting": [a-z]*' $j | sed 's/.*: //')"
+	want="vms=1 pid=1 cpuid=1000 io=100 user:io=100 hlt=1 npf=0 halt_wakeups=0 counting=true"
+	if [ "$got" = "$want" ] && grep -q '"p50_ns": [1-9]' $j &&
+	   grep -Eq '^  cpuid +1000 ' /tmp/thinstat.txt; then
+		hvtap ok thinstat_json
+	else
+		sed 's/^/# /' $j
+		tap fail thinstat_json "got $got; want $want"
+	fi
+
+	# thinrun --stats: the same table at the end (hello.bin: 63 characters
+	# and the exit port, one CPUID).
+	out=$(thinrun --stats --raw /share/hello.bin 2>&1)
+	echo "$out" | grep '^thinrun:' | sed 's/^/# /'
+	if echo "$out" | grep -Eq '^thinrun: +cpuid +1 ' &&
+	   echo "$out" | grep -Eq '^thinrun: +user:io +64 ' &&
+	   echo "$out" | grep -q '^thinrun: peak RSS'; then
+		hvtap ok thinrun_stats_table
+	else
+		tap fail thinrun_stats_table "no cpuid 1 / user:io 64 / peak RSS line"
+	fi
+}
+
+# The perf recipes of Documentation/tracing.rst, each as written there.
+test_tracing_recipes() {
+	bad=
+	if ! command -v perf >/dev/null; then
+		tap fail tracing_recipes "no perf in this machine"
+		return
+	fi
+	cd /tmp || return
+	# thinstat record / report
+	thinstat record -- thinrun --raw /share/hello.bin >/dev/null 2>/tmp/rec.err
+	thinstat report >/tmp/report.txt 2>>/tmp/rec.err
+	sed 's/^/# report: /' /tmp/report.txt
+	grep -Eq '^cpuid +1 ' /tmp/report.txt || bad="$bad [thinstat report: cpuid 1]"
+	n=$(awk '$1 == "io" { print $2 }' /tmp/report.txt)
+	[ "${n:-0}" -ge 63 ] || bad="$bad [thinstat report: io $n < 63]"
+	thinstat report --json >/tmp/report.json 2>>/tmp/rec.err
+	grep -q '"reason": "cpuid", "exits": 1,' /tmp/report.json || bad="$bad [report --json]"
+	# perf record + perf script
+	perf record -q -e 'thinvisor:*' -- thinrun --raw /share/hello.bin >/dev/null 2>>/tmp/rec.err
+	n=$(perf script 2>>/tmp/rec.err | grep -c 'tv_io:.*out port 0x3f8')
+	[ "$n" -eq 63 ] || bad="$bad [perf script: $n OUTs, not 63]"
+	# perf trace: the raw fields, kind 3 is cpuid (enum tv_exit_kind)
+	perf trace -e 'thinvisor:tv_exit' -- thinrun --raw /share/hello.bin >/dev/null 2>/tmp/trace.txt
+	n=$(grep -c 'tv_exit(kind: 3,' /tmp/trace.txt)
+	[ "$n" -eq 1 ] || bad="$bad [perf trace: $n cpuid exits, not 1]"
+	cd / || return
+	if [ -z "$bad" ]; then
+		hvtap ok tracing_recipes
+	else
+		sed 's/^/# /' /tmp/rec.err
+		head -n 5 /tmp/trace.txt | sed 's/^/# perf trace: /'
+		tap fail tracing_recipes "$bad"
 	fi
 }
 
@@ -883,6 +969,8 @@ svm | vmx)
 		test_mitigations
 		test_thinrun
 		test_perf
+		test_thinstat
+		test_tracing_recipes
 		run_selftests
 		test_unload
 	}

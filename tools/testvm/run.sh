@@ -83,7 +83,8 @@ ls "$top"/selftests/thinvisor/*_test.c "$top"/selftests/thinvisor/fuzz_ioctl.c \
 	"$top"/selftests/thinvisor/hostile_guest.c | sed 's|.*/||; s|\.c$||' >"$vmdir/$name.selftests"
 "$here/mkinitramfs.sh" "$initrd" "$kver" "$module" "$vmdir/$name.selftests" \
 	"$top/build/selftests" "$top/build/selftests/helpers" "$top/build/thinrun" \
-	"$top/build/bench/exit_bench" "$top/build/demo/hello.bin" "$top/build/demo/uart_irq.bin" $guest_files || exit 1
+	"$top/build/bench/exit_bench" "$top/build/demo/hello.bin" "$top/build/demo/uart_irq.bin" \
+	"$top/build/thinstat" "$top/build/demo/exits.bin" $guest_files || exit 1
 
 serial=$out/$name.serial
 rm -f "$serial"

@@ -50,6 +50,8 @@
 #define TV_IRQ_LINE		_IOW(TV_IOCTL_MAGIC, 0x14, struct tv_irq_line)
 #define TV_IOEVENTFD		_IOW(TV_IOCTL_MAGIC, 0x15, struct tv_ioeventfd)
 #define TV_IRQFD		_IOW(TV_IOCTL_MAGIC, 0x16, struct tv_irqfd)
+/* A read-only fd of the VM's statistics (struct tv_stats_header): pread. */
+#define TV_GET_STATS_FD		_IO(TV_IOCTL_MAGIC, 0x1a)
 
 /* ioctls on a vCPU fd */
 #define TV_RUN			_IO(TV_IOCTL_MAGIC, 0x20)
@@ -322,6 +324,64 @@ struct tv_run {
 		} internal;
 		__u8 exit_pad[256];
 	};
+};
+
+/*
+ * The statistics file: from TV_GET_STATS_FD on a VM fd, or (root) from
+ * /sys/kernel/debug/thinvisor/vm/PID-N/stats, the same bytes.  Read it
+ * with pread() (or read()):
+ *
+ *   offset 0            struct tv_stats_header
+ *   desc_offset         num_desc struct tv_stats_desc, desc_size apart
+ *   data_offset         data_size bytes of __u64 values
+ *
+ * Each read sums every vCPU of the VM at that moment.  Within one module
+ * version the descriptors never change; a reader finds what it wants by
+ * name, never by position.  A new version may add descriptors (at the
+ * end) and grow the header and the descriptor (header_size, desc_size);
+ * a change of meaning takes a new magic.  Documentation/api.rst.
+ */
+#define TV_STATS_MAGIC		0x54535654U	/* "TVST" */
+#define TV_STATS_VERSION	1
+
+struct tv_stats_header {
+	__u32 magic;
+	__u32 version;
+	__u32 header_size;	/* this struct's size */
+	__u32 num_desc;
+	__u32 desc_offset;
+	__u32 desc_size;	/* one struct tv_stats_desc */
+	__u32 data_offset;
+	__u32 data_size;
+	__u64 tsc_khz;		/* TV_STATS_UNIT_CYCLES per millisecond */
+	__u32 nr_vcpus;		/* summed in this read */
+	__u32 flags;		/* TV_STATS_F_* */
+	__u64 reserved[4];
+};
+
+/* The module is counting now (debugfs thinvisor/stats is 1). */
+#define TV_STATS_F_COUNTING	0x1U
+
+/* A counter: one __u64. */
+#define TV_STATS_TYPE_COUNTER	1
+/*
+ * A log2 histogram: size __u64 buckets.  Bucket 0 counts the value 0,
+ * bucket i (1 <= i < size - 1) the values in [2^(i-1), 2^i), the last
+ * bucket every value from 2^(size-2) up.
+ */
+#define TV_STATS_TYPE_LOG2_HIST	2
+
+#define TV_STATS_UNIT_NONE	0	/* a count of events */
+#define TV_STATS_UNIT_CYCLES	1	/* TSC cycles: ns = cycles * 10^6 / tsc_khz */
+
+#define TV_STATS_NAME_SIZE	48
+
+struct tv_stats_desc {
+	__u32 type;		/* TV_STATS_TYPE_* */
+	__u32 unit;		/* TV_STATS_UNIT_* */
+	__u32 offset;		/* bytes from data_offset */
+	__u32 size;		/* how many __u64 */
+	char name[TV_STATS_NAME_SIZE];	/* NUL-terminated */
 };
 
 #endif /* _UAPI_LINUX_THINVISOR_H */
