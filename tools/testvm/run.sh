@@ -30,7 +30,9 @@ rm -f "$out/$name.tap" "$out/$name.tap.summary"
 kver=$("$here/kver.sh")
 [ -n "$kver" ] || { echo "testvm: no ${TESTVM_KERNEL:-6.1} cloud kernel installed: run 'make deps'" >&2; exit 1; }
 kernel=$("$here/kroot.sh" "$kver")/boot/vmlinuz-$kver
-module=$("$here/module-for.sh" "$kver") || exit 1
+# TESTVM_MODULE: another thinvisor.ko to load (an older build, to show a
+# new test failing on it).
+module=${TESTVM_MODULE:-$("$here/module-for.sh" "$kver")} || exit 1
 
 initrd=$vmdir/initramfs-$name.cpio.gz
 # perf (12 MB more of initramfs) where the tracepoint test runs.
