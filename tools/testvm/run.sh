@@ -121,12 +121,13 @@ vmx | vmx2 | noept)
 	# host thread, at half the speed each), running only the selftests
 	# that need two (TESTVM_VMX2_TESTS) and none of the thinrun guests
 	# (tv.selftests_only): thread migration and the VMCLEAR by IPI that
-	# follows it, signals and kicks across CPUs, a CPU going offline
-	# under live VMs, the vCPU lifetime race.
+	# follows it, signals, kicks and IPIs (events_test) across CPUs, a
+	# CPU going offline under live VMs, the vCPU lifetime race.
+	vmx2_tests=run_test,hotplug_test,vcpu_lifetime_test,events_test
 	if [ "$mode" = vmx2 ]; then
 		export TESTVM_BOCHS_CPUS=2
 		cmdline="$cmdline tv.selftests_only"
-		cmdline="$cmdline tv.tests=${TESTVM_TESTS:-${TESTVM_VMX2_TESTS:-run_test,hotplug_test,vcpu_lifetime_test}}"
+		cmdline="$cmdline tv.tests=${TESTVM_TESTS:-${TESTVM_VMX2_TESTS:-$vmx2_tests}}"
 	fi
 	# noept: a 64-bit Intel CPU with VMX but neither EPT nor unrestricted
 	# guest (Core 2 "Penryn": Bochs' model has no secondary EPT control).
