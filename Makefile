@@ -30,7 +30,8 @@ KSELFTEST_DIR := $(KSRC_DIR)/tools/testing/selftests
 CHECKPATCH := $(KSRC_DIR)/scripts/checkpatch.pl
 
 .PHONY: all module userspace selftests unit check deps test test-unit \
-	test-svm test-svm57 test-svm612 test-vmx test-nosvm test-debug demo bench clean help \
+	test-svm test-svm57 test-svm612 test-vmx test-vmx612 test-vmx2 test-nosvm \
+	test-nonpt test-noept test-debug demo bench clean help \
 	install install-dkms uninstall dkms-check
 
 all: module userspace selftests
@@ -67,9 +68,12 @@ selftests: $(SELFTEST_BINS)
 unit: $(UNIT_BINS)
 
 # --- checks --------------------------------------------------------------
-# Against KDIR and the newest installed headers of each supported series.
-CHECK_KDIRS = $(sort $(KDIR) $(foreach s,6.1 6.12,$(lastword \
-	$(shell ls -d /usr/src/linux-headers-$(s).*-cloud-amd64 2>/dev/null | sort -V))))
+# Against KDIR and the newest headers of each supported series, installed
+# or unpacked under build/kernels by `make deps` (tools/fetch-kernel.sh).
+CHECK_KDIRS = $(sort $(KDIR) $(foreach s,6.1 6.12,$(lastword $(shell ls -d \
+	/usr/src/linux-headers-$(s).*-cloud-amd64 \
+	$(BUILD)/kernels/*/usr/src/linux-headers-$(s).*-cloud-amd64 2>/dev/null | \
+	awk -F/ '{ print $$NF, $$0 }' | sort -V | cut -d' ' -f2))))
 
 check: $(KSRC_DIR)/.done
 	@tools/check.sh "$(CHECKPATCH)" $(CHECK_KDIRS)
@@ -95,13 +99,13 @@ uninstall:
 # CI: dkms add/build/install against every supported header set, in
 # private DKMS trees (build only).
 dkms-check:
-	@tools/dkms-check.sh $(patsubst /usr/src/linux-headers-%,%,$(CHECK_KDIRS))
+	@tools/dkms-check.sh $(CHECK_KDIRS)
 
 # --- tests ---------------------------------------------------------------
 test-unit: unit
 	@tools/run-unit.sh $(UNIT_BINS) $(TOP)/tools/testvm/collect_test.sh
 
-test-svm test-svm57 test-svm612 test-vmx test-nosvm: all
+test-svm test-svm57 test-svm612 test-vmx test-vmx612 test-vmx2 test-nosvm test-nonpt test-noept: all
 	@tools/testvm/run.sh $(patsubst test-%,%,$@)
 
 # The SVM machine on a debug kernel (KASAN, lockdep, kmemleak, UBSAN), built

@@ -56,6 +56,7 @@ struct tv_exit_info {
 			u64 gpa;
 			bool write;
 			bool fetch;
+			bool in_delivery;	/* while the CPU delivered an event */
 		} npf;
 		struct {
 			u64 hardware_reason;

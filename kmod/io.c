@@ -308,6 +308,14 @@ int tv_handle_npf(struct tv_vcpu *vcpu)
 	/* RAM is mapped before the guest runs: only MMIO and ROM writes fault. */
 	if (slot && !(vcpu->exit.npf.write && (slot->flags & TV_MEM_READONLY)))
 		return tv_internal_error(vcpu, TV_INTERNAL_BAD_GUEST, gpa);
+	/*
+	 * The CPU's own access, delivering an event (a gate, a TSS, a stack
+	 * with no RAM behind it), not the instruction at RIP's: nothing to
+	 * emulate.  RIP stays, the event stays queued (the vendor's exit path
+	 * put it back) and goes in again at the next RUN.
+	 */
+	if (vcpu->exit.npf.in_delivery)
+		return tv_internal_error(vcpu, TV_INTERNAL_DELIVERY, gpa);
 
 	tv_ops->get_sregs(vcpu, &s);
 	r = tv_decode_at_rip(vcpu, &s, insn, code, &n);

@@ -1,7 +1,8 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # Install every Debian package thinvisor needs to build and to run its
-# emulated test machines.  Quick when everything is already there.
+# emulated test machines, and fetch Linux 6.12 for them without installing
+# it (tools/fetch-kernel.sh).  Quick when everything is already there.
 set -euo pipefail
 
 pkgs=(
@@ -11,9 +12,9 @@ pkgs=(
 	# one is the guest kernel thinrun boots and the fallback headers
 	linux-headers-cloud-amd64 linux-image-cloud-amd64
 	linux-headers-amd64 linux-image-amd64
-	# and Linux 6.12 beside 6.1 (what Debian 13 runs): the svm612 machine
-	# boots it, and the module is built and checked against its headers
-	linux-image-6.12-cloud-amd64 linux-headers-6.12-cloud-amd64
+	# what Linux 6.12's kbuild tools need (6.12 itself is unpacked under
+	# build/kernels, not installed: below)
+	pahole libssl3
 	# the module rebuilt on every kernel upgrade (dkms.conf)
 	dkms
 	# checkpatch.pl and the kselftest headers come from here
@@ -53,13 +54,19 @@ for p in "${pkgs[@]}"; do
 		missing+=("$p")
 done
 
-if [ ${#missing[@]} -eq 0 ]; then
+if [ ${#missing[@]} -eq 0 ] && [ -f "$backports" ]; then
 	echo "deps: all ${#pkgs[@]} packages present"
-	exit 0
+else
+	[ ${#missing[@]} -eq 0 ] || echo "deps: installing ${missing[*]}"
+	add_backports || true
+	export DEBIAN_FRONTEND=noninteractive
+	$sudo apt-get update -q
+	[ ${#missing[@]} -eq 0 ] ||
+		$sudo apt-get install -y -q --no-install-recommends "${missing[@]}"
 fi
 
-echo "deps: installing ${missing[*]}"
-add_backports || true
-export DEBIAN_FRONTEND=noninteractive
-$sudo apt-get update -q
-$sudo apt-get install -y -q --no-install-recommends "${missing[@]}"
+# Linux 6.12 beside 6.1 (what Debian 13 runs): the svm612 and vmx612
+# machines boot it and the module is built and checked against its
+# headers.  Unpacked under build/kernels/6.12, not installed: installed,
+# it would become the default kernel of a Debian host that boots with GRUB.
+"$(dirname "$0")/fetch-kernel.sh" 6.12

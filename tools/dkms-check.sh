@@ -2,10 +2,11 @@
 # SPDX-License-Identifier: GPL-2.0
 # CI: dkms.conf works: `dkms add`, `dkms build` and `dkms install` of the
 # module's sources, as `make install-dkms` stages them, against each kernel
-# header set given (6.1 and 6.12), in private DKMS trees under
+# header directory given (6.1's installed, 6.12's unpacked under
+# build/kernels by `make deps`, or installed), in private DKMS trees under
 # build/dkms-check (the system's DKMS and /lib/modules are not touched).
 # Build only: nothing is loaded.
-# Usage: dkms-check.sh KVER...
+# Usage: dkms-check.sh KDIR...
 set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 work=$top/build/dkms-check
@@ -27,11 +28,14 @@ trees=(--sourcetree "$work/src" --dkmstree "$work/dkms" --installtree "$work/lib
 status=0
 dkms add -m thinvisor -v "$version" "${trees[@]}" >"$work/add.log" 2>&1 ||
 	{ cat "$work/add.log"; echo "dkms-check: dkms add failed" >&2; exit 1; }
-for kver in "$@"; do
+for kdir in "$@"; do
+	kver=$(basename "$kdir")
+	kver=${kver#linux-headers-}
 	log=$work/$kver.log
 	mkdir -p "$work/lib/$kver"
-	if dkms build -m thinvisor -v "$version" -k "$kver" "${trees[@]}" >"$log" 2>&1 &&
-	   dkms install -m thinvisor -v "$version" -k "$kver" "${trees[@]}" >>"$log" 2>&1; then
+	k=(-k "$kver" --kernelsourcedir "$kdir")
+	if dkms build -m thinvisor -v "$version" "${k[@]}" "${trees[@]}" >"$log" 2>&1 &&
+	   dkms install -m thinvisor -v "$version" "${k[@]}" "${trees[@]}" >>"$log" 2>&1; then
 		ko=$(find "$work/lib" -path "*$kver*" -name 'thinvisor.ko*' | head -n 1)
 		got=$([ -n "$ko" ] && modinfo -F vermagic "$ko" | cut -d' ' -f1)
 		if [ "$got" = "$kver" ]; then

@@ -1,32 +1,33 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # `make test`: the unit tests here, then the selftests in the emulated SVM
-# machines (QEMU; svm57's kernel runs with 5-level paging), the no-SVM
-# machine and the VMX machine (Bochs).  Bochs is
-# slow and single-threaded, so it runs beside the QEMU machines.
+# machines (QEMU; svm57's kernel runs with 5-level paging), the machines
+# that check the load refusals (nosvm, nonpt: QEMU; noept: Bochs), the VMX
+# machine (Bochs) and its short two-CPU boot (vmx2).  The whole VMX
+# machine is the longest lane by far: it runs beside all the others,
+# which run one after the other (Documentation/testing.rst, "What each
+# lane costs").
 set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 out=$top/build/test
 mkdir -p "$out"
 cd "$top" || exit 1
-machines="svm svm57 svm612 nosvm vmx"
+machines="svm svm57 svm612 nosvm nonpt noept vmx2 vmx"
 [ -n "${TESTVM_MACHINES:-}" ] && machines=$TESTVM_MACHINES
 
 status=0
 make -s test-unit || status=1
 
-# The Bochs machines (vmx*) in the background, the QEMU ones in turn.
+# The whole VMX machine (vmx, vmx612) in the background, the others in turn.
+long() { case $1 in vmx | vmx612) return 0 ;; esac; return 1; }
 declare -A pids=()
 for m in $machines; do
-	case $m in
-	vmx*)
-		tools/testvm/run.sh "$m" >"$out/$m.run.log" 2>&1 &
-		pids[$m]=$!
-		;;
-	esac
+	long "$m" || continue
+	tools/testvm/run.sh "$m" >"$out/$m.run.log" 2>&1 &
+	pids[$m]=$!
 done
 for m in $machines; do
-	case $m in vmx*) continue ;; esac
+	long "$m" && continue
 	tools/testvm/run.sh "$m" || status=1
 done
 for m in "${!pids[@]}"; do

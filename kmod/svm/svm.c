@@ -475,6 +475,7 @@ static void svm_decode_exit(struct tv_vcpu *vcpu, struct vmcb *vmcb)
 		e->npf.gpa = vmcb->control.exit_info_2;
 		e->npf.write = info1 & BIT(1);
 		e->npf.fetch = info1 & BIT(4);
+		e->npf.in_delivery = vmcb->control.exit_int_info & SVM_EXITINTINFO_VALID;
 		break;
 	case SVM_EXIT_VMMCALL:
 		e->kind = TV_X_HYPERCALL;

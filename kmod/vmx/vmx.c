@@ -874,10 +874,11 @@ static void vmx_decode_exit(struct tv_vcpu *vcpu, struct vmx_vcpu *vx, u32 reaso
 		e->npf.gpa = vmcs_read(GUEST_PHYSICAL_ADDRESS);
 		e->npf.write = qual & EPT_VIOLATION_ACC_WRITE;
 		e->npf.fetch = qual & EPT_VIOLATION_ACC_INSTR;
+		e->npf.in_delivery = vmcs_read(IDT_VECTORING_INFO_FIELD) &
+				     VECTORING_INFO_VALID_MASK;
 		e->raw[2] = e->npf.gpa;
 		/* The fault hit an IRET that had unblocked NMIs: block again. */
-		if ((qual & INTR_INFO_UNBLOCK_NMI) &&
-		    !(vmcs_read(IDT_VECTORING_INFO_FIELD) & VECTORING_INFO_VALID_MASK))
+		if ((qual & INTR_INFO_UNBLOCK_NMI) && !e->npf.in_delivery)
 			vmcs_set_bits(GUEST_INTERRUPTIBILITY_INFO, GUEST_INTR_STATE_NMI);
 		return;
 	case EXIT_REASON_CR_ACCESS:

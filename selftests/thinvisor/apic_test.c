@@ -321,46 +321,11 @@ static void guest_ipi(uint64_t me)
 	GUEST_DONE();
 }
 
-struct runner {
-	struct tv_vcpu *vcpu;
-	struct tv_ucall uc;
-	uint64_t cmd;
-	pid_t tid;
-};
-
-static void *run_vcpu1(void *arg)
-{
-	struct runner *r = arg;
-
-	__atomic_store_n(&r->tid, tv_gettid(), __ATOMIC_RELEASE);
-	if (!__tv_vcpu_run(r->vcpu))
-		r->cmd = tv_get_ucall(r->vcpu, &r->uc);
-	return NULL;
-}
-
 TEST_F(apic, ipi_wakes_other_vcpu)
 {
-	struct tv_vcpu *v1;
-	struct runner r = {};
-	struct tv_ucall uc;
-	pthread_t t;
+	struct tv_runner r;
 
-	self->vm = tv_vm_create_with_vcpu((void (*)(void))guest_ipi, &self->vcpu);
-	v1 = tv_vcpu_add_guest(self->vm, 1, TV_MODE_LONG64, (uint64_t)guest_ipi);
-	tv_vcpu_set_args(self->vcpu, 1, (uint64_t)0);
-	tv_vcpu_set_args(v1, 1, (uint64_t)1);
-	TV_RUN_SYNC(v1, &uc, 1);
-	r.vcpu = v1;
-	ASSERT_EQ(0, pthread_create(&t, NULL, run_vcpu1, &r));
-	while (!__atomic_load_n(&r.tid, __ATOMIC_ACQUIRE))
-		usleep(1000);
-	/* The IPI must wake a halted vCPU, not one still on its way to HLT. */
-	EXPECT_TRUE(tv_wait_asleep_in_run(r.tid, v1->fd, 10000))
-		TH_LOG("vCPU 1 never slept in TV_RUN");
-	TV_RUN_SYNC(self->vcpu, &uc, 3);
-	pthread_join(t, NULL);
-	EXPECT_EQ(TV_UCALL_SYNC, r.cmd);
-	EXPECT_EQ(2, r.uc.args[0]);
+	tv_wake_halted_vcpu1(_metadata, &self->vm, &self->vcpu, guest_ipi, &r);
 	EXPECT_EQ(1, r.uc.args[1]);
 	EXPECT_EQ(IPI_VECTOR, r.uc.args[2]);
 }

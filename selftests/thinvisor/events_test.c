@@ -169,6 +169,75 @@ TEST_F(events, interrupt_set_waits_for_if)
 	TV_RUN_DONE(self->vcpu, &uc);
 }
 
+/*
+ * An interrupt whose delivery an exit cut short goes in again, once.  The
+ * guest moves its IDT to a page with no slot (in the hole below 1 MiB):
+ * delivering the injected interrupt reads the gate there and faults in
+ * the NPT/EPT.  That access is the CPU's, not the instruction at RIP's:
+ * RUN must stop with TV_INTERNAL_DELIVERY at the gate's address, RIP
+ * unmoved and the interrupt still queued (TV_GET_EVENTS); once the test
+ * has put the IDT there, the next RUN delivers it once, then runs the
+ * instruction it came before (a load the module must not take for MMIO).
+ */
+#define IDT_HOLE_GPA		0xe0000
+
+static volatile uint32_t moved_from = 0x1234, moved_to;
+
+static void guest_idt_in_hole(void)
+{
+	struct {
+		uint16_t limit;
+		uint64_t base;
+	} __attribute__((packed)) idtr = { 256 * 16 - 1, IDT_HOLE_GPA };
+	uint32_t v;
+
+	tv_guest_handlers[INJECTED_VECTOR] = on_irq;
+	asm volatile("cli; lidt %0" : : "m"(idtr) : "memory");
+	GUEST_SYNC(1);
+	/* The interrupt window opens after the NOP, before the load. */
+	asm volatile("sti; nop; movl (%1), %0; movl %0, (%2); cli"
+		     : "=&r"(v) : "r"(&moved_from), "r"(&moved_to) : "memory");
+	GUEST_SYNC_ARGS(2, irqs, last_vector, moved_to, 0);
+	GUEST_DONE();
+}
+
+TEST_F(events, interrupt_cut_short_by_exit_goes_in_once)
+{
+	struct tv_run *run;
+	struct tv_events ev;
+	struct tv_ucall uc;
+	void *idt;
+
+	self->vm = tv_vm_create_with_vcpu(guest_idt_in_hole, &self->vcpu);
+	run = self->vcpu->run;
+	TV_RUN_SYNC(self->vcpu, &uc, 1);
+	ASSERT_EQ(0, ioctl(self->vcpu->fd, TV_GET_EVENTS, &ev));
+	ev.interrupt.vector = INJECTED_VECTOR;
+	ev.interrupt.flags = TV_EVENT_VALID;
+	ASSERT_EQ(0, ioctl(self->vcpu->fd, TV_SET_EVENTS, &ev));
+
+	ASSERT_EQ(0, __tv_vcpu_run(self->vcpu)) TH_LOG("%s", strerror(errno));
+	ASSERT_EQ(TV_EXIT_INTERNAL_ERROR, run->exit_reason) TH_LOG("%s", tv_exit_str(self->vcpu));
+	EXPECT_EQ(TV_INTERNAL_DELIVERY, run->internal.suberror);
+	EXPECT_EQ(IDT_HOLE_GPA + INJECTED_VECTOR * 16, run->internal.gpa & ~15ULL)
+		TH_LOG("gpa 0x%llx", (unsigned long long)run->internal.gpa);
+	ASSERT_EQ(0, ioctl(self->vcpu->fd, TV_GET_EVENTS, &ev));
+	EXPECT_EQ(TV_EVENT_VALID, ev.interrupt.flags & TV_EVENT_VALID)
+		TH_LOG("the interrupt cut short is not queued again");
+	EXPECT_EQ(INJECTED_VECTOR, ev.interrupt.vector);
+
+	/* The IDT, at last, where the guest put it: a copy of its own. */
+	idt = tv_vm_add_ram(self->vm, TV_SLOT_FIRST_FREE, IDT_HOLE_GPA, 4096, 0);
+	memcpy(idt, tv_gpa2hva(self->vm, TV_IDT_GPA), 4096);
+	TV_RUN_SYNC(self->vcpu, &uc, 2);
+	EXPECT_EQ(1, uc.args[1]) TH_LOG("the handler ran %lu times", (unsigned long)uc.args[1]);
+	EXPECT_EQ(INJECTED_VECTOR, uc.args[2]);
+	EXPECT_EQ(0x1234, uc.args[3]) TH_LOG("the load after the interrupt did not run once");
+	ASSERT_EQ(0, ioctl(self->vcpu->fd, TV_GET_EVENTS, &ev));
+	EXPECT_EQ(0, ev.interrupt.flags & TV_EVENT_VALID) TH_LOG("still queued after delivery");
+	TV_RUN_DONE(self->vcpu, &uc);
+}
+
 /* An NMI IPI to the sender's own x2APIC ID arrives even with IF clear. */
 static void guest_nmi_self(void)
 {
@@ -210,45 +279,11 @@ static void guest_nmi_pair(uint64_t me)
 	GUEST_DONE();
 }
 
-struct runner {
-	struct tv_vcpu *vcpu;
-	struct tv_ucall uc;
-	uint64_t cmd;
-	pid_t tid;
-};
-
-static void *run_one(void *arg)
-{
-	struct runner *r = arg;
-
-	__atomic_store_n(&r->tid, tv_gettid(), __ATOMIC_RELEASE);
-	if (!__tv_vcpu_run(r->vcpu))
-		r->cmd = tv_get_ucall(r->vcpu, &r->uc);
-	return NULL;
-}
-
 TEST_F(events, nmi_ipi_wakes_vcpu_halted_with_if_clear)
 {
-	struct runner r = {};
-	struct tv_ucall uc;
-	struct tv_vcpu *v1;
-	pthread_t t;
+	struct tv_runner r;
 
-	self->vm = tv_vm_create_with_vcpu((void (*)(void))guest_nmi_pair, &self->vcpu);
-	v1 = tv_vcpu_add_guest(self->vm, 1, TV_MODE_LONG64, (uint64_t)guest_nmi_pair);
-	tv_vcpu_set_args(self->vcpu, 1, (uint64_t)0);
-	tv_vcpu_set_args(v1, 1, (uint64_t)1);
-	TV_RUN_SYNC(v1, &uc, 1);
-	r.vcpu = v1;
-	ASSERT_EQ(0, pthread_create(&t, NULL, run_one, &r));
-	while (!__atomic_load_n(&r.tid, __ATOMIC_ACQUIRE))
-		usleep(1000);
-	EXPECT_TRUE(tv_wait_asleep_in_run(r.tid, v1->fd, 10000))
-		TH_LOG("vCPU 1 never halted");
-	TV_RUN_SYNC(self->vcpu, &uc, 3);
-	pthread_join(t, NULL);
-	EXPECT_EQ(TV_UCALL_SYNC, r.cmd) TH_LOG("%s", tv_exit_str(v1));
-	EXPECT_EQ(2, r.uc.args[0]);
+	tv_wake_halted_vcpu1(_metadata, &self->vm, &self->vcpu, guest_nmi_pair, &r);
 	EXPECT_EQ(1, r.uc.args[1]) TH_LOG("NMIs seen by vCPU 1");
 }
 

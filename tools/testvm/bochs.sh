@@ -7,6 +7,10 @@
 set -uo pipefail
 kernel=$1 initrd=$2 cmdline=$3 serial=$4 work=$5
 timeout_s=${TESTVM_BOCHS_TIMEOUT:-2400}
+# TESTVM_BOCHS_MODEL: Bochs' CPU model (a VMX CPU without EPT for the
+# refusal); TESTVM_BOCHS_CPUS: how many (all emulated in one host thread).
+model=${TESTVM_BOCHS_MODEL:-corei7_skylake_x}
+cpus=${TESTVM_BOCHS_CPUS:-1}
 rm -rf "$work"
 mkdir -p "$work"
 
@@ -36,7 +40,7 @@ cat >"$work/bochsrc" <<RC
 memory: guest=1024, host=1024
 romimage: file=/usr/share/bochs/BIOS-bochs-latest
 vgaromimage: file=/usr/share/vgabios/vgabios.bin
-cpu: model=corei7_skylake_x, count=1, ips=100000000, reset_on_triple_fault=0
+cpu: model=$model, count=$cpus, ips=100000000, reset_on_triple_fault=0
 ata0-master: type=disk, path="$img", mode=flat
 boot: disk
 com1: enabled=1, mode=file, dev="$serial"

@@ -25,7 +25,7 @@ chmod +x "$root/init"
 gcc -O2 -Wall -static -I"$top/kmod" -I"$top/selftests/unit" -o "$root/bin/msrcheck" \
 	"$here/guest-msrcheck.c" "$top/kmod/cpuid_policy.c"
 for kver in "$@"; do
-	ko=/lib/modules/$kver/kernel/arch/x86/kernel/msr.ko
+	ko=$("$here/kroot.sh" "$kver")/lib/modules/$kver/kernel/arch/x86/kernel/msr.ko
 	[ -f "$ko" ] || { echo "mkguestinitrd: no $ko" >&2; exit 1; }
 	mkdir -p "$root/lib/modules/$kver"
 	cp "$ko" "$root/lib/modules/$kver/msr.ko"
@@ -38,7 +38,7 @@ mkdir -p "$root/lib/modules"
 if [ $# -gt 0 ]; then
 	for m in drivers/virtio/virtio.ko drivers/virtio/virtio_ring.ko \
 		 drivers/virtio/virtio_mmio.ko drivers/char/hw_random/virtio-rng.ko; do
-		ko=/lib/modules/$1/kernel/$m
+		ko=$("$here/kroot.sh" "$1")/lib/modules/$1/kernel/$m
 		[ -f "$ko" ] && cp "$ko" "$root/lib/modules/"
 	done
 fi

@@ -20,7 +20,7 @@ cp "$module" "$root/lib/modules/thinvisor.ko"
 # KVM, the peer the selftests and benchmarks compare with.  6.12 ships
 # its modules xz-compressed, which busybox insmod cannot load: unpack them.
 # TESTVM_KMODS: where they are for a kernel built here (the debug machine's).
-kmods=${TESTVM_KMODS:-/lib/modules/$kver/kernel}
+kmods=${TESTVM_KMODS:-$("$here/kroot.sh" "$kver")/lib/modules/$kver/kernel}
 for m in virt/lib/irqbypass.ko arch/x86/kvm/kvm.ko arch/x86/kvm/kvm-amd.ko \
 	 arch/x86/kvm/kvm-intel.ko; do
 	if [ -f "$kmods/$m" ]; then

@@ -13,7 +13,7 @@ if [ -f "$ko" ] && [ "$(modinfo -F vermagic "$ko" | cut -d' ' -f1)" = "$kver" ];
 	echo "$ko"
 	exit 0
 fi
-kdir=/usr/src/linux-headers-$kver
+kdir=$("$top/tools/testvm/kroot.sh" "$kver")/usr/src/linux-headers-$kver
 [ -d "$kdir" ] || { echo "testvm: no headers for $kver: run 'make deps'" >&2; exit 1; }
 "$top/tools/build-module.sh" "$kdir" "$top/build/kmod-$kver" >&2
 echo "$top/build/kmod-$kver/kmod/thinvisor.ko"

@@ -4,7 +4,10 @@
 #   svm    QEMU TCG, -cpu EPYC,+svm,+npt       (AMD SVM + NPT)
 #   svm57  QEMU TCG, -cpu max,+svm,+npt        (the same, host kernel with LA57)
 #   vmx    Bochs, corei7_skylake_x             (Intel VMX + EPT)
-#   nosvm  QEMU TCG, a CPU without SVM         (the load refusal)
+#   vmx2   the same with two CPUs, only the selftests that need two
+#   nosvm  QEMU TCG, a CPU without SVM         (the load refusals:
+#   nonpt  QEMU TCG, SVM without NPT            only the module's load,
+#   noept  Bochs, core2_penryn_t9600: no EPT    no selftest)
 #   demo   the SVM machine running thinrun
 #   bench  the SVM machine running the benchmarks beside KVM
 #   svm612 the SVM machine on Linux 6.12 (TESTVM_KERNEL=6.12 svm)
@@ -28,7 +31,7 @@ rm -f "$out/$name.tap" "$out/$name.tap.summary"
 
 kver=$("$here/kver.sh")
 [ -n "$kver" ] || { echo "testvm: no ${TESTVM_KERNEL:-6.1} cloud kernel installed: run 'make deps'" >&2; exit 1; }
-kernel=/boot/vmlinuz-$kver
+kernel=$("$here/kroot.sh" "$kver")/boot/vmlinuz-$kver
 if [ "$mode" = debug ]; then
 	# The debug machine (make test-debug): the SVM machine booting Linux
 	# 6.1 built with KASAN, lockdep, DEBUG_ATOMIC_SLEEP, kmemleak and
@@ -41,13 +44,18 @@ if [ "$mode" = debug ]; then
 	module=$top/build/kmod-debug/kmod/thinvisor.ko
 	export TESTVM_KMODS=$top/build/debug-kernel/mods/lib/modules/$kver/kernel
 else
-	module=$("$here/module-for.sh" "$kver") || exit 1
+	# TESTVM_MODULE: another thinvisor.ko to load (an older build, to show a
+	# new test failing on it).
+	module=${TESTVM_MODULE:-$("$here/module-for.sh" "$kver")} || exit 1
 fi
 
 initrd=$vmdir/initramfs-$name.cpio.gz
 # perf (12 MB more of initramfs) where the tracepoint test runs.
 case $mode in svm | svm57 | vmx) export TESTVM_PERF=1 ;; esac
 [ "$mode" = bench ] && export TESTVM_PERF=1 TESTVM_QEMU=1
+# The machines that check a load refusal carry only the module.
+refusal=
+case $mode in nosvm | nonpt | noept) refusal=yes ;; esac
 # The machine's own kernel and a busybox initramfs, as a guest for
 # thinrun --kernel (/share/vmlinuz, /share/guest.cpio.gz); in Bochs not
 # when its vCPUs are off (TESTVM_VMX_VCPUS=0), since the 15 MiB more of
@@ -75,16 +83,19 @@ if [ -n "$guest" ]; then
 	ln -sf "/boot/vmlinuz-$gkver" "$vmdir/$name/vmlinuz-generic"
 	# One per machine: make test boots the machines side by side.
 	"$here/mkguestinitrd.sh" "$vmdir/$name/guest.cpio.gz" "$guest_kver" "$gkver" || exit 1
-	guest_files="/boot/vmlinuz-$guest_kver $vmdir/$name/vmlinuz-generic $vmdir/$name/guest.cpio.gz"
+	guest_files="$("$here/kroot.sh" "$guest_kver")/boot/vmlinuz-$guest_kver $vmdir/$name/vmlinuz-generic"
+	guest_files="$guest_files $vmdir/$name/guest.cpio.gz"
 fi
 # The selftests the sources declare (and the fuzzing lanes, fuzz_ioctl and
 # hostile_guest): one whose binary is missing fails.
 ls "$top"/selftests/thinvisor/*_test.c "$top"/selftests/thinvisor/fuzz_ioctl.c \
 	"$top"/selftests/thinvisor/hostile_guest.c | sed 's|.*/||; s|\.c$||' >"$vmdir/$name.selftests"
-"$here/mkinitramfs.sh" "$initrd" "$kver" "$module" "$vmdir/$name.selftests" \
-	"$top/build/selftests" "$top/build/selftests/helpers" "$top/build/thinrun" \
-	"$top/build/bench/exit_bench" "$top/build/demo/hello.bin" "$top/build/demo/uart_irq.bin" \
-	"$top/build/thinstat" "$top/build/demo/exits.bin" $guest_files || exit 1
+payload="$top/build/selftests $top/build/selftests/helpers $top/build/thinrun $top/build/bench/exit_bench"
+payload="$payload $top/build/demo/hello.bin $top/build/demo/uart_irq.bin $top/build/thinstat"
+payload="$payload $top/build/demo/exits.bin $guest_files"
+[ -n "$refusal" ] && payload=
+# shellcheck disable=SC2086 # the payload is a list of paths
+"$here/mkinitramfs.sh" "$initrd" "$kver" "$module" "$vmdir/$name.selftests" $payload || exit 1
 
 serial=$out/$name.serial
 rm -f "$serial"
@@ -101,9 +112,10 @@ cmdline="console=ttyS0 loglevel=1 panic=-1 tv.mode=${mode/#debug/svm} slub_debug
 [ -n "${TESTVM_CMDLINE:-}" ] && cmdline="$cmdline $TESTVM_CMDLINE"
 start=$(date +%s)
 case $mode in
-svm | svm57 | demo | bench | nosvm | debug)
+svm | svm57 | demo | bench | nosvm | nonpt | debug)
 	cpu=EPYC,+svm,+npt,+pdpe1gb
 	[ "$mode" = nosvm ] && cpu=EPYC,-svm
+	[ "$mode" = nonpt ] && cpu=EPYC,+svm,-npt
 	# QEMU's richest CPU offers LA57, and the machine's kernel (built
 	# with X86_5LEVEL) then runs with 5-level paging, as on a Zen 4 or
 	# Ice Lake server: never hide it with no5lvl here.
@@ -124,7 +136,22 @@ svm | svm57 | demo | bench | nosvm | debug)
 	# QEMU ends with 0 at the guest's poweroff -f; 124 is the timeout.
 	[ $status -eq 0 ] || export TESTVM_HOST_FAIL="QEMU exited with status $status"
 	;;
-vmx)
+vmx | vmx2 | noept)
+	# vmx2: the same machine with two CPUs (Bochs emulates both in one
+	# host thread, at half the speed each), running only the selftests
+	# that need two (TESTVM_VMX2_TESTS) and none of the thinrun guests
+	# (tv.selftests_only): thread migration and the VMCLEAR by IPI that
+	# follows it, signals, kicks and IPIs (events_test) across CPUs, a
+	# CPU going offline under live VMs, the vCPU lifetime race.
+	vmx2_tests=run_test,hotplug_test,vcpu_lifetime_test,events_test
+	if [ "$mode" = vmx2 ]; then
+		export TESTVM_BOCHS_CPUS=2
+		cmdline="$cmdline tv.selftests_only"
+		cmdline="$cmdline tv.tests=${TESTVM_TESTS:-${TESTVM_VMX2_TESTS:-$vmx2_tests}}"
+	fi
+	# noept: a 64-bit Intel CPU with VMX but neither EPT nor unrestricted
+	# guest (Core 2 "Penryn": Bochs' model has no secondary EPT control).
+	[ "$mode" = noept ] && export TESTVM_BOCHS_MODEL=core2_penryn_t9600
 	# Every selftest in one boot, bounded by TESTVM_BOCHS_TIMEOUT;
 	# TESTVM_VMX_SHARDS=N spreads them over N boots instead.
 	# TESTVM_VMX_VCPUS=0 loads the module with vmx_vcpus=0.
@@ -134,7 +161,7 @@ vmx)
 	modparams=vmx_preemption_timer=1
 	[ "${TESTVM_VMX_VCPUS:-1}" = 0 ] && modparams="$modparams,vmx_vcpus=0"
 	cmdline="$cmdline tv.modparams=$modparams"
-	[ -n "${TESTVM_TESTS:-}" ] && shards=1
+	[ -n "${TESTVM_TESTS:-}" ] || [ "$mode" != vmx ] && shards=1
 	# Only the machine asked for no vCPUs may SKIP what needs them.
 	[ "${TESTVM_VMX_VCPUS:-1}" = 0 ] && export TESTVM_SKIPS_EXTRA=$here/skips/vmx-vcpus-off
 	# Each boot must print; collect.sh counts them.

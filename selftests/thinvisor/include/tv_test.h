@@ -36,4 +36,33 @@
 	EXPECT_EQ((err), errno);					\
 } while (0)
 
+/*
+ * vCPU 1 woken from its halt by vCPU 0, both running guest(me) in a new VM
+ * (*vm, vCPU 0 in *vcpu0): vCPU 1 runs to its GUEST_SYNC(1), then on a
+ * thread of its own (r) into its halt; once that thread sleeps in TV_RUN
+ * (so that the wake-up finds it halted, not on its way to HLT), vCPU 0
+ * runs to its GUEST_SYNC(3).  vCPU 1's next stop must be its
+ * GUEST_SYNC(2), whose other arguments the test checks in r->uc.
+ */
+static inline void tv_wake_halted_vcpu1(struct __test_metadata *_metadata,
+					struct tv_vm **vm, struct tv_vcpu **vcpu0,
+					void (*guest)(uint64_t me), struct tv_runner *r)
+{
+	struct tv_ucall uc;
+	struct tv_vcpu *v1;
+
+	*vm = tv_vm_create_with_vcpu((void (*)(void))guest, vcpu0);
+	v1 = tv_vcpu_add_guest(*vm, 1, TV_MODE_LONG64, (uint64_t)guest);
+	tv_vcpu_set_args(*vcpu0, 1, (uint64_t)0);
+	tv_vcpu_set_args(v1, 1, (uint64_t)1);
+	TV_RUN_SYNC(v1, &uc, 1);
+	tv_runner_start(r, v1);
+	EXPECT_TRUE(tv_wait_asleep_in_run(r->tid, v1->fd, 10000))
+		TH_LOG("vCPU 1 never slept in TV_RUN");
+	TV_RUN_SYNC(*vcpu0, &uc, 3);
+	tv_runner_join(r);
+	ASSERT_EQ(TV_UCALL_SYNC, r->cmd) TH_LOG("vCPU 1: %s", tv_exit_str(v1));
+	ASSERT_EQ(2, r->uc.args[0]);
+}
+
 #endif

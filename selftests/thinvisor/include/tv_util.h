@@ -15,6 +15,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stddef.h>
@@ -120,6 +121,20 @@ pid_t tv_gettid(void);
 /* A vCPU thread asleep in TV_RUN on fd (halted, or waiting for a SIPI): lib/task.c */
 int tv_task_asleep_in_run(pid_t tid, int fd);	/* 1, 0, or -1: /proc cannot tell */
 bool tv_wait_asleep_in_run(pid_t tid, int fd, unsigned int ms);
+/*
+ * One TV_RUN of a vCPU on a thread of its own (lib/task.c): start returns
+ * once the thread's id is known, join once its TV_RUN ended; cmd is then
+ * the ucall it stopped at (0 when TV_RUN failed), uc its arguments.
+ */
+struct tv_runner {
+	struct tv_vcpu *vcpu;
+	struct tv_ucall uc;
+	uint64_t cmd;
+	pid_t tid;
+	pthread_t thread;
+};
+void tv_runner_start(struct tv_runner *r, struct tv_vcpu *vcpu);
+void tv_runner_join(struct tv_runner *r);
 
 /* VMs and memory */
 struct tv_vm *tv_vm_create(void);	/* no memory, no vCPUs */

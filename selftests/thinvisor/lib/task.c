@@ -60,3 +60,29 @@ bool tv_wait_asleep_in_run(pid_t tid, int fd, unsigned int ms)
 	}
 	return false;
 }
+
+static void *tv_runner_main(void *arg)
+{
+	struct tv_runner *r = arg;
+
+	__atomic_store_n(&r->tid, tv_gettid(), __ATOMIC_RELEASE);
+	if (!__tv_vcpu_run(r->vcpu))
+		r->cmd = tv_get_ucall(r->vcpu, &r->uc);
+	return NULL;
+}
+
+void tv_runner_start(struct tv_runner *r, struct tv_vcpu *vcpu)
+{
+	struct timespec ts = { .tv_nsec = 1000000 };
+
+	memset(r, 0, sizeof(*r));
+	r->vcpu = vcpu;
+	TV_CHECK(!pthread_create(&r->thread, NULL, tv_runner_main, r), "pthread_create");
+	while (!__atomic_load_n(&r->tid, __ATOMIC_ACQUIRE))
+		nanosleep(&ts, NULL);
+}
+
+void tv_runner_join(struct tv_runner *r)
+{
+	pthread_join(r->thread, NULL);
+}
