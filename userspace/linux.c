@@ -30,6 +30,8 @@
 #include "boot/bzimage.h"
 #include "boot/layout.h"
 #include "boot/longmode.h"
+#include "virtio/net.h"
+#include "virtio/vsock.h"
 
 /* A bzImage is tens of MiB at most; anything bigger is not one. */
 #define KERNEL_MAX_SIZE	(256U << 20)
@@ -135,9 +137,60 @@ static char *guest_cmdline(const char *user)
 	return s;
 }
 
+/* virtio-mmio slot i as the DSDT describes it (boot/layout.h). */
+static struct acpi_virtio_mmio virtio_slot(unsigned int i)
+{
+	return (struct acpi_virtio_mmio){
+		.base = VIRTIO_MMIO_BASE + i * VIRTIO_MMIO_WINDOW, .size = VIRTIO_MMIO_WINDOW,
+		.gsi = VIRTIO_MMIO_GSI_BASE + i,
+	};
+}
+
+/*
+ * --net and --vsock: the tap, /dev/vhost-net, /dev/vhost-vsock and the
+ * guest's CID are taken before the VM exists, so that each of their
+ * errors comes before the guest starts; the slots after virtio-rng's.
+ */
+static int open_vhost_devices(const struct linux_opts *o, struct machine_devices *devs)
+{
+	unsigned int slot = 1;	/* slot 0 is virtio-rng's */
+
+	if (o->net) {
+		devs->net = virtio_net_open(o->net);
+		if (!devs->net)
+			return -1;
+		devs->net_slot = slot++;
+	}
+	if (o->vsock_cid) {
+		devs->vsock = virtio_vsock_open(o->vsock_cid);
+		if (!devs->vsock)
+			return -1;
+		devs->vsock_slot = slot++;
+	}
+	return 0;
+}
+
+/*
+ * Stop vhost and close; --stats says how many of the devices' register
+ * accesses reached thinrun (the setup's: kicks and interrupts never do).
+ */
+static void close_vhost_devices(const struct linux_opts *o, struct machine_devices *devs)
+{
+	if (o->stats && devs->net)
+		fprintf(stderr, "thinrun: virtio-net: %lu register accesses in thinrun\n",
+			virtio_net_accesses(devs->net));
+	if (o->stats && devs->vsock)
+		fprintf(stderr, "thinrun: virtio-vsock: %lu register accesses in thinrun\n",
+			virtio_vsock_accesses(devs->vsock));
+	virtio_net_close(devs->net);
+	virtio_vsock_close(devs->vsock);
+	devs->net = NULL;
+	devs->vsock = NULL;
+}
+
 /* The registers, the CPUID table and the firmware tables; APs wait for a SIPI. */
 static int setup_vcpu(struct vmm *v, const struct linux_opts *o,
-		      const struct boot_entry *entry)
+		      const struct machine_devices *devs, const struct boot_entry *entry)
 {
 	struct tv_cpuid *cpuid;
 	struct tv_sregs sregs;
@@ -145,13 +198,19 @@ static int setup_vcpu(struct vmm *v, const struct linux_opts *o,
 	char err[256];
 	int max = vmm_check_cap(TV_CAP_MAX_CPUID);
 	unsigned int i;
-	/* virtio-mmio slot 0, where machine.c puts it. */
-	struct acpi_virtio_mmio rng = {
-		.base = VIRTIO_MMIO_BASE, .size = VIRTIO_MMIO_WINDOW, .gsi = VIRTIO_MMIO_GSI_BASE,
-	};
+	struct acpi_virtio_mmio virtio[VIRTIO_MMIO_SLOTS];
+	unsigned int nvirtio = 0;
 
+	/* virtio-mmio slot 0, where machine.c puts it. */
+	if (o->rng)
+		virtio[nvirtio++] = virtio_slot(0);
+	/* The network and the host socket, in the slots linux_boot() gave them. */
+	if (devs->net)
+		virtio[nvirtio++] = virtio_slot(devs->net_slot);
+	if (devs->vsock)
+		virtio[nvirtio++] = virtio_slot(devs->vsock_slot);
 	if (acpi_build_devices(v->ram, BOOT_ACPI_ADDR, BOOT_ACPI_END - BOOT_ACPI_ADDR, o->cpus,
-			       &rng, o->rng ? 1 : 0, err, sizeof(err)) < 0) {
+			       virtio, nvirtio, err, sizeof(err)) < 0) {
 		fprintf(stderr, "thinrun: %s\n", err);
 		return -1;
 	}
@@ -186,6 +245,7 @@ int linux_boot(const struct linux_opts *o)
 	uint64_t kernel_len;
 	char err[256];
 	struct vmm v;
+	struct machine_devices devs = { .linux_guest = true, .rng = o->rng };
 
 	kernel_fd = read_kernel_header(o->kernel, kernel, &kernel_len);
 	if (kernel_fd < 0)
@@ -219,14 +279,16 @@ int linux_boot(const struct linux_opts *o)
 		status = EXIT_USAGE;
 		goto out;
 	}
+	if (open_vhost_devices(o, &devs))
+		goto out_devs;
 	max_cpus = vmm_check_cap(TV_CAP_NR_VCPUS);
 	if (max_cpus <= 0)
-		goto out;
+		goto out_devs;
 	if (o->cpus > (unsigned int)max_cpus) {
 		fprintf(stderr, "thinrun: --cpus %u: thinvisor runs at most %d vCPUs in a VM\n",
 			o->cpus, max_cpus);
 		status = EXIT_USAGE;
-		goto out;
+		goto out_devs;
 	}
 
 	if (vmm_open_split(&v, o->mem, layout_low_ram(o->mem), MMIO_HOLE_END, o->cpus))
@@ -242,11 +304,15 @@ int linux_boot(const struct linux_opts *o)
 	if (initrd_fd >= 0 &&
 	    read_at(initrd_fd, o->initrd, (uint8_t *)v.ram + entry.initrd_addr, initrd_len, 0))
 		goto out_vm;
-	if (setup_vcpu(&v, o, &entry))
+	if (setup_vcpu(&v, o, &devs, &entry))
 		goto out_vm;
-	status = machine_run(&v, &(struct machine_devices){ .linux_guest = true, .rng = o->rng });
+	status = machine_run(&v, &devs);
 out_vm:
+	/* vhost lets go of guest memory before it goes. */
+	close_vhost_devices(o, &devs);
 	vmm_close(&v);
+out_devs:
+	close_vhost_devices(o, &devs);
 out:
 	if (initrd_fd >= 0)
 		close(initrd_fd);

@@ -40,6 +40,8 @@ struct machine {
 	struct machine_irq com1_irq;
 	struct virtio_rng *rng;		/* --rng, or NULL */
 	struct machine_irq rng_irq;
+	struct machine_irq net_irq;	/* --net's and --vsock's pins (the devices are linux.c's) */
+	struct machine_irq vsock_irq;
 	pthread_mutex_t rtc_lock;
 	struct cmos_rtc rtc;
 	atomic_int status;	/* -1 while the guest runs; then how it ended */

@@ -22,6 +22,8 @@
 #include <linux/thinvisor.h>
 
 #include "thinrun.h"
+#include "virtio/net.h"
+#include "virtio/vsock.h"
 
 #define RAW_LOAD_ADDR	0x7c00
 #define RAW_MEM_MAX_MB	4096
@@ -33,7 +35,7 @@ static void usage(FILE *f)
 	fprintf(f,
 		"usage: thinrun --raw FILE [--mem MB]\n"
 		"       thinrun --kernel FILE [--initrd FILE] [--cmdline STR] [--mem MB] [--cpus N]\n"
-		"                        [--rng]\n"
+		"                        [--rng] [--net tap=IFNAME[,mac=MAC]] [--vsock CID]\n"
 		"       thinrun --info | --version\n"
 		"  --raw FILE     run a flat 16-bit binary, loaded at 0x7c00 in real mode;\n"
 		"                 COM1 (0x3f8) is stdout, a write to port 0xf4 ends the run\n"
@@ -44,6 +46,11 @@ static void usage(FILE *f)
 		"                 --kernel: up to the host's memory, default 256)\n"
 		"  --cpus N       vCPUs, one thread each (default 1)\n"
 		"  --rng          a virtio-rng device (virtio-mmio), fed by getrandom()\n"
+		"  --net tap=IFNAME[,mac=MAC]\n"
+		"                 a virtio-net device on the existing tap IFNAME, served by\n"
+		"                 the host's vhost-net; MAC by default derived from IFNAME\n"
+		"  --vsock CID    a virtio-vsock device on the host's vhost-vsock, the guest\n"
+		"                 at context ID CID (3 to 4294967294)\n"
 		"  --stats        at the end, say the launcher's peak memory beyond the guest's\n"
 		"  --info         show what /dev/thinvisor offers on this host\n"
 		"  --version      thinrun's version, and the API version of the loaded module\n"
@@ -203,6 +210,8 @@ int main(int argc, char **argv)
 		{ "mem", required_argument, NULL, 'm' },
 		{ "cpus", required_argument, NULL, 'n' },
 		{ "rng", no_argument, NULL, 'R' },
+		{ "net", required_argument, NULL, 'N' },
+		{ "vsock", required_argument, NULL, 'C' },
 		{ "stats", no_argument, NULL, 's' },
 		{ "info", no_argument, NULL, 'i' },
 		{ "version", no_argument, NULL, 'V' },
@@ -210,6 +219,8 @@ int main(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	struct linux_opts lo = { .cpus = 1 };
+	static struct net_opts net;
+	char err[160];
 	const char *raw = NULL, *mem_arg = NULL;
 	unsigned long mem_mb = 0, cpus;
 	bool linux_only = false, stats = false;
@@ -248,6 +259,26 @@ int main(int argc, char **argv)
 			lo.rng = true;
 			linux_only = true;
 			break;
+		/* The network and the host socket (virtio/net.h, virtio/vsock.h). */
+		case 'N':
+			if (lo.net) {
+				fprintf(stderr, "thinrun: --net: one network device at most\n");
+				return EXIT_USAGE;
+			}
+			if (net_opts_parse(optarg, &net, err, sizeof(err))) {
+				fprintf(stderr, "thinrun: --net %s\n", err);
+				return EXIT_USAGE;
+			}
+			lo.net = &net;
+			linux_only = true;
+			break;
+		case 'C':
+			if (vsock_cid_parse(optarg, &lo.vsock_cid, err, sizeof(err))) {
+				fprintf(stderr, "thinrun: %s\n", err);
+				return EXIT_USAGE;
+			}
+			linux_only = true;
+			break;
 		case 's':
 			stats = true;
 			break;
@@ -269,7 +300,7 @@ int main(int argc, char **argv)
 	}
 	if (raw) {
 		if (linux_only) {
-			fprintf(stderr, "thinrun: --initrd, --cmdline, --cpus and --rng go with --kernel\n");
+			fprintf(stderr, "thinrun: --initrd, --cmdline, --cpus, --rng, --net and --vsock go with --kernel\n");
 			return EXIT_USAGE;
 		}
 		if (mem_arg && !mem_ok(mem_arg, RAW_MEM_MAX_MB, &mem_mb))
@@ -284,6 +315,7 @@ int main(int argc, char **argv)
 	if (mem_arg && !mem_ok(mem_arg, linux_mem_max_mb(), &mem_mb))
 		return EXIT_USAGE;
 	lo.mem = (uint64_t)(mem_arg ? mem_mb : LINUX_MEM_MB) << 20;
+	lo.stats = stats;
 	status = linux_boot(&lo);
 	if (stats && status != EXIT_ERROR)
 		report_peak_rss(lo.mem);

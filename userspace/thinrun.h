@@ -20,10 +20,19 @@ enum {
 	EXIT_SIGNAL = 130,	/* also: Ctrl-A x on the console */
 };
 
+struct net_opts;
+struct virtio_net;
+struct virtio_vsock;
+
 /* The devices of a machine beyond the console (machine.c). */
 struct machine_devices {
 	bool linux_guest;	/* the ACPI, 8042, PIT and RTC ports */
 	bool rng;		/* virtio-rng in virtio-mmio slot 0 */
+	/* Opened by linux.c before the VM exists; NULL: none. */
+	struct virtio_net *net;		/* --net, in virtio-mmio slot net_slot */
+	unsigned int net_slot;
+	struct virtio_vsock *vsock;	/* --vsock, in slot vsock_slot */
+	unsigned int vsock_slot;
 };
 
 /*
@@ -39,6 +48,9 @@ struct linux_opts {
 	uint64_t mem;		/* bytes */
 	unsigned int cpus;
 	bool rng;		/* --rng: a virtio-rng device */
+	const struct net_opts *net;	/* --net, or NULL */
+	uint32_t vsock_cid;		/* --vsock, or 0 */
+	bool stats;			/* --stats */
 };
 
 /* thinrun --kernel: boot a Linux bzImage; returns an exit status. */

@@ -63,10 +63,12 @@ if [ -n "$guest" ]; then
 	guest_files="/boot/vmlinuz-$guest_kver $vmdir/$name/vmlinuz-generic $vmdir/$name/guest.cpio.gz"
 fi
 # The selftests the sources declare: one whose binary is missing fails.
+# The machine's end of the --net and --vsock tests (sockpipe.c).
+gcc -O2 -Wall -static -o "$vmdir/sockpipe" "$here/sockpipe.c" || exit 1
 ls "$top"/selftests/thinvisor/*_test.c | sed 's|.*/||; s|\.c$||' >"$vmdir/$name.selftests"
 "$here/mkinitramfs.sh" "$initrd" "$kver" "$module" "$vmdir/$name.selftests" \
 	"$top/build/selftests" "$top/build/selftests/helpers" "$top/build/thinrun" \
-	"$top/build/bench/exit_bench" "$top/build/demo/hello.bin" "$top/build/demo/uart_irq.bin" $guest_files || exit 1
+	"$top/build/bench/exit_bench" "$vmdir/sockpipe" "$top/build/demo/hello.bin" "$top/build/demo/uart_irq.bin" $guest_files || exit 1
 
 serial=$out/$name.serial
 rm -f "$serial"

@@ -55,6 +55,12 @@ void virtio_mmio_init(struct virtio_mmio *d, uint32_t device_id, uint64_t featur
 	d->irq_opaque = irq_opaque;
 }
 
+void virtio_mmio_set_config(struct virtio_mmio *d, const void *config, uint32_t len)
+{
+	d->config = config;
+	d->config_len = len;
+}
+
 bool virtio_mmio_live(const struct virtio_mmio *d)
 {
 	return (d->status & VIRTIO_STATUS_DRIVER_OK) &&
@@ -246,10 +252,15 @@ enum dev_event virtio_mmio_access(struct virtio_mmio *d, uint64_t offset, bool i
 {
 	uint32_t val;
 
-	/* No device-specific configuration yet: it reads 0. */
+	/* The configuration is read-only; bytes past it read 0. */
 	if (offset >= VIRTIO_MMIO_CONFIG) {
-		if (!is_write)
-			memset(data, 0, len);
+		if (is_write)
+			return DEV_HANDLED;
+		memset(data, 0, len);
+		offset -= VIRTIO_MMIO_CONFIG;
+		if (offset < d->config_len)
+			memcpy(data, d->config + offset,
+			       len < d->config_len - offset ? len : d->config_len - offset);
 		return DEV_HANDLED;
 	}
 	/* The registers take aligned 32-bit accesses only (4.2.2.2). */

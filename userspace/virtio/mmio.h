@@ -102,6 +102,8 @@ struct virtio_mmio {
 	uint32_t interrupt_status;
 	uint32_t config_generation;
 	bool irq_level;
+	const uint8_t *config;	/* the device's configuration (read-only), or NULL */
+	uint32_t config_len;
 
 	struct guest_mem mem;
 	const struct virtio_mmio_ops *ops;
@@ -122,6 +124,9 @@ void virtio_mmio_init(struct virtio_mmio *d, uint32_t device_id, uint64_t featur
 /* One guest access at this offset in the window (bus.h's access function). */
 enum dev_event virtio_mmio_access(struct virtio_mmio *d, uint64_t offset, bool is_write,
 				  uint8_t *data, unsigned int len);
+
+/* The device's configuration space: len bytes at config, which outlive d. */
+void virtio_mmio_set_config(struct virtio_mmio *d, const void *config, uint32_t len);
 
 /* Whether the device may serve its queues now: DRIVER_OK, no reset needed. */
 bool virtio_mmio_live(const struct virtio_mmio *d);
