@@ -79,6 +79,9 @@ static int add_rng(struct machine *m)
 	m->rng = virtio_rng_start(&mem, machine_set_irq, &m->rng_irq);
 	if (!m->rng)
 		return -1;
+	/* Its kicks and interrupts go through the module, not the bus. */
+	if (virtio_rng_attach(m->rng, v->vm, VIRTIO_MMIO_BASE, VIRTIO_MMIO_GSI_BASE))
+		return -1;
 	return bus_add(&m->mmio, VIRTIO_MMIO_BASE, VIRTIO_MMIO_WINDOW, virtio_rng_access,
 		       m->rng, "virtio-rng");
 }

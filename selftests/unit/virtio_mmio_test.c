@@ -9,6 +9,7 @@
  * DEVICE_NEEDS_RESET with a configuration interrupt.
  */
 #include <stdlib.h>
+#include <unistd.h>
 
 #include "kselftest_harness.h"
 #include "virtio/mmio.h"
@@ -19,18 +20,20 @@
 #define USED_GPA	0x3000ULL
 
 struct fake {
-	int notified, notified_queue, activated, resets;
+	int activated, resets;
 	int activate_answer;
 	bool irq;
 	int irq_changes;
 };
 
-static void fake_notify(void *opaque, unsigned int queue)
+/* The kicks queue q's eventfd holds (and so clears). */
+static uint64_t kicks(struct virtio_mmio *d, unsigned int q)
 {
-	struct fake *f = opaque;
+	uint64_t n = 0;
 
-	f->notified++;
-	f->notified_queue = queue;
+	if (read(virtio_mmio_kick_fd(d, q), &n, sizeof(n)) != sizeof(n))
+		return 0;
+	return n;
 }
 
 static int fake_activate(void *opaque)
@@ -55,7 +58,7 @@ static void fake_irq(void *opaque, bool level)
 }
 
 static const struct virtio_mmio_ops fake_ops = {
-	.notify = fake_notify, .activate = fake_activate, .reset = fake_reset,
+	.activate = fake_activate, .reset = fake_reset,
 };
 
 FIXTURE(mmio) {
@@ -72,12 +75,13 @@ FIXTURE_SETUP(mmio)
 	self->mem = (struct guest_mem){ .host = self->ram, .size = RAM_SIZE, .low = RAM_SIZE,
 					.high_gpa = 1ULL << 32 };
 	memset(&self->f, 0, sizeof(self->f));
-	virtio_mmio_init(&self->d, VIRTIO_ID_RNG, 1ULL << VIRTIO_F_INDIRECT_DESC, 2, 16,
-			 &self->mem, &fake_ops, &self->f, fake_irq, &self->f);
+	ASSERT_EQ(0, virtio_mmio_init(&self->d, VIRTIO_ID_RNG, 1ULL << VIRTIO_F_INDIRECT_DESC, 2,
+				      16, &self->mem, &fake_ops, &self->f, fake_irq, &self->f));
 }
 
 FIXTURE_TEARDOWN(mmio)
 {
+	virtio_mmio_destroy(&self->d);
 	free(self->ram);
 }
 
@@ -166,12 +170,13 @@ TEST_F(mmio, handshake_queue_notify_interrupt)
 	EXPECT_TRUE(virtio_mmio_live(&self->d));
 
 	wr(&self->d, VIRTIO_MMIO_QUEUE_NOTIFY, 0);
-	EXPECT_EQ(1, self->f.notified);
-	EXPECT_EQ(0, self->f.notified_queue);
+	EXPECT_EQ(1, kicks(&self->d, 0));
 	/* Queue 1 was never made ready, queue 5 does not exist. */
 	wr(&self->d, VIRTIO_MMIO_QUEUE_NOTIFY, 1);
 	wr(&self->d, VIRTIO_MMIO_QUEUE_NOTIFY, 5);
-	EXPECT_EQ(1, self->f.notified);
+	EXPECT_EQ(0, kicks(&self->d, 0));
+	EXPECT_EQ(0, kicks(&self->d, 1));
+	EXPECT_EQ(-1, virtio_mmio_kick_fd(&self->d, 5));
 
 	/* Used buffers: the line goes high until the driver acknowledges. */
 	virtio_mmio_used(&self->d, 0);
@@ -207,7 +212,7 @@ TEST_F(mmio, reset_forgets_everything)
 	EXPECT_EQ(0, rd(&self->d, VIRTIO_MMIO_QUEUE_READY));
 	EXPECT_EQ(0, self->d.driver_features);
 	wr(&self->d, VIRTIO_MMIO_QUEUE_NOTIFY, 0);
-	EXPECT_EQ(0, self->f.notified);
+	EXPECT_EQ(0, kicks(&self->d, 0));
 	/* And it comes up again. */
 	bring_up(&self->d);
 	EXPECT_EQ(ALL_OK, rd(&self->d, VIRTIO_MMIO_STATUS));
@@ -320,11 +325,11 @@ TEST_F(mmio, malformed_queue_needs_reset_and_interrupts)
 	EXPECT_FALSE(virtio_mmio_live(&self->d));
 	/* No more notifications reach the device until a reset. */
 	wr(&self->d, VIRTIO_MMIO_QUEUE_NOTIFY, 0);
-	EXPECT_EQ(0, self->f.notified);
+	EXPECT_EQ(0, kicks(&self->d, 0));
 	wr(&self->d, VIRTIO_MMIO_STATUS, 0);
 	bring_up(&self->d);
 	wr(&self->d, VIRTIO_MMIO_QUEUE_NOTIFY, 0);
-	EXPECT_EQ(1, self->f.notified);
+	EXPECT_EQ(1, kicks(&self->d, 0));
 }
 
 TEST_F(mmio, refused_activation_needs_reset)

@@ -30,6 +30,8 @@
 #define TV_CAP_MSR_EXIT_USER	8	/* TV_ENABLE_CAP: MSR exits to userspace */
 #define TV_CAP_READONLY_MEM	9	/* TV_MEM_READONLY slots */
 #define TV_CAP_IOAPIC_PINS	10	/* pins of the in-kernel IOAPIC */
+#define TV_CAP_IOEVENTFD	11	/* TV_IOEVENTFD: entries per VM */
+#define TV_CAP_IRQFD		12	/* TV_IRQFD: entries per VM */
 
 #define TV_VENDOR_AMD_SVM	1
 #define TV_VENDOR_INTEL_VMX	2
@@ -46,6 +48,8 @@
 #define TV_SET_CPUID		_IOW(TV_IOCTL_MAGIC, 0x12, struct tv_cpuid)
 #define TV_ENABLE_CAP		_IOW(TV_IOCTL_MAGIC, 0x13, struct tv_enable_cap)
 #define TV_IRQ_LINE		_IOW(TV_IOCTL_MAGIC, 0x14, struct tv_irq_line)
+#define TV_IOEVENTFD		_IOW(TV_IOCTL_MAGIC, 0x15, struct tv_ioeventfd)
+#define TV_IRQFD		_IOW(TV_IOCTL_MAGIC, 0x16, struct tv_irqfd)
 
 /* ioctls on a vCPU fd */
 #define TV_RUN			_IO(TV_IOCTL_MAGIC, 0x20)
@@ -109,6 +113,51 @@ struct tv_enable_cap {
 struct tv_irq_line {
 	__u32 gsi;		/* 0 .. TV_CAP_IOAPIC_PINS - 1 */
 	__u32 level;		/* 0 or 1 */
+	__u64 reserved[2];
+};
+
+/*
+ * TV_IOEVENTFD: a guest write of len bytes at addr (MMIO, or a port with
+ * TV_IOEVENTFD_FLAG_PIO) signals the eventfd fd and the guest goes on,
+ * with no exit to userspace.  len 0 matches a write of any size at addr;
+ * with TV_IOEVENTFD_FLAG_DATAMATCH only a write of the value datamatch
+ * matches (a write of another value exits to userspace as before).
+ * TV_IOEVENTFD_FLAG_DEASSIGN removes the entry with the same fd, addr,
+ * len, space and datamatch.
+ */
+#define TV_IOEVENTFD_FLAG_DATAMATCH	0x1U
+#define TV_IOEVENTFD_FLAG_PIO		0x2U
+#define TV_IOEVENTFD_FLAG_DEASSIGN	0x4U
+
+struct tv_ioeventfd {
+	__u64 datamatch;
+	__u64 addr;
+	__u32 len;		/* 0, 1, 2, 4 or 8 */
+	__s32 fd;
+	__u32 flags;
+	__u32 reserved[5];
+};
+
+/*
+ * TV_IRQFD: a signal of the eventfd fd interrupts the guest on IOAPIC pin
+ * gsi (a pulse: the line goes up and down).  With
+ * TV_IRQFD_FLAG_VIRTIO_MMIO the pin is the interrupt of the virtio-mmio
+ * device whose register window starts at virtio_base: a signal sets the
+ * bits virtio_status (VIRTIO_MMIO_INT_VRING 1, _CONFIG 2) in the device's
+ * InterruptStatus, which the module then serves (the guest's reads of
+ * offset 0x60 and writes of InterruptACK at 0x64 stay in the module), and
+ * the line stays up while any bit is set.  TV_IRQFD_FLAG_DEASSIGN
+ * removes the entry of fd on gsi.
+ */
+#define TV_IRQFD_FLAG_DEASSIGN		0x1U
+#define TV_IRQFD_FLAG_VIRTIO_MMIO	0x2U
+
+struct tv_irqfd {
+	__s32 fd;
+	__u32 gsi;		/* 0 .. TV_CAP_IOAPIC_PINS - 1 */
+	__u32 flags;
+	__u32 virtio_status;	/* TV_IRQFD_FLAG_VIRTIO_MMIO: 1, 2 or 3 */
+	__u64 virtio_base;	/* TV_IRQFD_FLAG_VIRTIO_MMIO: 4 KiB aligned */
 	__u64 reserved[2];
 };
 

@@ -5,11 +5,29 @@
  * The interrupt line is level-triggered and follows InterruptStatus: high
  * while any bit is set, low once the driver has acknowledged them all.
  * Linux's virtio_mmio reads InterruptStatus and writes InterruptACK in its
- * handler, before the EOI that would otherwise fire the pin again.
+ * handler, before the EOI that would otherwise fire the pin again.  Once
+ * attached, the module keeps InterruptStatus and the line (TV_IRQFD) and
+ * the transport only writes the call or config eventfd.
  */
+#include <errno.h>
+#include <stdio.h>
 #include <string.h>
+#include <sys/eventfd.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#include <linux/thinvisor.h>
 
 #include "virtio/mmio.h"
+
+/* Add one to an eventfd; a counter already at its maximum is set anyway. */
+static void signal_fd(int fd, const char *what)
+{
+	uint64_t one = 1;
+
+	if (write(fd, &one, sizeof(one)) < 0 && errno != EAGAIN)
+		fprintf(stderr, "thinrun: virtio-mmio %s: %s\n", what, strerror(errno));
+}
 
 static void update_irq(struct virtio_mmio *d)
 {
@@ -19,6 +37,18 @@ static void update_irq(struct virtio_mmio *d)
 		d->irq_level = level;
 		d->set_irq(d->irq_opaque, level);
 	}
+}
+
+/* Set bits in InterruptStatus: the module's once attached, else ours. */
+static void interrupt(struct virtio_mmio *d, uint32_t bits)
+{
+	if (d->attached) {
+		signal_fd(bits & VIRTIO_MMIO_INT_CONFIG ? d->config_fd : d->call_fd,
+			  "interrupt");
+		return;
+	}
+	d->interrupt_status |= bits;
+	update_irq(d);
 }
 
 static void reset(struct virtio_mmio *d)
@@ -38,11 +68,14 @@ static void reset(struct virtio_mmio *d)
 		d->ops->reset(d->opaque);
 }
 
-void virtio_mmio_init(struct virtio_mmio *d, uint32_t device_id, uint64_t features,
-		      unsigned int num_queues, uint16_t queue_max,
-		      const struct guest_mem *mem, const struct virtio_mmio_ops *ops,
-		      void *opaque, void (*set_irq)(void *, bool), void *irq_opaque)
+int virtio_mmio_init(struct virtio_mmio *d, uint32_t device_id, uint64_t features,
+		     unsigned int num_queues, uint16_t queue_max,
+		     const struct guest_mem *mem, const struct virtio_mmio_ops *ops,
+		     void *opaque, void (*set_irq)(void *, bool), void *irq_opaque)
 {
+	unsigned int i;
+	int err = 0;
+
 	memset(d, 0, sizeof(*d));
 	d->device_id = device_id;
 	d->device_features = features | 1ULL << VIRTIO_F_VERSION_1;
@@ -53,6 +86,101 @@ void virtio_mmio_init(struct virtio_mmio *d, uint32_t device_id, uint64_t featur
 	d->opaque = opaque;
 	d->set_irq = set_irq;
 	d->irq_opaque = irq_opaque;
+
+	/* Non-blocking: a backend drains them, and a write never waits. */
+	for (i = 0; i < VIRTIO_MMIO_MAX_QUEUES; i++)
+		d->kick_fd[i] = i < d->num_queues ? eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK) : -1;
+	d->call_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	d->config_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	for (i = 0; i < d->num_queues; i++)
+		err |= d->kick_fd[i] < 0;
+	if (err || d->call_fd < 0 || d->config_fd < 0) {
+		perror("thinrun: virtio-mmio: eventfd");
+		return -1;
+	}
+	return 0;
+}
+
+void virtio_mmio_destroy(struct virtio_mmio *d)
+{
+	unsigned int i;
+
+	for (i = 0; i < VIRTIO_MMIO_MAX_QUEUES; i++)
+		if (d->kick_fd[i] >= 0)
+			close(d->kick_fd[i]);
+	if (d->call_fd >= 0)
+		close(d->call_fd);
+	if (d->config_fd >= 0)
+		close(d->config_fd);
+	for (i = 0; i < VIRTIO_MMIO_MAX_QUEUES; i++)
+		d->kick_fd[i] = -1;
+	d->call_fd = -1;
+	d->config_fd = -1;
+}
+
+int virtio_mmio_kick_fd(const struct virtio_mmio *d, unsigned int q)
+{
+	return q < d->num_queues ? d->kick_fd[q] : -1;
+}
+
+int virtio_mmio_call_fd(const struct virtio_mmio *d)
+{
+	return d->call_fd;
+}
+
+static int kick_entry(int vm_fd, uint64_t base, int fd, unsigned int q, bool deassign)
+{
+	struct tv_ioeventfd e = {
+		.datamatch = q, .addr = base + VIRTIO_MMIO_QUEUE_NOTIFY, .len = 4, .fd = fd,
+		.flags = TV_IOEVENTFD_FLAG_DATAMATCH | (deassign ? TV_IOEVENTFD_FLAG_DEASSIGN : 0),
+	};
+
+	return ioctl(vm_fd, TV_IOEVENTFD, &e);
+}
+
+static int irq_entry(int vm_fd, uint64_t base, uint32_t gsi, int fd, uint32_t bits)
+{
+	struct tv_irqfd f = {
+		.fd = fd, .gsi = gsi, .flags = TV_IRQFD_FLAG_VIRTIO_MMIO,
+		.virtio_status = bits, .virtio_base = base,
+	};
+
+	return ioctl(vm_fd, TV_IRQFD, &f);
+}
+
+int virtio_mmio_attach(struct virtio_mmio *d, int vm_fd, uint64_t base, uint32_t gsi)
+{
+	struct tv_irqfd undo = { .fd = d->call_fd, .gsi = gsi, .flags = TV_IRQFD_FLAG_DEASSIGN };
+	unsigned int q;
+
+	if (irq_entry(vm_fd, base, gsi, d->call_fd, VIRTIO_MMIO_INT_VRING))
+		goto fail;
+	if (irq_entry(vm_fd, base, gsi, d->config_fd, VIRTIO_MMIO_INT_CONFIG))
+		goto fail_call;
+	for (q = 0; q < d->num_queues; q++)
+		if (kick_entry(vm_fd, base, d->kick_fd[q], q, false))
+			goto fail_kicks;
+	d->attached = true;
+	return 0;
+
+fail_kicks:
+	fprintf(stderr, "thinrun: virtio-mmio at %#llx: TV_IOEVENTFD: %s\n",
+		(unsigned long long)base, strerror(errno));
+	while (q--)
+		kick_entry(vm_fd, base, d->kick_fd[q], q, true);
+	undo.fd = d->config_fd;
+	ioctl(vm_fd, TV_IRQFD, &undo);
+	undo.fd = d->call_fd;
+	ioctl(vm_fd, TV_IRQFD, &undo);
+	return -1;
+fail_call:
+	undo.fd = d->call_fd;
+	ioctl(vm_fd, TV_IRQFD, &undo);
+fail:
+	fprintf(stderr, "thinrun: virtio-mmio at %#llx: TV_IRQFD: %s%s\n",
+		(unsigned long long)base, strerror(errno),
+		errno == ENOTTY ? " (the module is older than thinrun)" : "");
+	return -1;
 }
 
 void virtio_mmio_set_config(struct virtio_mmio *d, const void *config, uint32_t len)
@@ -71,8 +199,7 @@ void virtio_mmio_used(struct virtio_mmio *d, unsigned int q)
 {
 	if (q >= d->num_queues || !virtq_should_interrupt(&d->vq[q]))
 		return;
-	d->interrupt_status |= VIRTIO_MMIO_INT_VRING;
-	update_irq(d);
+	interrupt(d, VIRTIO_MMIO_INT_VRING);
 }
 
 void virtio_mmio_needs_reset(struct virtio_mmio *d)
@@ -84,8 +211,7 @@ void virtio_mmio_needs_reset(struct virtio_mmio *d)
 	}
 	d->status |= VIRTIO_STATUS_NEEDS_RESET;
 	d->config_generation++;
-	d->interrupt_status |= VIRTIO_MMIO_INT_CONFIG;
-	update_irq(d);
+	interrupt(d, VIRTIO_MMIO_INT_CONFIG);
 }
 
 /* The selected queue, or NULL if there is none by that number. */
@@ -209,8 +335,9 @@ static void write_reg(struct virtio_mmio *d, uint64_t offset, uint32_t val)
 		d->queue_sel = val;
 		return;
 	case VIRTIO_MMIO_QUEUE_NOTIFY:
+		/* What the module does once attached, for a queue that is ready. */
 		if (virtio_mmio_live(d) && val < d->num_queues && d->vq[val].ready)
-			d->ops->notify(d->opaque, val);
+			signal_fd(d->kick_fd[val], "kick");
 		return;
 	case VIRTIO_MMIO_INTERRUPT_ACK:
 		d->interrupt_status &= ~val;

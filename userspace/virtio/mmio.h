@@ -1,17 +1,47 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * The virtio-mmio transport, version 2 (virtio 1.x, 4.2; no legacy):
- * the register window of one device as a state machine, with no lock,
- * no thread and no I/O of its own.  The device that embeds it supplies
- * callbacks (its doorbell, its activation and reset), the interrupt line,
- * and serializes every call.
+ * the register window of one device as a state machine, with no lock
+ * and no thread of its own.  The device that embeds it supplies
+ * callbacks (its activation and reset) and serializes every call.
+ *
+ * The offload interface: what a device, and the backend that serves its
+ * queues (a thread of thinrun, io_uring, the kernel's vhost), use.
+ *
+ *   - Kick: each queue q has an eventfd, virtio_mmio_kick_fd(d, q).
+ *     The guest's QueueNotify write of q signals it.  Once
+ *     virtio_mmio_attach() has run, the module does that with no exit
+ *     to userspace (TV_IOEVENTFD on base + 0x50, 4 bytes, data match q);
+ *     a QueueNotify that still reaches thinrun (a unit test, a queue
+ *     number the device does not have) is handled here the same way.
+ *     The backend waits on the kick eventfd and reads it to re-arm.
+ *   - Call: the device has one eventfd, virtio_mmio_call_fd(d), for all
+ *     its queues.  Writing it (virtio_mmio_used() does, or the backend
+ *     does directly, as vhost does) sets VIRTIO_MMIO_INT_VRING in the
+ *     device's InterruptStatus and raises its pin: the module serves
+ *     InterruptStatus (0x60) and InterruptACK (0x64) and drops the
+ *     level-triggered line once the guest has acknowledged every bit
+ *     (TV_IRQFD with TV_IRQFD_FLAG_VIRTIO_MMIO).  Whoever writes it
+ *     checks first that the driver wants the interrupt
+ *     (virtq_should_interrupt()).
+ *   - A configuration interrupt (DEVICE_NEEDS_RESET) goes through a
+ *     second eventfd of the transport's own, the same way.
+ *   - The device learns of the rings in its activate callback (the
+ *     addresses are in vq[]) and of a reset in its reset callback.
+ *
+ * Before virtio_mmio_attach() (only the unit tests run so), the transport
+ * keeps InterruptStatus itself and drives the line with set_irq.  thinrun
+ * always attaches: the module it ships with has both ioctls, so there is
+ * no userspace fallback for the doorbell or the interrupt.
  *
  * A register write is checked against the device status first
  * (virtio 3.1.1): features only while the driver negotiates them, queue
  * registers only between FEATURES_OK and DRIVER_OK and while the queue is
  * not ready, notifications only once DRIVER_OK is set and the device
  * does not need a reset; a status write may only add bits, in order.
- * Writes out of place are ignored.
+ * Writes out of place are ignored.  A kick that arrives before the queue
+ * is live (the module signals without asking) is the backend's to
+ * ignore: it checks virtio_mmio_live() and the queue's ready flag.
  */
 #ifndef THINRUN_VIRTIO_MMIO_H
 #define THINRUN_VIRTIO_MMIO_H
@@ -78,11 +108,6 @@
 #define VIRTIO_MMIO_MAX_QUEUES		8
 
 struct virtio_mmio_ops {
-	/*
-	 * The driver wrote QueueNotify for a ready queue: ring the device's
-	 * doorbell.  Whatever it does must not need the guest to go on.
-	 */
-	void (*notify)(void *opaque, unsigned int queue);
 	/* The driver set DRIVER_OK: 0, or -1 to refuse (NEEDS_RESET). */
 	int (*activate)(void *opaque);
 	/* The driver wrote 0 to Status: the queues are already gone. */
@@ -110,16 +135,41 @@ struct virtio_mmio {
 	void *opaque;
 	void (*set_irq)(void *irq_opaque, bool level);
 	void *irq_opaque;
+
+	/* The offload interface's eventfds (-1 until virtio_mmio_init()). */
+	int kick_fd[VIRTIO_MMIO_MAX_QUEUES];
+	int call_fd;
+	int config_fd;
+	bool attached;		/* the module serves kicks and InterruptStatus */
 };
 
 /*
  * A device of this ID offering these features (VIRTIO_F_VERSION_1 is
- * added) with num_queues queues of at most queue_max entries each.
+ * added) with num_queues queues of at most queue_max entries each, and
+ * its eventfds.  0, or -1 with a message (the eventfds could not be made:
+ * virtio_mmio_destroy() it all the same).
  */
-void virtio_mmio_init(struct virtio_mmio *d, uint32_t device_id, uint64_t features,
-		      unsigned int num_queues, uint16_t queue_max,
-		      const struct guest_mem *mem, const struct virtio_mmio_ops *ops,
-		      void *opaque, void (*set_irq)(void *, bool), void *irq_opaque);
+int virtio_mmio_init(struct virtio_mmio *d, uint32_t device_id, uint64_t features,
+		     unsigned int num_queues, uint16_t queue_max,
+		     const struct guest_mem *mem, const struct virtio_mmio_ops *ops,
+		     void *opaque, void (*set_irq)(void *, bool), void *irq_opaque);
+
+/*
+ * Hand the kicks and the interrupt of the device whose window starts at
+ * base, on IOAPIC pin gsi, to the module of VM vm_fd (TV_IOEVENTFD per
+ * queue, TV_IRQFD for the call and the config eventfds).  0, or -1 with
+ * a message and nothing left registered.  Call it before the vCPUs run.
+ */
+int virtio_mmio_attach(struct virtio_mmio *d, int vm_fd, uint64_t base, uint32_t gsi);
+
+/* Close the eventfds (the VM's entries go with the VM fd). */
+void virtio_mmio_destroy(struct virtio_mmio *d);
+
+/* The eventfd the guest's QueueNotify of queue q signals; -1 if no such queue. */
+int virtio_mmio_kick_fd(const struct virtio_mmio *d, unsigned int q);
+
+/* The eventfd whose every write is a used-buffer interrupt. */
+int virtio_mmio_call_fd(const struct virtio_mmio *d);
 
 /* One guest access at this offset in the window (bus.h's access function). */
 enum dev_event virtio_mmio_access(struct virtio_mmio *d, uint64_t offset, bool is_write,
@@ -131,7 +181,10 @@ void virtio_mmio_set_config(struct virtio_mmio *d, const void *config, uint32_t 
 /* Whether the device may serve its queues now: DRIVER_OK, no reset needed. */
 bool virtio_mmio_live(const struct virtio_mmio *d);
 
-/* The device put buffers in queue q's used ring: interrupt if the driver wants. */
+/*
+ * The device put buffers in queue q's used ring: interrupt if the driver
+ * wants (a write of the call eventfd once attached).
+ */
 void virtio_mmio_used(struct virtio_mmio *d, unsigned int q);
 
 /* A queue is malformed: set DEVICE_NEEDS_RESET and tell the driver. */

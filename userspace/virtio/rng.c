@@ -4,8 +4,8 @@
  *
  * One lock guards the transport and the queue: vCPU threads take it for
  * their register accesses, the device thread while it serves the queue.
- * It is a leaf: under it only getrandom(), an eventfd write and
- * TV_IRQ_LINE are called.
+ * It is a leaf: under it only getrandom(), eventfd writes and (before
+ * the transport is attached: unit tests) the set_irq callback are called.
  *
  * A request is a chain of device-writable buffers; a chain with a
  * device-readable one is the driver's error, and gets 0 bytes back.  At
@@ -32,26 +32,13 @@ struct virtio_rng {
 	pthread_mutex_t lock;	/* mmio, chain */
 	struct virtio_mmio mmio;
 	struct virtq_chain chain;
-	int doorbell;		/* eventfd: the queue has news */
+	int kick;		/* the queue's kick eventfd (the transport's) */
 	int stop;		/* eventfd: the thread must return */
 	pthread_t thread;
 	bool started;
 };
 
-static void rng_notify(void *opaque, unsigned int queue)
-{
-	struct virtio_rng *r = opaque;
-	uint64_t one = 1;
-
-	(void)queue;
-	/* Only fails when the counter would overflow: then it is already set. */
-	if (write(r->doorbell, &one, sizeof(one)) < 0 && errno != EAGAIN)
-		perror("thinrun: virtio-rng doorbell");
-}
-
-static const struct virtio_mmio_ops rng_ops = {
-	.notify = rng_notify,
-};
+static const struct virtio_mmio_ops rng_ops;
 
 /* getrandom() into len bytes; the number of bytes filled. */
 static uint32_t fill(uint8_t *p, uint32_t len)
@@ -112,7 +99,7 @@ static void *rng_thread(void *arg)
 {
 	struct virtio_rng *r = arg;
 	struct pollfd fds[2] = {
-		{ .fd = r->doorbell, .events = POLLIN },
+		{ .fd = r->kick, .events = POLLIN },
 		{ .fd = r->stop, .events = POLLIN },
 	};
 	uint64_t count;
@@ -126,7 +113,7 @@ static void *rng_thread(void *arg)
 		}
 		if (fds[1].revents)
 			return NULL;
-		if (read(r->doorbell, &count, sizeof(count)) < 0 && errno != EAGAIN)
+		if (read(r->kick, &count, sizeof(count)) < 0 && errno != EAGAIN)
 			continue;
 		pthread_mutex_lock(&r->lock);
 		serve(r);
@@ -145,11 +132,14 @@ struct virtio_rng *virtio_rng_start(const struct guest_mem *mem,
 		return NULL;
 	}
 	pthread_mutex_init(&r->lock, NULL);
-	virtio_mmio_init(&r->mmio, VIRTIO_ID_RNG, 0, 1, RNG_QUEUE_SIZE, mem, &rng_ops, r,
-			 set_irq, irq_opaque);
-	r->doorbell = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	r->stop = eventfd(0, EFD_CLOEXEC);
-	if (r->doorbell < 0 || r->stop < 0) {
+	if (virtio_mmio_init(&r->mmio, VIRTIO_ID_RNG, 0, 1, RNG_QUEUE_SIZE, mem, &rng_ops, r,
+			     set_irq, irq_opaque)) {
+		virtio_rng_stop(r);
+		return NULL;
+	}
+	r->kick = virtio_mmio_kick_fd(&r->mmio, 0);
+	if (r->stop < 0) {
 		perror("thinrun: virtio-rng: eventfd");
 		virtio_rng_stop(r);
 		return NULL;
@@ -176,9 +166,14 @@ enum dev_event virtio_rng_access(void *opaque, uint64_t offset, bool is_write,
 	return e;
 }
 
-int virtio_rng_doorbell(const struct virtio_rng *r)
+int virtio_rng_attach(struct virtio_rng *r, int vm_fd, uint64_t base, uint32_t gsi)
 {
-	return r->doorbell;
+	int ret;
+
+	pthread_mutex_lock(&r->lock);
+	ret = virtio_mmio_attach(&r->mmio, vm_fd, base, gsi);
+	pthread_mutex_unlock(&r->lock);
+	return ret;
 }
 
 void virtio_rng_stop(struct virtio_rng *r)
@@ -192,8 +187,7 @@ void virtio_rng_stop(struct virtio_rng *r)
 			perror("thinrun: virtio-rng");
 		pthread_join(r->thread, NULL);
 	}
-	if (r->doorbell >= 0)
-		close(r->doorbell);
+	virtio_mmio_destroy(&r->mmio);
 	if (r->stop >= 0)
 		close(r->stop);
 	pthread_mutex_destroy(&r->lock);

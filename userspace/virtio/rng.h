@@ -4,12 +4,11 @@
  * device-writable buffers are filled from getrandom(), by a thread of
  * its own.
  *
- * The thread waits on the device's doorbell, an eventfd.  Today the
- * guest's QueueNotify write is an MMIO exit that thinrun's bus hands to
- * the transport, whose notify callback writes the eventfd; the module's
- * doorbell (issue 13) will write the same eventfd with no exit, and the
- * device will not change.  The interrupt goes out through the set_irq
- * callback it is given (TV_IRQ_LINE today).
+ * The thread waits on the queue's kick eventfd, which the module signals
+ * on the guest's QueueNotify with no exit to userspace once the device is
+ * attached (virtio_rng_attach(), mmio.h); it interrupts the guest through
+ * the transport's call eventfd.  Before it is attached (unit tests) the
+ * transport signals the kick itself and drives the line with set_irq.
  */
 #ifndef THINRUN_VIRTIO_RNG_H
 #define THINRUN_VIRTIO_RNG_H
@@ -30,8 +29,8 @@ struct virtio_rng *virtio_rng_start(const struct guest_mem *mem,
 enum dev_event virtio_rng_access(void *opaque, uint64_t offset, bool is_write,
 				 uint8_t *data, unsigned int len);
 
-/* The eventfd that wakes the device to look at its queue. */
-int virtio_rng_doorbell(const struct virtio_rng *r);
+/* virtio_mmio_attach() for the device's transport: 0, or -1 with a message. */
+int virtio_rng_attach(struct virtio_rng *r, int vm_fd, uint64_t base, uint32_t gsi);
 
 /* Stop the thread and free the device; NULL is nothing. */
 void virtio_rng_stop(struct virtio_rng *r);
