@@ -58,4 +58,14 @@
 #define tv_host_uses_fred()	false
 #endif
 
+/*
+ * 6.8 dropped eventfd_signal()'s count argument (it always added 1 in
+ * the callers that remained).
+ */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 8, 0)
+#define tv_eventfd_signal(ctx)	eventfd_signal(ctx)
+#else
+#define tv_eventfd_signal(ctx)	eventfd_signal((ctx), 1)
+#endif
+
 #endif /* TV_COMPAT_H */

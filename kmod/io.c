@@ -14,6 +14,7 @@
 
 #include "thinvisor.h"
 #include "gwalk.h"
+#include "offload.h"
 #include "trace.h"
 #include "vendor.h"
 
@@ -168,6 +169,12 @@ int tv_handle_io(struct tv_vcpu *vcpu)
 
 	if (e->io.string)
 		return tv_handle_string_io(vcpu);
+	/* A doorbell: the eventfd is signalled and the guest goes on. */
+	if (!e->io.in && tv_ioeventfd_write(vcpu->vm, true, e->io.port, e->io.size,
+					    vcpu->regs[TV_RAX] & tv_addr_mask(e->io.size))) {
+		vcpu->rip = e->next_rip ? e->next_rip : vcpu->rip + e->insn_len;
+		return 1;
+	}
 
 	run->exit_reason = TV_EXIT_IO;
 	run->io.direction = e->io.in ? TV_IO_IN : TV_IO_OUT;
@@ -245,7 +252,17 @@ static int tv_decode_at_rip(struct tv_vcpu *vcpu, struct tv_sregs *s,
 	return tv_decode_mmio(code, *n, mode, insn) ? -EINVAL : 0;
 }
 
-/* The APIC's and the IOAPIC's pages are handled here, without userspace. */
+/* The offload path's MMIO: a virtio window's interrupt registers, a doorbell. */
+static bool tv_offload_mmio(struct tv_vm *vm, u64 gpa, bool write, u32 len, u64 *val)
+{
+	return tv_irqfd_virtio_mmio(vm, gpa, write, len, val) ||
+	       (write && tv_ioeventfd_write(vm, false, gpa, len, *val));
+}
+
+/*
+ * The APIC's and the IOAPIC's pages, and the offload path's registers,
+ * are handled here, without userspace.
+ */
 static bool tv_kernel_mmio_insn(struct tv_vcpu *vcpu, u64 gpa,
 				struct tv_insn *insn)
 {
@@ -253,7 +270,8 @@ static bool tv_kernel_mmio_insn(struct tv_vcpu *vcpu, u64 gpa,
 	u64 val = insn->is_write ? tv_insn_store_value(insn, *reg) : 0;
 
 	if (!tv_lapic_mmio(vcpu, gpa, insn->is_write, insn->size, &val) &&
-	    !tv_ioapic_mmio(vcpu->vm, gpa, insn->is_write, insn->size, &val))
+	    !tv_ioapic_mmio(vcpu->vm, gpa, insn->is_write, insn->size, &val) &&
+	    !tv_offload_mmio(vcpu->vm, gpa, insn->is_write, insn->size, &val))
 		return false;
 	if (!insn->is_write)
 		*reg = tv_insn_load_result(insn, *reg, val);

@@ -63,12 +63,55 @@ static void tv_ioapic_deliver(struct tv_vm *vm, struct tv_ioapic *io, int pin)
 	}
 }
 
+/* Drive pin gsi's input line; the lock held (irqfd.c takes it too). */
+void tv_ioapic_line_locked(struct tv_vm *vm, u32 gsi, bool level)
+{
+	struct tv_ioapic *io = &vm->ioapic;
+	bool was = io->level & BIT(gsi);
+
+	lockdep_assert_held(&io->lock);
+	if (level)
+		io->level |= BIT(gsi);
+	else
+		io->level &= ~BIT(gsi);
+	/* An edge pin fires on the rising edge; a level pin while high. */
+	if (level && (!was || (io->redir[gsi] & REDIR_LEVEL)))
+		tv_ioapic_deliver(vm, io, gsi);
+}
+
+/*
+ * An irqfd drives pin gsi from now on, and TV_IRQ_LINE may not.  The
+ * count changes under vm->lock (irqfd.c) and is read under the IOAPIC's.
+ */
+void tv_ioapic_claim(struct tv_vm *vm, u32 gsi)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&vm->ioapic.lock, flags);
+	vm->ioapic.irqfds[gsi]++;
+	spin_unlock_irqrestore(&vm->ioapic.lock, flags);
+}
+
+void tv_ioapic_unclaim(struct tv_vm *vm, u32 gsi)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&vm->ioapic.lock, flags);
+	vm->ioapic.irqfds[gsi]--;
+	spin_unlock_irqrestore(&vm->ioapic.lock, flags);
+}
+
+bool tv_ioapic_claimed(struct tv_vm *vm, u32 gsi)
+{
+	return READ_ONCE(vm->ioapic.irqfds[gsi]);
+}
+
 int tv_ioapic_set_line(struct tv_vm *vm, struct tv_irq_line __user *argp)
 {
 	struct tv_ioapic *io = &vm->ioapic;
 	struct tv_irq_line l;
 	unsigned long flags;
-	bool was;
+	int r = 0;
 
 	if (copy_from_user(&l, argp, sizeof(l)))
 		return -EFAULT;
@@ -77,16 +120,12 @@ int tv_ioapic_set_line(struct tv_vm *vm, struct tv_irq_line __user *argp)
 		return -EINVAL;
 
 	spin_lock_irqsave(&io->lock, flags);
-	was = io->level & BIT(l.gsi);
-	if (l.level)
-		io->level |= BIT(l.gsi);
+	if (io->irqfds[l.gsi])
+		r = -EBUSY;	/* the irqfd's line, not userspace's */
 	else
-		io->level &= ~BIT(l.gsi);
-	/* An edge pin fires on the rising edge; a level pin while high. */
-	if (l.level && (!was || (io->redir[l.gsi] & REDIR_LEVEL)))
-		tv_ioapic_deliver(vm, io, l.gsi);
+		tv_ioapic_line_locked(vm, l.gsi, l.level);
 	spin_unlock_irqrestore(&io->lock, flags);
-	return 0;
+	return r;
 }
 
 /* The guest's EOI of a level-triggered vector: its pins may fire again. */

@@ -19,10 +19,15 @@ struct tv_ioapic {
 	u32 level;		/* the pins' input lines, a bit each */
 	u32 regsel;
 	u8 id;
+	u8 irqfds[TV_IOAPIC_PINS];	/* irqfds driving each pin (irqfd.c) */
 };
 
 void tv_ioapic_init(struct tv_vm *vm);
 int tv_ioapic_set_line(struct tv_vm *vm, struct tv_irq_line __user *argp);
+void tv_ioapic_line_locked(struct tv_vm *vm, u32 gsi, bool level);
+void tv_ioapic_claim(struct tv_vm *vm, u32 gsi);
+void tv_ioapic_unclaim(struct tv_vm *vm, u32 gsi);
+bool tv_ioapic_claimed(struct tv_vm *vm, u32 gsi);
 void tv_ioapic_eoi(struct tv_vm *vm, u8 vector);
 bool tv_ioapic_mmio(struct tv_vm *vm, u64 gpa, bool write, u32 len, u64 *val);
 

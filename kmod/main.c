@@ -16,6 +16,7 @@
 
 #include "thinvisor.h"
 #include "cpuid.h"
+#include "offload.h"
 #include "vendor.h"
 #include "../uapi/linux/thinvisor.h"
 
@@ -43,6 +44,10 @@ static long tv_check_cap(unsigned long cap)
 		return 1;
 	case TV_CAP_IOAPIC_PINS:
 		return TV_IOAPIC_PINS;
+	case TV_CAP_IOEVENTFD:
+		return TV_MAX_IOEVENTFDS;
+	case TV_CAP_IRQFD:
+		return TV_MAX_IRQFDS;
 	default:
 		return 0;
 	}
@@ -141,9 +146,12 @@ static int __init tv_init(void)
 	r = tv_hw_init();
 	if (r)
 		goto out_vendor;
-	r = misc_register(&tv_miscdev);
+	r = tv_irqfd_init();
 	if (r)
 		goto out_hw;
+	r = misc_register(&tv_miscdev);
+	if (r)
+		goto out_irqfd;
 
 	tv_debugfs_init();
 	features = (char *)get_zeroed_page(GFP_KERNEL);
@@ -154,6 +162,8 @@ static int __init tv_init(void)
 	}
 	return 0;
 
+out_irqfd:
+	tv_irqfd_exit();
 out_hw:
 	tv_hw_exit();
 out_vendor:
@@ -165,6 +175,7 @@ static void __exit tv_exit(void)
 {
 	misc_deregister(&tv_miscdev);
 	tv_debugfs_exit();
+	tv_irqfd_exit();
 	tv_hw_exit();
 	tv_ops->exit();
 }

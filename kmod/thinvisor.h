@@ -69,7 +69,8 @@ struct tv_vcpu;
 
 struct tv_vm {
 	refcount_t users;		/* the VM fd and each vCPU */
-	struct mutex lock;		/* slots, vCPU creation, CPUID table */
+	/* slots, vCPU creation, CPUID table, ioeventfd and irqfd changes */
+	struct mutex lock;
 	struct mm_struct *mm;		/* whose memory the slots pin */
 	struct tv_slot slots[TV_MAX_SLOTS];
 	struct tv_mmu mmu;
@@ -79,6 +80,13 @@ struct tv_vm {
 	struct rw_semaphore run_lock;
 	struct tv_cpuid_table __rcu *cpuid;
 	struct tv_ioapic ioapic;
+	/* The offload path (offload.h): read by the exit path under RCU. */
+	struct list_head ioeventfds;
+	struct list_head virtio_wins;
+	/* Active irqfds: changed under irqfd_lock (their wake-ups take it). */
+	struct list_head irqfds;
+	spinlock_t irqfd_lock;
+	unsigned int nr_irqfds;		/* active or shutting down: vm->lock */
 	bool msr_exit_user;
 	u64 tlb_generation;		/* bumped when the NPT/EPT changes */
 	void *vendor;

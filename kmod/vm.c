@@ -13,6 +13,7 @@
 #include <linux/uaccess.h>
 
 #include "thinvisor.h"
+#include "offload.h"
 #include "vendor.h"
 
 static void tv_vm_destroy(struct tv_vm *vm)
@@ -20,6 +21,9 @@ static void tv_vm_destroy(struct tv_vm *vm)
 	struct tv_cpuid_table *cpuid = rcu_dereference_protected(vm->cpuid, true);
 	int i;
 
+	/* Before the vCPUs: an irqfd's wake-up may still be raising one. */
+	tv_irqfd_release(vm);
+	tv_ioeventfd_release(vm);
 	/* No fd is left: nothing can reach these vCPUs any more. */
 	for (i = 0; i < TV_MAX_VCPUS; i++)
 		if (vm->vcpus[i])
@@ -105,6 +109,10 @@ static long tv_vm_ioctl(struct file *filp, unsigned int ioctl,
 		return tv_vm_enable_cap(vm, argp);
 	case TV_IRQ_LINE:
 		return tv_ioapic_set_line(vm, argp);
+	case TV_IOEVENTFD:
+		return tv_ioeventfd_ioctl(vm, argp);
+	case TV_IRQFD:
+		return tv_irqfd_ioctl(vm, argp);
 	default:
 		return -ENOTTY;
 	}
@@ -135,6 +143,10 @@ int tv_vm_create(unsigned long type)
 	vm->mm = current->mm;
 	mmgrab(vm->mm);
 	tv_ioapic_init(vm);
+	INIT_LIST_HEAD(&vm->ioeventfds);
+	INIT_LIST_HEAD(&vm->virtio_wins);
+	INIT_LIST_HEAD(&vm->irqfds);
+	spin_lock_init(&vm->irqfd_lock);
 
 	r = tv_hw_get();
 	if (r) {
