@@ -22,8 +22,7 @@
 #include <linux/thinvisor.h>
 
 #include "thinrun.h"
-#include "virtio/net.h"
-#include "virtio/vsock.h"
+#include "virtio/vhost_opts.h"
 
 #define RAW_LOAD_ADDR	0x7c00
 #define RAW_MEM_MAX_MB	4096

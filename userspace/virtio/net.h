@@ -23,19 +23,7 @@
 
 #include "dev/event.h"
 #include "virtio/guest_mem.h"
-
-/* --net tap=IFNAME[,mac=MAC][,vhost=off] */
-struct net_opts {
-	char tap[16];		/* IFNAMSIZ */
-	uint8_t mac[6];		/* given, or derived from the tap's name */
-	bool vhost;		/* false: vhost=off */
-};
-
-/*
- * Parse the option's value; 0, or -1 with what is wrong in err: no tap=,
- * a name too long, a malformed, multicast or all-zero MAC, an unknown key.
- */
-int net_opts_parse(const char *arg, struct net_opts *o, char *err, size_t errlen);
+#include "virtio/vhost_opts.h"
 
 struct virtio_net;
 

@@ -39,22 +39,6 @@ struct virtio_vsock {
 	struct vhost_dev vhost;
 };
 
-int vsock_cid_parse(const char *arg, uint32_t *cid, char *err, size_t errlen)
-{
-	unsigned long long v;
-	char *end;
-
-	errno = 0;
-	v = strtoull(arg, &end, 10);
-	/* 0, 1 and 2 are the hypervisor's, the loopback's and the host's; -1 is "any". */
-	if (errno || end == arg || *end || arg[0] == '-' || v < 3 || v >= 0xffffffffULL) {
-		snprintf(err, errlen, "--vsock %s: give the guest's context ID, 3 to 4294967294", arg);
-		return -1;
-	}
-	*cid = v;
-	return 0;
-}
-
 static int set_running(struct virtio_vsock *s, int on)
 {
 	if (ioctl(s->vhost.fd, VHOST_VSOCK_SET_RUNNING, &on)) {

@@ -17,9 +17,6 @@
 #include "dev/event.h"
 #include "virtio/guest_mem.h"
 
-/* The value of --vsock: 0, or -1 with what is wrong in err. */
-int vsock_cid_parse(const char *arg, uint32_t *cid, char *err, size_t errlen);
-
 struct virtio_vsock;
 
 /*
