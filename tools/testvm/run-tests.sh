@@ -23,7 +23,8 @@ case " $modparams " in *" vmx_vcpus=0 "*) vcpus_off=yes ;; esac
 repeat=$(sed -n 's/.*tv\.repeat=\([0-9]*\).*/\1/p' /proc/cmdline)
 # tv.loop=N:boot only boots the Linux guest N times (1 and 2 vCPUs in
 # turn), tv.loop=N:signal only runs the signal tests N times (in both
-# machines), to count a rare failure; nothing else runs.
+# machines), to count a rare failure; tv.loop=N:net only the --net and
+# --vsock tests; nothing else runs.
 loop=$(sed -n 's/.*tv\.loop=\([0-9]*:[a-z]*\).*/\1/p' /proc/cmdline)
 
 # Tests that fail for a known, open bug: their failure is reported as TAP
@@ -767,6 +768,9 @@ svm | vmx)
 			signal)
 				test_thinrun_signal TERM 143
 				test_thinrun_signal INT 130 ;;
+			net)
+				test_net_bad_options
+				test_virtio_net ;;
 			esac
 		done
 		test_kernel_log

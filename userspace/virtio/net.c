@@ -107,8 +107,8 @@ static int tap_open(const char *name, bool *offloads)
 		return -1;
 	}
 	/* Which receive offloads the tap can give; none until the driver picks. */
-	*offloads = ioctl(fd, TUNSETOFFLOAD, TAP_OFFLOADS) == 0;
-	if (ioctl(fd, TUNSETOFFLOAD, 0)) {
+	*offloads = ioctl(fd, TUNSETOFFLOAD, (unsigned long)TAP_OFFLOADS) == 0;
+	if (ioctl(fd, TUNSETOFFLOAD, 0UL)) {
 		fprintf(stderr, "thinrun: --net tap=%s: TUNSETOFFLOAD: %s\n", name, strerror(errno));
 		close(fd);
 		return -1;
@@ -117,9 +117,9 @@ static int tap_open(const char *name, bool *offloads)
 }
 
 /* The driver's receive offloads, as the tap's flags. */
-static unsigned int tap_offloads(uint64_t features)
+static unsigned long tap_offloads(uint64_t features)
 {
-	unsigned int f = 0;
+	unsigned long f = 0;
 
 	if (!(features & 1ULL << VIRTIO_NET_F_GUEST_CSUM))
 		return 0;
