@@ -287,6 +287,7 @@ test_thinrun() {
 	test_virtio_rng
 	test_net_bad_options
 	test_virtio_net
+	test_virtio_net _vhost_off ,vhost=off
 	test_thinrun_signal TERM 143
 	test_thinrun_signal INT 130
 }
@@ -547,11 +548,13 @@ test_net_bad_options() {
 # The guest (guest-net.sh) pings the machine, sends it a file and receives
 # one, checked by md5 on both sides, and echoes over vsock both ways;
 # its kernel log stays clean, and the devices' register accesses that
-# reached thinrun stay those of the setup, whatever the packets.
-test_virtio_net() {
+# reached thinrun stay those of the setup, whatever the packets.  Run
+# with vhost-net, then with vhost=off (TAP names ending _vhost_off).
+test_virtio_net() { # [TAP-name-suffix [more --net]]
+	sfx=${1:-} more=${2:-}
 	if [ ! -f /share/vmlinuz ] || [ ! -f /share/guest.cpio.gz ] || [ ! -d /sys/class/net/tvtap0 ]; then
-		for t in virtio_net_ping virtio_net_transfer virtio_vsock_echo; do
-			tap skip $t "no guest kernel or no tap in this machine"
+		for t in virtio_net_ping virtio_net_transfer virtio_vsock_echo virtio_net_no_exit_per_packet; do
+			tap skip $t$sfx "no guest kernel or no tap in this machine"
 		done
 		return
 	fi
@@ -571,10 +574,10 @@ test_virtio_net() {
 	p4=$!
 	start=$(date +%s)
 	out=$(timeout 200 thinrun --kernel /share/vmlinuz --initrd /share/guest.cpio.gz \
-		--mem 256 --stats --net tap=tvtap0 --vsock 3 \
+		--mem 256 --stats --net tap=tvtap0$more --vsock 3 \
 		--cmdline "console=ttyS0 tv.cpus=1 tv.net" </dev/null 2>&1)
 	rc=$?
-	echo "# virtio_net: thinrun status $rc after $(($(date +%s) - start)) s"
+	echo "# virtio_net$sfx: thinrun status $rc after $(($(date +%s) - start)) s"
 	for p in $p1 $p2 $p3 $p4; do kill $p 2>/dev/null; wait $p 2>/dev/null; done
 	cat /tmp/sp[1-4].err 2>/dev/null | sed 's/^/# sockpipe: /'
 	echo "$out" | grep -E 'virtio|thinvisor-guest|thinrun: ' | sed 's/^/# /'
@@ -584,23 +587,23 @@ test_virtio_net() {
 	[ $rc -eq 0 ] && [ -z "$bad" ] || ok=
 	[ -z "$ok" ] && echo "$out" | tail -n ${TV_FULL:-40} | sed 's/^/# /'
 	if [ -n "$ok" ] && echo "$out" | grep -q 'thinvisor-guest: net ping ok'; then
-		hvtap ok virtio_net_ping
+		hvtap ok virtio_net_ping$sfx
 	else
-		tap fail virtio_net_ping "status $rc${bad:+, $(echo "$bad" | head -n 1)}"
+		tap fail virtio_net_ping$sfx "status $rc${bad:+, $(echo "$bad" | head -n 1)}"
 	fi
 	up=$(md5sum </tmp/from_guest | cut -d' ' -f1)
 	down=$(md5sum </tmp/to_guest | cut -d' ' -f1)
 	if [ -n "$ok" ] && echo "$out" | grep -q "thinvisor-guest: net sent $size bytes md5 $up" &&
 	   echo "$out" | grep -q "thinvisor-guest: net received $size bytes md5 $down"; then
-		hvtap ok virtio_net_transfer
+		hvtap ok virtio_net_transfer$sfx
 	else
-		tap fail virtio_net_transfer "machine got $(wc -c </tmp/from_guest) bytes md5 $up, sent md5 $down"
+		tap fail virtio_net_transfer$sfx "machine got $(wc -c </tmp/from_guest) bytes md5 $up, sent md5 $down"
 	fi
 	if [ -n "$ok" ] && echo "$out" | grep -q 'thinvisor-guest: vsock echo from the host ok' &&
 	   cmp -s /tmp/vsock_msg /tmp/vsock_back; then
-		hvtap ok virtio_vsock_echo
+		hvtap ok virtio_vsock_echo$sfx
 	else
-		tap fail virtio_vsock_echo "echo back from the guest: '$(cat /tmp/vsock_back)'"
+		tap fail virtio_vsock_echo$sfx "echo back from the guest: '$(cat /tmp/vsock_back)'"
 	fi
 	# Kicks and interrupts never reach thinrun: its count of the net
 	# device's register accesses is the driver's setup, far below the
@@ -609,11 +612,11 @@ test_virtio_net() {
 	pk=$(echo "$out" | sed -n 's/.*net ok, packets rx \([0-9]*\) tx \([0-9]*\),.*/\1 \2/p')
 	packets=
 	[ -n "$pk" ] && packets=$((${pk% *} + ${pk#* }))
-	echo "# virtio_net: ${acc:-?} register accesses in thinrun for ${packets:-?} packets"
+	echo "# virtio_net$sfx: ${acc:-?} register accesses in thinrun for ${packets:-?} packets"
 	if [ -n "$ok" ] && [ -n "$acc" ] && [ "${packets:-0}" -ge 200 ] && [ "$acc" -lt 200 ]; then
-		hvtap ok virtio_net_no_exit_per_packet
+		hvtap ok virtio_net_no_exit_per_packet$sfx
 	else
-		tap fail virtio_net_no_exit_per_packet "${acc:-?} accesses for ${packets:-?} packets"
+		tap fail virtio_net_no_exit_per_packet$sfx "${acc:-?} accesses for ${packets:-?} packets"
 	fi
 }
 
@@ -770,7 +773,8 @@ svm | vmx)
 				test_thinrun_signal INT 130 ;;
 			net)
 				test_net_bad_options
-				test_virtio_net ;;
+				test_virtio_net
+				test_virtio_net _vhost_off ,vhost=off ;;
 			esac
 		done
 		test_kernel_log

@@ -31,6 +31,7 @@
 
 #include "virtio/mmio.h"
 #include "virtio/net.h"
+#include "virtio/net_user.h"
 #include "virtio/vhost.h"
 
 #define NET_QUEUES		2	/* receive, transmit: one pair, no control queue */
@@ -60,6 +61,7 @@ struct virtio_net {
 	int tap;
 	bool offloads;		/* the tap takes TAP_OFFLOADS */
 	bool running;		/* the tap is vhost's backend */
+	struct net_user *user;	/* vhost=off: thinrun's thread serves the queues */
 	bool mmio_ready;	/* virtio_mmio_init() done */
 	unsigned long accesses;	/* register accesses that reached thinrun */
 	struct vhost_dev vhost;
@@ -155,6 +157,8 @@ static int net_activate(void *opaque)
 	int kick[NET_QUEUES];
 	unsigned int i;
 
+	if (!n->opts.vhost)
+		return 0;	/* net_user's thread finds the queues live */
 	for (i = 0; i < NET_QUEUES; i++) {
 		if (!n->mmio.vq[i].ready) {
 			fprintf(stderr, "thinrun: virtio-net: the driver left queue %u unset\n", i);
@@ -202,27 +206,40 @@ static void net_ring_error(void *opaque)
 	pthread_mutex_unlock(&n->lock);
 }
 
-struct virtio_net *virtio_net_open(const struct net_opts *o)
+struct virtio_net *virtio_net_on_fd(const struct net_opts *o, int tap)
 {
-	struct virtio_net *n;
+	struct virtio_net *n = calloc(1, sizeof(*n));
 
-	if (!o->vhost) {
-		fprintf(stderr, "thinrun: --net tap=%s,vhost=off: not implemented yet; "
-			"virtio-net runs on vhost-net only\n", o->tap);
-		return NULL;
-	}
-	n = calloc(1, sizeof(*n));
 	if (!n) {
 		fprintf(stderr, "thinrun: virtio-net: out of memory\n");
 		return NULL;
 	}
 	n->opts = *o;
+	n->tap = tap;
 	n->vhost.fd = -1;
 	n->vhost.err_fd = -1;
 	n->vhost.stop_fd = -1;
 	pthread_mutex_init(&n->lock, NULL);
-	n->tap = tap_open(o->tap, &n->offloads);
-	if (n->tap < 0 || vhost_dev_open(&n->vhost, "/dev/vhost-net", "vhost_net")) {
+	return n;
+}
+
+struct virtio_net *virtio_net_open(const struct net_opts *o)
+{
+	bool offloads;
+	int tap = tap_open(o->tap, &offloads);
+	struct virtio_net *n;
+
+	if (tap < 0)
+		return NULL;
+	n = virtio_net_on_fd(o, tap);
+	if (!n) {
+		close(tap);
+		return NULL;
+	}
+	n->offloads = offloads;
+	if (!o->vhost)
+		return n;
+	if (vhost_dev_open(&n->vhost, "/dev/vhost-net", "vhost_net")) {
 		virtio_net_close(n);
 		return NULL;
 	}
@@ -245,15 +262,32 @@ int virtio_net_start(struct virtio_net *n, const struct guest_mem *mem,
 	features |= 1ULL << VIRTIO_NET_F_MAC | 1ULL << VIRTIO_NET_F_STATUS | NET_TX_OFFLOADS;
 	if (n->offloads)
 		features |= NET_RX_OFFLOADS;
+	/*
+	 * vhost=off: one packet per receive chain (no MRG_RXBUF, no receive
+	 * offloads, so no packet is bigger than the driver's buffers), and
+	 * indirect descriptors, which thinrun's virtqueue takes.
+	 */
+	if (!n->opts.vhost)
+		features = 1ULL << VIRTIO_NET_F_MAC | 1ULL << VIRTIO_NET_F_STATUS | NET_TX_OFFLOADS |
+			   1ULL << VIRTIO_RING_F_INDIRECT_DESC;
 	memcpy(n->config.mac, n->opts.mac, 6);
 	n->config.status = VIRTIO_NET_S_LINK_UP;
-	if (vhost_dev_set_memory(&n->vhost, mem))
+	if (n->opts.vhost && vhost_dev_set_memory(&n->vhost, mem))
 		return -1;
 	n->mmio_ready = true;	/* even when it fails: its eventfds go at close */
 	if (virtio_mmio_init(&n->mmio, VIRTIO_ID_NET, features, NET_QUEUES, NET_QUEUE_SIZE, mem,
 			     &net_ops, n, set_irq, irq_opaque))
 		return -1;
 	virtio_mmio_set_config(&n->mmio, &n->config, sizeof(n->config));
+	if (!n->opts.vhost) {
+		/* Nothing may wait under the device's lock: not a full tap either. */
+		if (fcntl(n->tap, F_SETFL, fcntl(n->tap, F_GETFL) | O_NONBLOCK)) {
+			perror("thinrun: virtio-net: tap");
+			return -1;
+		}
+		n->user = net_user_start(&n->mmio, &n->lock, n->tap);
+		return n->user ? 0 : -1;
+	}
 	return vhost_dev_watch(&n->vhost, net_ring_error, n);
 }
 
@@ -291,6 +325,7 @@ void virtio_net_close(struct virtio_net *n)
 		return;
 	if (n->running)
 		set_backend(n, -1);
+	net_user_stop(n->user);
 	vhost_dev_close(&n->vhost);
 	if (n->mmio_ready)
 		virtio_mmio_destroy(&n->mmio);

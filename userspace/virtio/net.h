@@ -7,7 +7,8 @@
  * exit to userspace and no thinrun thread per packet.  The guest's kicks
  * reach vhost through the transport's kick eventfds and its interrupts
  * leave through the transport's call eventfd (virtio/mmio.h), both
- * served by the module.
+ * served by the module.  With vhost=off a thread of thinrun copies the
+ * packets instead (virtio/net_user.h).
  *
  * Offered: the checksum and segmentation offloads in both directions
  * that the tap takes (the guest's receive offloads are set on the tap
@@ -33,6 +34,13 @@ struct virtio_net;
  * that says what to do.
  */
 struct virtio_net *virtio_net_open(const struct net_opts *o);
+
+/*
+ * The device with its queues served in thinrun (o->vhost false) on an
+ * open fd that behaves as a tap with a 12-byte virtio header: for the
+ * unit test.  The device owns fd.  NULL with a message.
+ */
+struct virtio_net *virtio_net_on_fd(const struct net_opts *o, int fd);
 
 /*
  * The device on guest memory mem, its interrupt through set_irq until
