@@ -83,9 +83,8 @@ struct tv_vm {
 	/* The offload path (offload.h): read by the exit path under RCU. */
 	struct list_head ioeventfds;
 	struct list_head virtio_wins;
-	/* Active irqfds: changed under irqfd_lock (their wake-ups take it). */
-	struct list_head irqfds;
-	spinlock_t irqfd_lock;
+	struct list_head irqfds;	/* active irqfds: under irqfd_lock */
+	spinlock_t irqfd_lock;		/* irq-safe: irqfd wake-ups take it */
 	unsigned int nr_irqfds;		/* active or shutting down: vm->lock */
 	bool msr_exit_user;
 	u64 tlb_generation;		/* bumped when the NPT/EPT changes */

@@ -245,7 +245,7 @@ int linux_boot(const struct linux_opts *o)
 	uint64_t kernel_len;
 	char err[256];
 	struct vmm v;
-	struct machine_devices devs = { .linux_guest = true, .rng = o->rng };
+	struct machine_devices devs = { .linux_guest = true, .rng = o->rng, .stats = o->stats };
 
 	kernel_fd = read_kernel_header(o->kernel, kernel, &kernel_len);
 	if (kernel_fd < 0)

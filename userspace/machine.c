@@ -288,6 +288,8 @@ int machine_run(struct vmm *v, const struct machine_devices *devs)
 	}
 	wait_for_end(&m, &set);
 	stop_vcpus(&m, t, started);
+	if (devs->stats && m.rng)
+		virtio_rng_report(m.rng);
 	virtio_rng_stop(m.rng);
 	console_stop(m.con);
 	status = atomic_load(&m.status);

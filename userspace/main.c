@@ -52,6 +52,7 @@ static void usage(FILE *f)
 		"  --vsock CID    a virtio-vsock device on the host's vhost-vsock, the guest\n"
 		"                 at context ID CID (3 to 4294967294)\n"
 		"  --stats        at the end, say the launcher's peak memory beyond the guest's\n"
+		"                 and the virtio devices' requests and exits\n"
 		"  --info         show what /dev/thinvisor offers on this host\n"
 		"  --version      thinrun's version, and the API version of the loaded module\n"
 		"  --help         this text\n"

@@ -28,6 +28,7 @@ struct virtio_vsock;
 struct machine_devices {
 	bool linux_guest;	/* the ACPI, 8042, PIT and RTC ports */
 	bool rng;		/* virtio-rng in virtio-mmio slot 0 */
+	bool stats;		/* --stats: the devices report at the end */
 	/* Opened by linux.c before the VM exists; NULL: none. */
 	struct virtio_net *net;		/* --net, in virtio-mmio slot net_slot */
 	unsigned int net_slot;
@@ -48,9 +49,9 @@ struct linux_opts {
 	uint64_t mem;		/* bytes */
 	unsigned int cpus;
 	bool rng;		/* --rng: a virtio-rng device */
+	bool stats;		/* --stats */
 	const struct net_opts *net;	/* --net, or NULL */
 	uint32_t vsock_cid;		/* --vsock, or 0 */
-	bool stats;			/* --stats */
 };
 
 /* thinrun --kernel: boot a Linux bzImage; returns an exit status. */

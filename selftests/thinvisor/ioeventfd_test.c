@@ -194,39 +194,43 @@ TEST_F(ioeventfd, duplicates_are_eexist)
 	/* Told apart by value, size or space: fine. */
 	EXPECT_EQ(0, __assign(self->vm, other, DOORBELL, 4, TV_IOEVENTFD_FLAG_DATAMATCH, 2));
 	EXPECT_EQ(0, __assign(self->vm, other, DOORBELL, 2, 0, 0));
-	EXPECT_EQ(0, __assign(self->vm, other, DOORBELL, 4, TV_IOEVENTFD_FLAG_PIO, 0));
+	EXPECT_EQ(0, __assign(self->vm, other, DOORBELL_PORT, 4, 0, 0));
+	EXPECT_EQ(0, __assign(self->vm, other, DOORBELL_PORT, 4, TV_IOEVENTFD_FLAG_PIO, 0));
 	close(other);
 }
 
+#define A DOORBELL_PORT
 TEST_F(ioeventfd, deassign_must_match_exactly)
 {
 	int other = eventfd(0, EFD_CLOEXEC);
 	uint32_t dm = TV_IOEVENTFD_FLAG_DATAMATCH, de = TV_IOEVENTFD_FLAG_DEASSIGN;
 
 	ASSERT_LE(0, other);
+	/* An address that is both a port and MMIO: only the space differs. */
 	self->vm = tv_vm_create();
-	ASSERT_EQ(0, __assign(self->vm, self->efd, DOORBELL, 4, dm, 1));
+	ASSERT_EQ(0, __assign(self->vm, self->efd, A, 4, dm, 1));
 	errno = 0;
-	EXPECT_EQ(-1, __assign(self->vm, self->efd, DOORBELL, 4, dm | de, 2));
+	EXPECT_EQ(-1, __assign(self->vm, self->efd, A, 4, dm | de, 2));
 	EXPECT_EQ(ENOENT, errno);
 	errno = 0;
-	EXPECT_EQ(-1, __assign(self->vm, self->efd, DOORBELL, 4, de, 0));
+	EXPECT_EQ(-1, __assign(self->vm, self->efd, A, 4, de, 0));
 	EXPECT_EQ(ENOENT, errno);
 	errno = 0;
-	EXPECT_EQ(-1, __assign(self->vm, other, DOORBELL, 4, dm | de, 1));
+	EXPECT_EQ(-1, __assign(self->vm, other, A, 4, dm | de, 1));
 	EXPECT_EQ(ENOENT, errno);
 	errno = 0;
-	EXPECT_EQ(-1, __assign(self->vm, self->efd, DOORBELL, 4, dm | de | TV_IOEVENTFD_FLAG_PIO,
+	EXPECT_EQ(-1, __assign(self->vm, self->efd, A, 4, dm | de | TV_IOEVENTFD_FLAG_PIO,
 			       1));
 	EXPECT_EQ(ENOENT, errno);
-	EXPECT_EQ(0, __assign(self->vm, self->efd, DOORBELL, 4, dm | de, 1));
+	EXPECT_EQ(0, __assign(self->vm, self->efd, A, 4, dm | de, 1));
 	/* Once only; then the place is free again. */
 	errno = 0;
-	EXPECT_EQ(-1, __assign(self->vm, self->efd, DOORBELL, 4, dm | de, 1));
+	EXPECT_EQ(-1, __assign(self->vm, self->efd, A, 4, dm | de, 1));
 	EXPECT_EQ(ENOENT, errno);
-	EXPECT_EQ(0, __assign(self->vm, other, DOORBELL, 4, 0, 0));
+	EXPECT_EQ(0, __assign(self->vm, other, A, 4, 0, 0));
 	close(other);
 }
+#undef A
 
 TEST_F(ioeventfd, bad_inputs)
 {

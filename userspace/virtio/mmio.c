@@ -390,6 +390,9 @@ enum dev_event virtio_mmio_access(struct virtio_mmio *d, uint64_t offset, bool i
 			       len < d->config_len - offset ? len : d->config_len - offset);
 		return DEV_HANDLED;
 	}
+	if (offset == VIRTIO_MMIO_QUEUE_NOTIFY || offset == VIRTIO_MMIO_INTERRUPT_STATUS ||
+	    offset == VIRTIO_MMIO_INTERRUPT_ACK)
+		d->request_exits++;
 	/* The registers take aligned 32-bit accesses only (4.2.2.2). */
 	if (len != 4 || (offset & 3)) {
 		if (!is_write)

@@ -141,6 +141,12 @@ struct virtio_mmio {
 	int call_fd;
 	int config_fd;
 	bool attached;		/* the module serves kicks and InterruptStatus */
+	/*
+	 * Accesses to QueueNotify, InterruptStatus and InterruptACK that
+	 * reached thinrun: the per-request exits the module spares once
+	 * attached (thinrun --stats reports them).
+	 */
+	uint64_t request_exits;
 };
 
 /*

@@ -36,6 +36,7 @@ struct virtio_rng {
 	int stop;		/* eventfd: the thread must return */
 	pthread_t thread;
 	bool started;
+	uint64_t requests;	/* chains served */
 };
 
 static const struct virtio_mmio_ops rng_ops;
@@ -91,6 +92,7 @@ static void serve(struct virtio_rng *r)
 				break;
 		}
 		virtq_push(q, c->head, written);
+		r->requests++;
 		pushed = true;
 	}
 }
@@ -174,6 +176,14 @@ int virtio_rng_attach(struct virtio_rng *r, int vm_fd, uint64_t base, uint32_t g
 	ret = virtio_mmio_attach(&r->mmio, vm_fd, base, gsi);
 	pthread_mutex_unlock(&r->lock);
 	return ret;
+}
+
+void virtio_rng_report(struct virtio_rng *r)
+{
+	pthread_mutex_lock(&r->lock);
+	fprintf(stderr, "thinrun: virtio-rng: %llu requests, %llu exits to thinrun on their registers\n",
+		(unsigned long long)r->requests, (unsigned long long)r->mmio.request_exits);
+	pthread_mutex_unlock(&r->lock);
 }
 
 void virtio_rng_stop(struct virtio_rng *r)

@@ -32,6 +32,12 @@ enum dev_event virtio_rng_access(void *opaque, uint64_t offset, bool is_write,
 /* virtio_mmio_attach() for the device's transport: 0, or -1 with a message. */
 int virtio_rng_attach(struct virtio_rng *r, int vm_fd, uint64_t base, uint32_t gsi);
 
+/*
+ * One line on stderr: requests served, and how many accesses to
+ * QueueNotify, InterruptStatus and InterruptACK reached thinrun.
+ */
+void virtio_rng_report(struct virtio_rng *r);
+
 /* Stop the thread and free the device; NULL is nothing. */
 void virtio_rng_stop(struct virtio_rng *r);
 
