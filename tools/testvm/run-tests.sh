@@ -497,11 +497,11 @@ net_insmod() { # module...
 test_net_bad_options() {
 	name=net_bad_options
 	net_failed=
+	k="--kernel /share/vmlinuz --initrd /share/guest.cpio.gz --mem 256"
 	net_case() { # what expected-status expected-text thinrun-args...
 		what=$1 want=$2 text=$3
 		shift 3
-		out=$(timeout 60 "$@" --kernel /share/vmlinuz --initrd /share/guest.cpio.gz \
-			--mem 256 </dev/null 2>&1)
+		out=$(timeout 60 "$@" </dev/null 2>&1)
 		rc=$?
 		if [ $rc -eq "$want" ] && echo "$out" | grep -q -- "$text"; then
 			echo "# $name: $what: ok, status $rc: $(echo "$out" | head -n 1)"
@@ -515,36 +515,36 @@ test_net_bad_options() {
 		return
 	fi
 	# Before the modules: the one to load is named.
-	net_case "no tun module" 1 'load the tun module' thinrun --net tap=lo
-	net_case "no vhost_vsock module" 1 'load the vhost_vsock module' thinrun --vsock 3
+	net_case "no tun module" 1 'load the tun module' thinrun --net tap=lo $k
+	net_case "no vhost_vsock module" 1 'load the vhost_vsock module' thinrun --vsock 3 $k
 	net_insmod tun tap || { tap fail $name "insmod tun"; return; }
 	[ -d /sys/class/net/tvtap0 ] || sockpipe mktap tvtap0 || { tap fail $name "mktap"; return; }
-	net_case "no vhost_net module" 1 'load the vhost_net module' thinrun --net tap=tvtap0
+	net_case "no vhost_net module" 1 'load the vhost_net module' thinrun --net tap=tvtap0 $k
 	net_insmod vhost_iotlb vhost vhost_net vsock vmw_vsock_virtio_transport_common vhost_vsock ||
 		{ tap fail $name "insmod vhost"; return; }
-	net_case "no such tap" 1 'no such network interface' thinrun --net tap=tvnone0
-	net_case "not a tap" 1 'not a (single-queue) tap' thinrun --net tap=lo
-	net_case "no tap=" 2 'give tap=IFNAME' thinrun --net mac=02:00:00:00:00:01
-	net_case "no tap name" 2 'give an interface name' thinrun --net tap=
-	net_case "tap name too long" 2 'give an interface name' thinrun --net tap=abcdefghijklmnop
-	net_case "MAC malformed" 2 'give six hex bytes' thinrun --net tap=tvtap0,mac=02:00:00:00:00
-	net_case "MAC not hex" 2 'give six hex bytes' thinrun --net tap=tvtap0,mac=02:00:00:00:00:0g
-	net_case "MAC multicast" 2 'a multicast address' thinrun --net tap=tvtap0,mac=01:00:5e:00:00:01
-	net_case "MAC zero" 2 'the all-zero address' thinrun --net tap=tvtap0,mac=00:00:00:00:00:00
-	net_case "unknown key" 2 "'speed=10'" thinrun --net tap=tvtap0,speed=10
-	net_case "two --net" 2 'one network device at most' thinrun --net tap=tvtap0 --net tap=tvtap0
+	net_case "no such tap" 1 'no such network interface' thinrun --net tap=tvnone0 $k
+	net_case "not a tap" 1 'not a (single-queue) tap' thinrun --net tap=lo $k
+	net_case "no tap=" 2 'no tap=IFNAME' thinrun --net mac=02:00:00:00:00:01 $k
+	net_case "no tap name" 2 'give an interface name' thinrun --net tap= $k
+	net_case "tap name too long" 2 'give an interface name' thinrun --net tap=abcdefghijklmnop $k
+	net_case "MAC malformed" 2 'give six hex bytes' thinrun --net tap=tvtap0,mac=02:00:00:00:00 $k
+	net_case "MAC not hex" 2 'give six hex bytes' thinrun --net tap=tvtap0,mac=02:00:00:00:00:0g $k
+	net_case "MAC multicast" 2 'a multicast address' thinrun --net tap=tvtap0,mac=01:00:5e:00:00:01 $k
+	net_case "MAC zero" 2 'the all-zero address' thinrun --net tap=tvtap0,mac=00:00:00:00:00:00 $k
+	net_case "unknown key" 2 "'speed=10'" thinrun --net tap=tvtap0,speed=10 $k
+	net_case "two --net" 2 'one network device at most' thinrun --net tap=tvtap0 --net tap=tvtap0 $k
 	net_case "--net with --raw" 2 'go with --kernel' thinrun --raw /share/hello.bin --net tap=tvtap0
-	net_case "CID 2 (the host's)" 2 "give the guest's context ID" thinrun --vsock 2
-	net_case "CID not a number" 2 "give the guest's context ID" thinrun --vsock three
-	net_case "CID too large" 2 "give the guest's context ID" thinrun --vsock 4294967295
+	net_case "CID 2 (the host's)" 2 "give the guest's context ID" thinrun --vsock 2 $k
+	net_case "CID not a number" 2 "give the guest's context ID" thinrun --vsock three $k
+	net_case "CID too large" 2 "give the guest's context ID" thinrun --vsock 4294967295 $k
 	# A tap of another user: its owner or CAP_NET_ADMIN may use it.
 	[ -d /sys/class/net/tvtap9 ] || sockpipe mktap tvtap9 1234 || { tap fail $name "mktap tvtap9"; return; }
-	net_case "tap of another user" 1 'CAP_NET_ADMIN' sockpipe asuser 1000 thinrun --net tap=tvtap9
+	net_case "tap of another user" 1 'CAP_NET_ADMIN' sockpipe asuser 1000 thinrun --net tap=tvtap9 $k
 	# A CID another VM holds.
 	sockpipe holdcid 7 >/tmp/holdcid &
 	holder=$!
 	for i in $(seq 1 50); do grep -q holding /tmp/holdcid && break; sleep 0.1; done
-	net_case "CID in use" 1 'in use by another VM' thinrun --vsock 7
+	net_case "CID in use" 1 'in use by another VM' thinrun --vsock 7 $k
 	kill $holder
 	wait $holder 2>/dev/null
 	if [ -z "$net_failed" ]; then
