@@ -31,6 +31,8 @@
 #include "boot/layout.h"
 #include "boot/longmode.h"
 #include "virtio/blk.h"
+#include "virtio/net.h"
+#include "virtio/vsock.h"
 
 /* A bzImage is tens of MiB at most; anything bigger is not one. */
 #define KERNEL_MAX_SIZE	(256U << 20)
@@ -145,9 +147,49 @@ static struct acpi_virtio_mmio virtio_slot(unsigned int i)
 	};
 }
 
+/*
+ * --net and --vsock: the tap, /dev/vhost-net, /dev/vhost-vsock and the
+ * guest's CID are taken before the VM exists, so that each of their
+ * errors comes before the guest starts; in the slots after the disks'.
+ */
+static int open_vhost_devices(const struct linux_opts *o, struct machine_devices *devs)
+{
+	if (o->net) {
+		devs->net = virtio_net_open(o->net);
+		if (!devs->net)
+			return -1;
+		devs->net_slot = VIRTIO_SLOT_NET;
+	}
+	if (o->vsock_cid) {
+		devs->vsock = virtio_vsock_open(o->vsock_cid);
+		if (!devs->vsock)
+			return -1;
+		devs->vsock_slot = VIRTIO_SLOT_VSOCK;
+	}
+	return 0;
+}
+
+/*
+ * Stop vhost and close; --stats says how many of the devices' register
+ * accesses reached thinrun (the setup's: kicks and interrupts never do).
+ */
+static void close_vhost_devices(const struct linux_opts *o, struct machine_devices *devs)
+{
+	if (o->stats && devs->net)
+		fprintf(stderr, "thinrun: virtio-net: %lu register accesses in thinrun\n",
+			virtio_net_accesses(devs->net));
+	if (o->stats && devs->vsock)
+		fprintf(stderr, "thinrun: virtio-vsock: %lu register accesses in thinrun\n",
+			virtio_vsock_accesses(devs->vsock));
+	virtio_net_close(devs->net);
+	virtio_vsock_close(devs->vsock);
+	devs->net = NULL;
+	devs->vsock = NULL;
+}
+
 /* The registers, the CPUID table and the firmware tables; APs wait for a SIPI. */
 static int setup_vcpu(struct vmm *v, const struct linux_opts *o,
-		      const struct boot_entry *entry)
+		      const struct machine_devices *devs, const struct boot_entry *entry)
 {
 	struct tv_cpuid *cpuid;
 	struct tv_sregs sregs;
@@ -163,6 +205,11 @@ static int setup_vcpu(struct vmm *v, const struct linux_opts *o,
 		virtio[nvirtio++] = virtio_slot(VIRTIO_SLOT_RNG);
 	for (i = 0; i < o->ndisks; i++)
 		virtio[nvirtio++] = virtio_slot(VIRTIO_SLOT_DISK(i));
+	/* The network and the host socket, in the slots linux_boot() gave them. */
+	if (devs->net)
+		virtio[nvirtio++] = virtio_slot(devs->net_slot);
+	if (devs->vsock)
+		virtio[nvirtio++] = virtio_slot(devs->vsock_slot);
 	if (acpi_build_devices(v->ram, BOOT_ACPI_ADDR, BOOT_ACPI_END - BOOT_ACPI_ADDR, o->cpus,
 			       virtio, nvirtio, err, sizeof(err)) < 0) {
 		fprintf(stderr, "thinrun: %s\n", err);
@@ -241,14 +288,16 @@ int linux_boot(const struct linux_opts *o)
 		status = EXIT_USAGE;
 		goto out;
 	}
+	if (open_vhost_devices(o, &devs))
+		goto out_devs;
 	max_cpus = vmm_check_cap(TV_CAP_NR_VCPUS);
 	if (max_cpus <= 0)
-		goto out;
+		goto out_devs;
 	if (o->cpus > (unsigned int)max_cpus) {
 		fprintf(stderr, "thinrun: --cpus %u: thinvisor runs at most %d vCPUs in a VM\n",
 			o->cpus, max_cpus);
 		status = EXIT_USAGE;
-		goto out;
+		goto out_devs;
 	}
 
 	if (vmm_open_split(&v, o->mem, layout_low_ram(o->mem), MMIO_HOLE_END, o->cpus))
@@ -264,12 +313,16 @@ int linux_boot(const struct linux_opts *o)
 	if (initrd_fd >= 0 &&
 	    read_at(initrd_fd, o->initrd, (uint8_t *)v.ram + entry.initrd_addr, initrd_len, 0))
 		goto out_vm;
-	if (setup_vcpu(&v, o, &entry))
+	if (setup_vcpu(&v, o, &devs, &entry))
 		goto out_vm;
 	status = machine_run(&v, &devs);
 	devs.ndisks = 0;	/* machine_run() closed them */
 out_vm:
+	/* vhost lets go of guest memory before it goes. */
+	close_vhost_devices(o, &devs);
 	vmm_close(&v);
+out_devs:
+	close_vhost_devices(o, &devs);
 out:
 	for (i = 0; i < devs.ndisks; i++)
 		virtio_blk_image_close(devs.disks[i]);

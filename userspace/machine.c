@@ -32,7 +32,9 @@
 #include "boot/layout.h"
 #include "dev/serial8250.h"
 #include "virtio/blk.h"
+#include "virtio/net.h"
 #include "virtio/rng.h"
+#include "virtio/vsock.h"
 
 #define SIG_KICK	SIGUSR1
 #define SIG_ENDED	SIGUSR2
@@ -65,14 +67,20 @@ static void console_quit(void *opaque)
 	machine_end(opaque, EXIT_SIGNAL);
 }
 
+/* Guest memory as the virtio devices see it. */
+static struct guest_mem machine_guest_mem(const struct vmm *v)
+{
+	return (struct guest_mem){
+		.host = v->ram, .size = v->ram_size, .low = layout_low_ram(v->ram_size),
+		.high_gpa = MMIO_HOLE_END,
+	};
+}
+
 /* virtio-rng in virtio-mmio slot 0 (linux.c describes it there in the DSDT). */
 static int add_rng(struct machine *m)
 {
 	struct vmm *v = m->v;
-	struct guest_mem mem = {
-		.host = v->ram, .size = v->ram_size, .low = layout_low_ram(v->ram_size),
-		.high_gpa = MMIO_HOLE_END,
-	};
+	struct guest_mem mem = machine_guest_mem(v);
 
 	m->rng_irq = (struct machine_irq){ .m = m, .gsi = VIRTIO_MMIO_GSI_BASE };
 	m->rng = virtio_rng_start(&mem, machine_set_irq, &m->rng_irq);
@@ -86,16 +94,47 @@ static int add_rng(struct machine *m)
 }
 
 /*
+ * --net and --vsock in the slots linux.c gave them (and described in the
+ * DSDT): vhost's memory table, then kicks and interrupts through the
+ * module, so that no packet passes through thinrun.
+ */
+static int add_vhost_devices(struct machine *m, const struct machine_devices *devs)
+{
+	struct guest_mem mem = machine_guest_mem(m->v);
+	uint64_t base;
+	uint32_t gsi;
+
+	if (devs->net) {
+		base = VIRTIO_MMIO_BASE + devs->net_slot * VIRTIO_MMIO_WINDOW;
+		gsi = VIRTIO_MMIO_GSI_BASE + devs->net_slot;
+		m->net_irq = (struct machine_irq){ .m = m, .gsi = gsi };
+		if (virtio_net_start(devs->net, &mem, machine_set_irq, &m->net_irq) ||
+		    virtio_net_attach(devs->net, m->v->vm, base, gsi) ||
+		    bus_add(&m->mmio, base, VIRTIO_MMIO_WINDOW, virtio_net_access, devs->net,
+			    "virtio-net"))
+			return -1;
+	}
+	if (devs->vsock) {
+		base = VIRTIO_MMIO_BASE + devs->vsock_slot * VIRTIO_MMIO_WINDOW;
+		gsi = VIRTIO_MMIO_GSI_BASE + devs->vsock_slot;
+		m->vsock_irq = (struct machine_irq){ .m = m, .gsi = gsi };
+		if (virtio_vsock_start(devs->vsock, &mem, machine_set_irq, &m->vsock_irq) ||
+		    virtio_vsock_attach(devs->vsock, m->v->vm, base, gsi) ||
+		    bus_add(&m->mmio, base, VIRTIO_MMIO_WINDOW, virtio_vsock_access, devs->vsock,
+			    "virtio-vsock"))
+			return -1;
+	}
+	return 0;
+}
+
+/*
  * The virtio-blk disks in slots 1 + i, one request queue per vCPU; each
  * takes its image, and those it did not take are closed here.
  */
 static int add_disks(struct machine *m, const struct machine_devices *devs)
 {
 	struct vmm *v = m->v;
-	struct guest_mem mem = {
-		.host = v->ram, .size = v->ram_size, .low = layout_low_ram(v->ram_size),
-		.high_gpa = MMIO_HOLE_END,
-	};
+	struct guest_mem mem = machine_guest_mem(v);
 	unsigned int i, slot;
 	uint64_t base;
 	char id[24];
@@ -154,6 +193,8 @@ static int add_devices(struct machine *m, const struct machine_devices *devs)
 	if (platform_add_ports(m, devs->linux_guest))
 		return -1;
 	if (devs->rng && add_rng(m))
+		return -1;
+	if (add_vhost_devices(m, devs))
 		return -1;
 	return 0;
 }

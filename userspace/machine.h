@@ -44,6 +44,8 @@ struct machine {
 	struct machine_irq rng_irq;
 	struct virtio_blk *disk[THINRUN_MAX_DISKS];	/* --disk, in slots 1 + i */
 	struct machine_irq disk_irq[THINRUN_MAX_DISKS];
+	struct machine_irq net_irq;	/* --net's and --vsock's pins (the devices are linux.c's) */
+	struct machine_irq vsock_irq;
 	pthread_mutex_t rtc_lock;
 	struct cmos_rtc rtc;
 	atomic_int status;	/* -1 while the guest runs; then how it ended */

@@ -22,6 +22,7 @@
 #include <linux/thinvisor.h>
 
 #include "thinrun.h"
+#include "virtio/vhost_opts.h"
 
 #define RAW_LOAD_ADDR	0x7c00
 #define RAW_MEM_MAX_MB	4096
@@ -33,7 +34,8 @@ static void usage(FILE *f)
 	fprintf(f,
 		"usage: thinrun --raw FILE [--mem MB]\n"
 		"       thinrun --kernel FILE [--initrd FILE] [--cmdline STR] [--mem MB] [--cpus N]\n"
-		"                        [--rng] [--disk FILE[,ro]]...\n"
+		"                        [--rng] [--disk FILE[,ro]]... [--net tap=IFNAME[,mac=MAC]]\n"
+		"                        [--vsock CID]\n"
 		"       thinrun --info | --version\n"
 		"  --raw FILE     run a flat 16-bit binary, loaded at 0x7c00 in real mode;\n"
 		"                 COM1 (0x3f8) is stdout, a write to port 0xf4 ends the run\n"
@@ -47,6 +49,12 @@ static void usage(FILE *f)
 		"  --disk FILE[,ro]  a virtio-blk disk (virtio-mmio) backed by FILE, a file or\n"
 		"                 block device, locked while thinrun runs; ,ro: read-only.\n"
 		"                 Up to 4; the guest sees them in this order\n"
+		"  --net tap=IFNAME[,mac=MAC][,vhost=off]\n"
+		"                 a virtio-net device on the existing tap IFNAME, served by\n"
+		"                 the host's vhost-net (vhost=off: by thinrun); MAC by\n"
+		"                 default derived from IFNAME\n"
+		"  --vsock CID    a virtio-vsock device on the host's vhost-vsock, the guest\n"
+		"                 at context ID CID (3 to 4294967294)\n"
 		"  --stats        at the end, the VM's exits by kind (count, p50, p99), the\n"
 		"                 virtio devices' requests and exits, and the launcher's\n"
 		"                 peak memory beyond the guest's\n"
@@ -226,6 +234,8 @@ int main(int argc, char **argv)
 		{ "cpus", required_argument, NULL, 'n' },
 		{ "rng", no_argument, NULL, 'R' },
 		{ "disk", required_argument, NULL, 'd' },
+		{ "net", required_argument, NULL, 'N' },
+		{ "vsock", required_argument, NULL, 'C' },
 		{ "stats", no_argument, NULL, 's' },
 		{ "info", no_argument, NULL, 'i' },
 		{ "version", no_argument, NULL, 'V' },
@@ -233,6 +243,8 @@ int main(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	struct linux_opts lo = { .cpus = 1 };
+	static struct net_opts net;
+	char err[160];
 	const char *raw = NULL, *mem_arg = NULL;
 	unsigned long mem_mb = 0, cpus;
 	bool linux_only = false, stats = false;
@@ -276,6 +288,26 @@ int main(int argc, char **argv)
 				return EXIT_USAGE;
 			linux_only = true;
 			break;
+		/* The network and the host socket (virtio/net.h, virtio/vsock.h). */
+		case 'N':
+			if (lo.net) {
+				fprintf(stderr, "thinrun: --net: one network device at most\n");
+				return EXIT_USAGE;
+			}
+			if (net_opts_parse(optarg, &net, err, sizeof(err))) {
+				fprintf(stderr, "thinrun: --net %s\n", err);
+				return EXIT_USAGE;
+			}
+			lo.net = &net;
+			linux_only = true;
+			break;
+		case 'C':
+			if (vsock_cid_parse(optarg, &lo.vsock_cid, err, sizeof(err))) {
+				fprintf(stderr, "thinrun: %s\n", err);
+				return EXIT_USAGE;
+			}
+			linux_only = true;
+			break;
 		case 's':
 			stats = true;
 			vmm_print_stats = true;
@@ -298,8 +330,7 @@ int main(int argc, char **argv)
 	}
 	if (raw) {
 		if (linux_only) {
-			fprintf(stderr,
-				"thinrun: --initrd, --cmdline, --cpus, --rng and --disk go with --kernel\n");
+			fprintf(stderr, "thinrun: --initrd, --cmdline, --cpus, --rng, --disk, --net and --vsock go with --kernel\n");
 			return EXIT_USAGE;
 		}
 		if (mem_arg && !mem_ok(mem_arg, RAW_MEM_MAX_MB, &mem_mb))

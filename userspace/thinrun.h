@@ -24,6 +24,9 @@ struct virtio_blk_image;
 
 /* --disk: at most this many (virtio-mmio slots 1 to 4). */
 #define THINRUN_MAX_DISKS	4
+struct net_opts;
+struct virtio_net;
+struct virtio_vsock;
 
 /* The devices of a machine beyond the console (machine.c). */
 struct machine_devices {
@@ -33,6 +36,11 @@ struct machine_devices {
 	/* virtio-blk disks, in slots 1 + i: machine_run() closes them all */
 	struct virtio_blk_image *disks[THINRUN_MAX_DISKS];
 	unsigned int ndisks;
+	/* Opened by linux.c before the VM exists; NULL: none. */
+	struct virtio_net *net;		/* --net, in virtio-mmio slot net_slot */
+	unsigned int net_slot;
+	struct virtio_vsock *vsock;	/* --vsock, in slot vsock_slot */
+	unsigned int vsock_slot;
 };
 
 /*
@@ -51,6 +59,8 @@ struct linux_opts {
 	bool stats;		/* --stats */
 	const char *disks[THINRUN_MAX_DISKS];	/* --disk FILE[,ro] */
 	unsigned int ndisks;
+	const struct net_opts *net;	/* --net, or NULL */
+	uint32_t vsock_cid;		/* --vsock, or 0 */
 };
 
 /* thinrun --kernel: boot a Linux bzImage; returns an exit status. */

@@ -36,6 +36,10 @@ fi
 if /bin/busybox grep -q 'tv\.blk=' /proc/cmdline && ! /bin/busybox sh /bin/guest-blk.sh; then
 	/bin/busybox reboot -f
 fi
+# tv.net: the network and vsock check (guest-net.sh), then the usual one.
+if /bin/busybox grep -q 'tv\.net' /proc/cmdline && ! /bin/busybox sh /bin/guest-net.sh; then
+	/bin/busybox reboot -f
+fi
 want=$(/bin/busybox sed -n 's/.*tv\.cpus=\([0-9]*\).*/\1/p' /proc/cmdline)
 seen=$(/bin/busybox grep -c '^processor' /proc/cpuinfo)
 online=$(/bin/busybox cat /sys/devices/system/cpu/online)

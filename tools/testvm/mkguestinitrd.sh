@@ -51,6 +51,19 @@ if [ $# -gt 0 ]; then
 fi
 cp "$here/guest-blk.sh" "$root/bin/guest-blk.sh"
 gcc -O2 -Wall -static -o "$root/bin/blkbench" "$top/tools/bench/guest-blkbench.c"
+
+# For tv.net: the same kernel's network and vsock modules, the check that
+# loads them (guest-net.sh) and its socket tool (sockpipe.c).
+if [ $# -gt 0 ]; then
+	for m in net/core/failover.ko drivers/net/net_failover.ko drivers/net/virtio_net.ko \
+		 net/vmw_vsock/vsock.ko net/vmw_vsock/vmw_vsock_virtio_transport_common.ko \
+		 net/vmw_vsock/vmw_vsock_virtio_transport.ko; do
+		ko=/lib/modules/$1/kernel/$m
+		[ -f "$ko" ] && cp "$ko" "$root/lib/modules/"
+	done
+fi
+cp "$here/guest-net.sh" "$root/bin/guest-net.sh"
+gcc -O2 -Wall -static -o "$root/bin/sockpipe" "$here/sockpipe.c"
 mkdir -p "$(dirname "$out")"
 (cd "$root" && find . | cpio -o -H newc --quiet | gzip -9) >"$out.tmp"
 mv "$out.tmp" "$out"

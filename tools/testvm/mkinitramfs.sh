@@ -30,6 +30,19 @@ for m in virt/lib/irqbypass.ko arch/x86/kvm/kvm.ko arch/x86/kvm/kvm-amd.ko \
 	fi
 done
 
+# The host side of thinrun's --net and --vsock: tun, vhost-net and
+# vhost-vsock, loaded by run-tests.sh (test_virtio_net) after it has
+# checked thinrun's errors without them.
+for m in drivers/net/tun.ko drivers/net/tap.ko drivers/vhost/vhost_iotlb.ko \
+	 drivers/vhost/vhost.ko drivers/vhost/vhost_net.ko net/vmw_vsock/vsock.ko \
+	 net/vmw_vsock/vmw_vsock_virtio_transport_common.ko drivers/vhost/vhost_vsock.ko; do
+	if [ -f "$kmods/$m" ]; then
+		cp "$kmods/$m" "$root/lib/modules/"
+	elif [ -f "$kmods/$m.xz" ]; then
+		xz -dc "$kmods/$m.xz" >"$root/lib/modules/$(basename "$m")"
+	fi
+done
+
 for d in "$@"; do
 	case $d in
 	*.selftests) cp "$d" "$root/etc/selftests" ;;

@@ -23,7 +23,8 @@ case " $modparams " in *" vmx_vcpus=0 "*) vcpus_off=yes ;; esac
 repeat=$(sed -n 's/.*tv\.repeat=\([0-9]*\).*/\1/p' /proc/cmdline)
 # tv.loop=N:boot only boots the Linux guest N times (1 and 2 vCPUs in
 # turn), tv.loop=N:signal only runs the signal tests N times (in both
-# machines), to count a rare failure; nothing else runs.
+# machines), to count a rare failure; tv.loop=N:net only the --net and
+# --vsock tests; nothing else runs.
 loop=$(sed -n 's/.*tv\.loop=\([0-9]*:[a-z]*\).*/\1/p' /proc/cmdline)
 # tv.selftests_only: only the module checks and the selftest binaries, none
 # of the thinrun guests (vmx2: what needs two CPUs, in a short boot).
@@ -339,6 +340,9 @@ test_thinrun() {
 	test_linux_boot linux_kbd_reset_is_status_5 1 2 reboot=k
 	test_virtio_rng
 	test_virtio_blk
+	test_net_bad_options
+	test_virtio_net
+	test_virtio_net _vhost_off ,vhost=off
 	test_thinrun_signal TERM 143
 	test_thinrun_signal INT 130
 }
@@ -698,6 +702,155 @@ test_virtio_blk_kill9() {
 		tap ok virtio_blk_locked_for_second_launcher
 	else
 		tap fail virtio_blk_locked_for_second_launcher "status $src: $second"
+# ---- --net and --vsock: virtio-net on vhost-net and a tap, virtio-vsock on
+# vhost-vsock (userspace/virtio/net.c, vsock.c).  The machine's side:
+# tun, vhost-net and vhost-vsock (loaded here, after the errors thinrun
+# gives without them), the tap tvtap0 at 10.0.2.1/24, and sockpipe
+# (tools/testvm/sockpipe.c) at the machine's end of each connection.
+
+net_insmod() { # module...
+	for m in "$@"; do
+		grep -q "^$m " /proc/modules || insmod "/lib/modules/$m.ko" || return 1
+	done
+}
+
+# Every bad option and host setup gets its own error and status before
+# any guest runs: one TAP line, each case on a comment line.
+test_net_bad_options() {
+	name=net_bad_options
+	net_failed=
+	k="--kernel /share/vmlinuz --initrd /share/guest.cpio.gz --mem 256"
+	net_case() { # what expected-status expected-text thinrun-args...
+		what=$1 want=$2 text=$3
+		shift 3
+		out=$(timeout 60 "$@" </dev/null 2>&1)
+		rc=$?
+		if [ $rc -eq "$want" ] && echo "$out" | grep -q -- "$text"; then
+			echo "# $name: $what: ok, status $rc: $(echo "$out" | head -n 1)"
+		else
+			echo "# $name: $what: FAILED, status $rc (want $want, '$text'): $out"
+			net_failed="$net_failed $what;"
+		fi
+	}
+	if [ ! -f /share/vmlinuz ] || [ ! -f /share/guest.cpio.gz ]; then
+		tap skip $name "no guest kernel in this machine"
+		return
+	fi
+	# Before the modules: the one to load is named.
+	net_case "no tun module" 1 'load the tun module' thinrun --net tap=lo $k
+	net_case "no vhost_vsock module" 1 'load the vhost_vsock module' thinrun --vsock 3 $k
+	net_insmod tun tap || { tap fail $name "insmod tun"; return; }
+	[ -d /sys/class/net/tvtap0 ] || sockpipe mktap tvtap0 || { tap fail $name "mktap"; return; }
+	net_case "no vhost_net module" 1 'load the vhost_net module' thinrun --net tap=tvtap0 $k
+	net_insmod vhost_iotlb vhost vhost_net vsock vmw_vsock_virtio_transport_common vhost_vsock ||
+		{ tap fail $name "insmod vhost"; return; }
+	net_case "no such tap" 1 'no such network interface' thinrun --net tap=tvnone0 $k
+	net_case "not a tap" 1 'not a (single-queue) tap' thinrun --net tap=lo $k
+	net_case "no tap=" 2 'no tap=IFNAME' thinrun --net mac=02:00:00:00:00:01 $k
+	net_case "no tap name" 2 'give an interface name' thinrun --net tap= $k
+	net_case "tap name too long" 2 'give an interface name' thinrun --net tap=abcdefghijklmnop $k
+	net_case "MAC malformed" 2 'give six hex bytes' thinrun --net tap=tvtap0,mac=02:00:00:00:00 $k
+	net_case "MAC not hex" 2 'give six hex bytes' thinrun --net tap=tvtap0,mac=02:00:00:00:00:0g $k
+	net_case "MAC multicast" 2 'a multicast address' thinrun --net tap=tvtap0,mac=01:00:5e:00:00:01 $k
+	net_case "MAC zero" 2 'the all-zero address' thinrun --net tap=tvtap0,mac=00:00:00:00:00:00 $k
+	net_case "unknown key" 2 "'speed=10'" thinrun --net tap=tvtap0,speed=10 $k
+	net_case "two --net" 2 'one network device at most' thinrun --net tap=tvtap0 --net tap=tvtap0 $k
+	net_case "--net with --raw" 2 'go with --kernel' thinrun --raw /share/hello.bin --net tap=tvtap0
+	net_case "CID 2 (the host's)" 2 "give the guest's context ID" thinrun --vsock 2 $k
+	net_case "CID not a number" 2 "give the guest's context ID" thinrun --vsock three $k
+	net_case "CID too large" 2 "give the guest's context ID" thinrun --vsock 4294967295 $k
+	# A tap of another user: its owner or CAP_NET_ADMIN may use it.  The
+	# initramfs' root directory comes as mktemp made it (0700): let
+	# uid 1000 reach /bin/thinrun and /share.
+	chmod 755 /
+	[ -d /sys/class/net/tvtap9 ] || sockpipe mktap tvtap9 1234 || { tap fail $name "mktap tvtap9"; return; }
+	net_case "tap of another user" 1 'CAP_NET_ADMIN' sockpipe asuser 1000 thinrun --net tap=tvtap9 $k
+	# A CID another VM holds.
+	sockpipe holdcid 7 >/tmp/holdcid &
+	holder=$!
+	for i in $(seq 1 50); do grep -q holding /tmp/holdcid && break; sleep 0.1; done
+	net_case "CID in use" 1 'in use by another VM' thinrun --vsock 7 $k
+	kill $holder
+	wait $holder 2>/dev/null
+	if [ -z "$net_failed" ]; then
+		tap ok $name
+	else
+		tap fail $name "${net_failed% ;}"
+	fi
+}
+
+# The guest (guest-net.sh) pings the machine, sends it a file and receives
+# one, checked by md5 on both sides, and echoes over vsock both ways;
+# its kernel log stays clean, and the devices' register accesses that
+# reached thinrun stay those of the setup, whatever the packets.  Run
+# with vhost-net, then with vhost=off (TAP names ending _vhost_off).
+test_virtio_net() { # [TAP-name-suffix [more --net]]
+	sfx=${1:-} more=${2:-}
+	if [ ! -f /share/vmlinuz ] || [ ! -f /share/guest.cpio.gz ] || [ ! -d /sys/class/net/tvtap0 ]; then
+		for t in virtio_net_ping virtio_net_transfer virtio_vsock_echo virtio_net_no_exit_per_packet; do
+			tap skip $t$sfx "no guest kernel or no tap in this machine"
+		done
+		return
+	fi
+	ip addr add 10.0.2.1/24 dev tvtap0 2>/dev/null
+	ip link set tvtap0 up
+	size=1048576
+	head -c $size /dev/urandom >/tmp/to_guest
+	echo "host to guest over vsock" >/tmp/vsock_msg
+	rm -f /tmp/from_guest /tmp/vsock_back
+	sockpipe -t 200 listen tcp:10.0.2.1:5001 recv >/tmp/from_guest 2>/tmp/sp1.err &
+	p1=$!
+	sockpipe -t 200 listen tcp:10.0.2.1:5002 send /tmp/to_guest >/dev/null 2>/tmp/sp2.err &
+	p2=$!
+	sockpipe -t 200 listen vsock:-1:6001 echo 2>/tmp/sp3.err &
+	p3=$!
+	sockpipe -t 200 connect vsock:3:6002 send /tmp/vsock_msg >/tmp/vsock_back 2>/tmp/sp4.err &
+	p4=$!
+	start=$(date +%s)
+	out=$(timeout 200 thinrun --kernel /share/vmlinuz --initrd /share/guest.cpio.gz \
+		--mem 256 --stats --net tap=tvtap0$more --vsock 3 \
+		--cmdline "console=ttyS0 tv.cpus=1 tv.net" </dev/null 2>&1)
+	rc=$?
+	echo "# virtio_net$sfx: thinrun status $rc after $(($(date +%s) - start)) s"
+	for p in $p1 $p2 $p3 $p4; do kill $p 2>/dev/null; wait $p 2>/dev/null; done
+	cat /tmp/sp[1-4].err 2>/dev/null | sed 's/^/# sockpipe: /'
+	echo "$out" | grep -E 'virtio|thinvisor-guest|thinrun: ' | sed 's/^/# /'
+	bad=$(guest_log_problems "$out"; echo "$out" | grep -E 'virtio.*(fail|error)|net FAILED')
+	[ -n "$bad" ] && echo "$bad" | head -n 20 | sed 's/^/# guest log: /'
+	ok=yes
+	[ $rc -eq 0 ] && [ -z "$bad" ] || ok=
+	[ -z "$ok" ] && echo "$out" | tail -n ${TV_FULL:-40} | sed 's/^/# /'
+	if [ -n "$ok" ] && echo "$out" | grep -q 'thinvisor-guest: net ping ok'; then
+		hvtap ok virtio_net_ping$sfx
+	else
+		tap fail virtio_net_ping$sfx "status $rc${bad:+, $(echo "$bad" | head -n 1)}"
+	fi
+	up=$(md5sum </tmp/from_guest | cut -d' ' -f1)
+	down=$(md5sum </tmp/to_guest | cut -d' ' -f1)
+	if [ -n "$ok" ] && echo "$out" | grep -q "thinvisor-guest: net sent $size bytes md5 $up" &&
+	   echo "$out" | grep -q "thinvisor-guest: net received $size bytes md5 $down"; then
+		hvtap ok virtio_net_transfer$sfx
+	else
+		tap fail virtio_net_transfer$sfx "machine got $(wc -c </tmp/from_guest) bytes md5 $up, sent md5 $down"
+	fi
+	if [ -n "$ok" ] && echo "$out" | grep -q 'thinvisor-guest: vsock echo from the host ok' &&
+	   cmp -s /tmp/vsock_msg /tmp/vsock_back; then
+		hvtap ok virtio_vsock_echo$sfx
+	else
+		tap fail virtio_vsock_echo$sfx "echo back from the guest: '$(cat /tmp/vsock_back)'"
+	fi
+	# Kicks and interrupts never reach thinrun: its count of the net
+	# device's register accesses is the driver's setup, far below the
+	# packets (each ping is one kick and one interrupt each way at least).
+	acc=$(echo "$out" | sed -n 's/.*virtio-net: \([0-9]*\) register accesses in thinrun.*/\1/p')
+	pk=$(echo "$out" | sed -n 's/.*net ok, packets rx \([0-9]*\) tx \([0-9]*\),.*/\1 \2/p')
+	packets=
+	[ -n "$pk" ] && packets=$((${pk% *} + ${pk#* }))
+	echo "# virtio_net$sfx: ${acc:-?} register accesses in thinrun for ${packets:-?} packets"
+	if [ -n "$ok" ] && [ -n "$acc" ] && [ "${packets:-0}" -ge 200 ] && [ "$acc" -lt 200 ]; then
+		hvtap ok virtio_net_no_exit_per_packet$sfx
+	else
+		tap fail virtio_net_no_exit_per_packet$sfx "${acc:-?} accesses for ${packets:-?} packets"
 	fi
 }
 
@@ -976,6 +1129,10 @@ svm | vmx)
 			signal)
 				test_thinrun_signal TERM 143
 				test_thinrun_signal INT 130 ;;
+			net)
+				test_net_bad_options
+				test_virtio_net
+				test_virtio_net _vhost_off ,vhost=off ;;
 			esac
 		done
 		test_kernel_log

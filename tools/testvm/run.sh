@@ -86,11 +86,14 @@ if [ -n "$guest" ]; then
 	guest_files="$("$here/kroot.sh" "$guest_kver")/boot/vmlinuz-$guest_kver $vmdir/$name/vmlinuz-generic"
 	guest_files="$guest_files $vmdir/$name/guest.cpio.gz"
 fi
+# The machine's end of the --net and --vsock tests (sockpipe.c).
+gcc -O2 -Wall -static -o "$vmdir/sockpipe" "$here/sockpipe.c" || exit 1
 # The selftests the sources declare (and the fuzzing lanes, fuzz_ioctl and
 # hostile_guest): one whose binary is missing fails.
 ls "$top"/selftests/thinvisor/*_test.c "$top"/selftests/thinvisor/fuzz_ioctl.c \
 	"$top"/selftests/thinvisor/hostile_guest.c | sed 's|.*/||; s|\.c$||' >"$vmdir/$name.selftests"
 payload="$top/build/selftests $top/build/selftests/helpers $top/build/thinrun $top/build/bench/exit_bench"
+payload="$payload $vmdir/sockpipe"
 payload="$payload $top/build/demo/hello.bin $top/build/demo/uart_irq.bin $top/build/thinstat"
 payload="$payload $top/build/demo/exits.bin $guest_files"
 [ -n "$refusal" ] && payload=

@@ -75,7 +75,9 @@
 #define VIRTIO_MMIO_SLOTS	8	/* pins 16 to 23 of the IOAPIC's 24 */
 /* Which device takes which slot: --rng slot 0, --disk i slot 1 + i. */
 #define VIRTIO_SLOT_RNG		0
-#define VIRTIO_SLOT_DISK(i)	(1 + (i))
+#define VIRTIO_SLOT_DISK(i)	(1 + (i))	/* --disk: up to THINRUN_MAX_DISKS, 4 */
+#define VIRTIO_SLOT_NET		5
+#define VIRTIO_SLOT_VSOCK	6
 #define LAPIC_ADDR		0xfee00000ULL
 
 /*
