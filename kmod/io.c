@@ -16,6 +16,7 @@
 #include "thinvisor.h"
 #include "gwalk.h"
 #include "offload.h"
+#include "stats.h"
 #include "trace.h"
 #include "vendor.h"
 
@@ -187,6 +188,7 @@ int tv_handle_io(struct tv_vcpu *vcpu)
 	/* A doorbell: the eventfd is signalled and the guest goes on. */
 	if (!e->io.in && tv_ioeventfd_write(vcpu->vm, true, e->io.port, e->io.size,
 					    vcpu->regs[TV_RAX] & tv_addr_mask(e->io.size))) {
+		tv_stats_count(vcpu->stats, TV_STAT_DOORBELLS);
 		vcpu->rip = e->next_rip ? e->next_rip : vcpu->rip + e->insn_len;
 		return 1;
 	}
@@ -268,10 +270,14 @@ static int tv_decode_at_rip(struct tv_vcpu *vcpu, struct tv_sregs *s,
 }
 
 /* The offload path's MMIO: a virtio window's interrupt registers, a doorbell. */
-static bool tv_offload_mmio(struct tv_vm *vm, u64 gpa, bool write, u32 len, u64 *val)
+static bool tv_offload_mmio(struct tv_vcpu *vcpu, u64 gpa, bool write, u32 len, u64 *val)
 {
-	return tv_irqfd_virtio_mmio(vm, gpa, write, len, val) ||
-	       (write && tv_ioeventfd_write(vm, false, gpa, len, *val));
+	if (tv_irqfd_virtio_mmio(vcpu->vm, gpa, write, len, val))
+		return true;
+	if (!write || !tv_ioeventfd_write(vcpu->vm, false, gpa, len, *val))
+		return false;
+	tv_stats_count(vcpu->stats, TV_STAT_DOORBELLS);
+	return true;
 }
 
 /*
@@ -286,7 +292,7 @@ static bool tv_kernel_mmio_insn(struct tv_vcpu *vcpu, u64 gpa,
 
 	if (!tv_lapic_mmio(vcpu, gpa, insn->is_write, insn->size, &val) &&
 	    !tv_ioapic_mmio(vcpu->vm, gpa, insn->is_write, insn->size, &val) &&
-	    !tv_offload_mmio(vcpu->vm, gpa, insn->is_write, insn->size, &val))
+	    !tv_offload_mmio(vcpu, gpa, insn->is_write, insn->size, &val))
 		return false;
 	if (!insn->is_write)
 		*reg = tv_insn_load_result(insn, *reg, val);

@@ -4,12 +4,13 @@
  * a guest that makes exactly N CPUID exits, M port-I/O exits to userspace
  * and K halts shows N, M and K; every histogram sums to its count; counts
  * add up across vCPU migration; the switch stops and restarts counting;
- * bad reads and a bad ioctl argument get EINVAL; reading a VM that is being
- * destroyed is safe.
+ * doorbells matched in the kernel are counted; bad reads and a bad ioctl
+ * argument get EINVAL; reading a VM that is being destroyed is safe.
  */
 #include <dirent.h>
 #include <pthread.h>
 #include <sched.h>
+#include <sys/eventfd.h>
 #include <sys/mman.h>
 
 #include "tv_test.h"
@@ -218,6 +219,42 @@ TEST_F(stats, stats_counts_exact)
 	EXPECT_EQ(0, DELTA("exits.npf"));
 	EXPECT_EQ(0, DELTA("user_exits.mmio"));
 	EXPECT_EQ(0, DELTA("doorbells"));
+}
+
+/*
+ * The same guest with port 0x80 a doorbell (TV_IOEVENTFD): its M OUTs
+ * stay in the kernel, each counted in "doorbells" and in the eventfd,
+ * and only the SYNC's OUT returns to userspace.
+ */
+TEST_F(stats, stats_counts_doorbells)
+{
+	struct tv_ioeventfd io = {
+		.addr = OUT_PORT, .len = 1, .flags = TV_IOEVENTFD_FLAG_PIO,
+	};
+	static struct stats a, b;
+	struct tv_ucall uc;
+	uint64_t kicks = 0;
+	int efd;
+
+	self->vm = tv_vm_create_with_vcpu(guest_counts, &self->vcpu);
+	self->sfd = stats_fd(self->vm);
+	ASSERT_LE(0, self->sfd) TH_LOG("TV_GET_STATS_FD: %s", strerror(errno));
+	efd = eventfd(0, EFD_CLOEXEC);
+	ASSERT_LE(0, efd);
+	io.fd = efd;
+	ASSERT_EQ(0, ioctl(self->vm->fd, TV_IOEVENTFD, &io)) TH_LOG("%s", strerror(errno));
+
+	TV_RUN_SYNC(self->vcpu, &uc, 1);
+	ASSERT_EQ(0, stats_read(self->sfd, &a));
+	TV_RUN_SYNC(self->vcpu, &uc, 2);
+	ASSERT_EQ(0, stats_read(self->sfd, &b));
+	ASSERT_EQ(sizeof(kicks), read(efd, &kicks, sizeof(kicks)));
+	close(efd);
+
+	EXPECT_EQ(M_OUT, kicks);
+	EXPECT_EQ(M_OUT, DELTA("doorbells"));
+	EXPECT_EQ(M_OUT + 1, DELTA("exits.io"));
+	EXPECT_EQ(1, DELTA("user_exits.io"));
 }
 
 /*
