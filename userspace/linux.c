@@ -175,12 +175,18 @@ static int open_vhost_devices(const struct linux_opts *o, struct machine_devices
  */
 static void close_vhost_devices(const struct linux_opts *o, struct machine_devices *devs)
 {
-	if (o->stats && devs->net)
-		fprintf(stderr, "thinrun: virtio-net: %lu register accesses in thinrun\n",
-			virtio_net_accesses(devs->net));
-	if (o->stats && devs->vsock)
-		fprintf(stderr, "thinrun: virtio-vsock: %lu register accesses in thinrun\n",
-			virtio_vsock_accesses(devs->vsock));
+	unsigned long all, requests;
+
+	if (o->stats && devs->net) {
+		all = virtio_net_accesses(devs->net, &requests);
+		fprintf(stderr, "thinrun: virtio-net: %lu register accesses in thinrun, "
+			"%lu to QueueNotify/InterruptStatus/InterruptACK\n", all, requests);
+	}
+	if (o->stats && devs->vsock) {
+		all = virtio_vsock_accesses(devs->vsock, &requests);
+		fprintf(stderr, "thinrun: virtio-vsock: %lu register accesses in thinrun, "
+			"%lu to QueueNotify/InterruptStatus/InterruptACK\n", all, requests);
+	}
 	virtio_net_close(devs->net);
 	virtio_vsock_close(devs->vsock);
 	devs->net = NULL;

@@ -309,12 +309,13 @@ enum dev_event virtio_net_access(void *opaque, uint64_t offset, bool is_write,
 	return e;
 }
 
-unsigned long virtio_net_accesses(struct virtio_net *n)
+unsigned long virtio_net_accesses(struct virtio_net *n, unsigned long *request_exits)
 {
 	unsigned long count;
 
 	pthread_mutex_lock(&n->lock);
 	count = n->accesses;
+	*request_exits = n->mmio_ready ? n->mmio.request_exits : 0;
 	pthread_mutex_unlock(&n->lock);
 	return count;
 }

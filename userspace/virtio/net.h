@@ -57,8 +57,12 @@ int virtio_net_attach(struct virtio_net *n, int vm_fd, uint64_t base, uint32_t g
 enum dev_event virtio_net_access(void *opaque, uint64_t offset, bool is_write,
 				 uint8_t *data, unsigned int len);
 
-/* How many guest register accesses reached thinrun (vCPU exits to it). */
-unsigned long virtio_net_accesses(struct virtio_net *n);
+/*
+ * How many guest register accesses reached thinrun (vCPU exits to it);
+ * in *request_exits those of them to QueueNotify, InterruptStatus and
+ * InterruptACK, which the module serves once attached.
+ */
+unsigned long virtio_net_accesses(struct virtio_net *n, unsigned long *request_exits);
 
 /* Stop vhost and free the device; before guest memory goes.  NULL is nothing. */
 void virtio_net_close(struct virtio_net *n);

@@ -161,12 +161,13 @@ enum dev_event virtio_vsock_access(void *opaque, uint64_t offset, bool is_write,
 	return e;
 }
 
-unsigned long virtio_vsock_accesses(struct virtio_vsock *s)
+unsigned long virtio_vsock_accesses(struct virtio_vsock *s, unsigned long *request_exits)
 {
 	unsigned long count;
 
 	pthread_mutex_lock(&s->lock);
 	count = s->accesses;
+	*request_exits = s->mmio_ready ? s->mmio.request_exits : 0;
 	pthread_mutex_unlock(&s->lock);
 	return count;
 }

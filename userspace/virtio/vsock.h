@@ -36,8 +36,12 @@ int virtio_vsock_attach(struct virtio_vsock *s, int vm_fd, uint64_t base, uint32
 enum dev_event virtio_vsock_access(void *opaque, uint64_t offset, bool is_write,
 				   uint8_t *data, unsigned int len);
 
-/* How many guest register accesses reached thinrun (vCPU exits to it). */
-unsigned long virtio_vsock_accesses(struct virtio_vsock *s);
+/*
+ * How many guest register accesses reached thinrun (vCPU exits to it);
+ * in *request_exits those of them to QueueNotify, InterruptStatus and
+ * InterruptACK, which the module serves once attached.
+ */
+unsigned long virtio_vsock_accesses(struct virtio_vsock *s, unsigned long *request_exits);
 
 /* Stop vhost and free the device; before guest memory goes.  NULL is nothing. */
 void virtio_vsock_close(struct virtio_vsock *s);
