@@ -702,6 +702,9 @@ test_virtio_blk_kill9() {
 		tap ok virtio_blk_locked_for_second_launcher
 	else
 		tap fail virtio_blk_locked_for_second_launcher "status $src: $second"
+	fi
+}
+
 # ---- --net and --vsock: virtio-net on vhost-net and a tap, virtio-vsock on
 # vhost-vsock (userspace/virtio/net.c, vsock.c).  The machine's side:
 # tun, vhost-net and vhost-vsock (loaded here, after the errors thinrun
