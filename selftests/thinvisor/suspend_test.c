@@ -8,8 +8,11 @@
  * seconds (an RTC alarm wakes it) and the same guest goes on.
  *
  * Only where the machine offers S3 ("deep" in /sys/power/mem_sleep) and
- * has an RTC that can wake it; it SKIPs elsewhere.  Not in the default
- * suite: it runs by name (TESTVM_TESTS=suspend_test), see testing.rst.
+ * has an RTC that can wake it, and only when asked for (TV_SUSPEND_TEST=1
+ * in the environment): in the svm57 machine it passed, and then QEMU 7.2
+ * did not end at the machine's poweroff (it hung at "reboot: Power down"
+ * until killed), which would cost every run the machine's timeout.  It
+ * SKIPs otherwise (tools/testvm/skips/).
  */
 #include <fcntl.h>
 
@@ -72,6 +75,8 @@ TEST_F(suspend, guest_runs_on_after_suspend_to_ram)
 	struct tv_ucall uc;
 	int r;
 
+	if (!getenv("TV_SUSPEND_TEST"))
+		SKIP(return, "asked for only (TV_SUSPEND_TEST=1): QEMU 7.2 hangs at poweroff after S3");
 	if (!read_has("/sys/power/mem_sleep", "deep"))
 		SKIP(return, "no S3 (\"deep\" not in /sys/power/mem_sleep)");
 	if (write_file("/sys/power/mem_sleep", "deep"))
