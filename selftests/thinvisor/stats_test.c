@@ -266,7 +266,8 @@ TEST_F(stats, stats_histogram_sums)
 {
 	static const char *const kinds[] = {
 		"none", "extint", "nmi", "cpuid", "hlt", "io", "npf", "rdmsr",
-		"wrmsr", "hypercall", "xsetbv", "rdtscp", "ud", "exception", "unknown",
+		"wrmsr", "hypercall", "xsetbv", "rdtscp", "ud", "exception", "rdpmc",
+		"wbinvd", "unknown",
 	};
 	static struct stats a, b;
 	char count[64], hist[64];
