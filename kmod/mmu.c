@@ -19,6 +19,7 @@
 #include <linux/highmem.h>
 #include <linux/hugetlb.h>
 #include <linux/mm.h>
+#include <linux/nospec.h>
 #include <linux/shmem_fs.h>
 #include <linux/sched/mm.h>
 #include <linux/slab.h>
@@ -327,8 +328,8 @@ static int tv_check_region(struct tv_vm *vm, const struct tv_memory_region *r)
 /* Called with vm->lock held and no vCPU inside RUN. */
 int tv_set_memory_region(struct tv_vm *vm, const struct tv_memory_region *r)
 {
-	struct tv_slot *old = &vm->slots[r->slot];
 	struct tv_slot new = {};
+	struct tv_slot *old;
 	int err;
 
 	if (current->mm != vm->mm)
@@ -336,6 +337,8 @@ int tv_set_memory_region(struct tv_vm *vm, const struct tv_memory_region *r)
 	err = tv_check_region(vm, r);
 	if (err)
 		return err;
+	/* The caller's index, checked: not even a speculative step past the table. */
+	old = &vm->slots[array_index_nospec(r->slot, TV_MAX_SLOTS)];
 
 	if (r->size) {
 		new.gpa = r->guest_phys_addr;
