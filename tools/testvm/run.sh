@@ -166,6 +166,11 @@ vmx | vmx2 | noept)
 	[ "${TESTVM_VMX_VCPUS:-1}" = 0 ] && modparams="$modparams,vmx_vcpus=0"
 	cmdline="$cmdline tv.modparams=$modparams"
 	[ -n "${TESTVM_TESTS:-}" ] || [ "$mode" != vmx ] && shards=1
+	# The whole VMX suite in one boot: a bound against a hang, not a
+	# speed target (testing.rst, "What each lane costs").
+	if [ "$mode" = vmx ] && [ -z "${TESTVM_TESTS:-}" ] && [ "$shards" = 1 ]; then
+		export TESTVM_BOCHS_TIMEOUT=${TESTVM_BOCHS_TIMEOUT:-3600}
+	fi
 	# Only the machine asked for no vCPUs may SKIP what needs them.
 	[ "${TESTVM_VMX_VCPUS:-1}" = 0 ] && export TESTVM_SKIPS_EXTRA=$here/skips/vmx-vcpus-off
 	# Each boot must print; collect.sh counts them.
