@@ -158,7 +158,7 @@ const char *tv_fuzz_exit_problem(int r, int err, const struct tv_run *run,
 		return NULL;
 	case TV_EXIT_INTERNAL_ERROR:
 		if (run->internal.suberror < TV_INTERNAL_EMULATION ||
-		    run->internal.suberror > TV_INTERNAL_HW) {
+		    run->internal.suberror > TV_INTERNAL_DELIVERY) {
 			snprintf(why, sizeof(why), "internal error suberror %u",
 				 run->internal.suberror);
 			return why;
