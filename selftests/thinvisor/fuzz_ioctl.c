@@ -830,7 +830,7 @@ static void *send_ipis(void *arg)
 				     0x400 | (tv_rand_below(&rs, 4) << 32),
 				     0xc0500);	/* INIT to all but self */
 		ioctl(s->sender->fd, TV_SET_MSRS, &set);
-		s->sent++;
+		__atomic_store_n(&s->sent, s->sent + 1, __ATOMIC_RELAXED);
 	}
 	return NULL;
 }
@@ -867,7 +867,12 @@ TEST_F_TIMEOUT(fuzz, vcpu_fds_closed_during_ipis, 590)
 		}
 		if (id == vm->max_vcpus)
 			id = 3;	/* ids stay taken: EEXIST from here on */
+		/* On a one-CPU machine the sender runs only if we let it. */
+		sched_yield();
 	}
+	/* Bochs' one CPU may not have run the sender yet: wait for it (10 s at most). */
+	for (i = 0; i < 10000 && !__atomic_load_n(&s.sent, __ATOMIC_RELAXED); i++)
+		usleep(1000);
 	s.stop = 1;
 	pthread_join(sender, NULL);
 	for (i = 0; i < 2; i++) {
