@@ -654,7 +654,7 @@ FIXTURE(fuzz) {
 FIXTURE_SETUP(fuzz)
 {
 	TV_OPEN_DEV_OR_SKIP(self->dev);
-	ASSERT_EQ(0, tv_fuzz_objects(&self->vms0, &self->vcpus0))
+	ASSERT_EQ(0, tv_module_objects(&self->vms0, &self->vcpus0))
 		TH_LOG("/sys/kernel/debug/thinvisor/objects unreadable");
 	self->refs0 = tv_module_refcnt();
 	ASSERT_LE(0, self->refs0) TH_LOG("/sys/module/thinvisor/refcnt unreadable");
@@ -668,7 +668,7 @@ FIXTURE_TEARDOWN(fuzz)
 /* No VM, vCPU or module reference is left of what a test made. */
 #define EXPECT_NOTHING_LEFT() do {					\
 	long __vms = -1, __vcpus = -1;					\
-	ASSERT_EQ(0, tv_fuzz_objects(&__vms, &__vcpus));		\
+	ASSERT_EQ(0, tv_module_objects(&__vms, &__vcpus));		\
 	EXPECT_EQ(self->vms0, __vms);					\
 	EXPECT_EQ(self->vcpus0, __vcpus);				\
 	EXPECT_EQ(self->refs0, tv_module_refcnt());			\

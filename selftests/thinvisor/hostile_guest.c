@@ -203,7 +203,7 @@ FIXTURE(hostile) {
 FIXTURE_SETUP(hostile)
 {
 	TV_OPEN_DEV_OR_SKIP(self->dev);
-	ASSERT_EQ(0, tv_fuzz_objects(&self->vms0, &self->vcpus0))
+	ASSERT_EQ(0, tv_module_objects(&self->vms0, &self->vcpus0))
 		TH_LOG("/sys/kernel/debug/thinvisor/objects unreadable");
 	self->refs0 = tv_module_refcnt();
 	ASSERT_LE(0, self->refs0);
@@ -216,7 +216,7 @@ FIXTURE_TEARDOWN(hostile)
 
 #define EXPECT_NOTHING_LEFT() do {					\
 	long __vms = -1, __vcpus = -1;					\
-	ASSERT_EQ(0, tv_fuzz_objects(&__vms, &__vcpus));		\
+	ASSERT_EQ(0, tv_module_objects(&__vms, &__vcpus));		\
 	EXPECT_EQ(self->vms0, __vms);					\
 	EXPECT_EQ(self->vcpus0, __vcpus);				\
 	EXPECT_EQ(self->refs0, tv_module_refcnt());			\

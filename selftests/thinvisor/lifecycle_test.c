@@ -119,19 +119,6 @@ static void churn(struct __test_metadata *_metadata, int rounds, int nvm, int nv
  * (within what per-CPU page lists and caches hold) and so do the module's
  * references.
  */
-/* VMs and vCPUs alive in the module (debugfs), or -1 where unreadable. */
-static int read_objects(long *vms, long *vcpus)
-{
-	FILE *f = fopen("/sys/kernel/debug/thinvisor/objects", "r");
-	int n;
-
-	if (!f)
-		return -1;
-	n = fscanf(f, "vms %ld vcpus %ld", vms, vcpus);
-	fclose(f);
-	return n == 2 ? 0 : -1;
-}
-
 TEST_F_TIMEOUT(life, many_vms_many_vcpus_no_leak, 120)
 {
 	long vms0 = -1, vcpus0 = -1, vms1 = -1, vcpus1 = -1;
@@ -144,7 +131,7 @@ TEST_F_TIMEOUT(life, many_vms_many_vcpus_no_leak, 120)
 	refs0 = tv_module_refcnt();
 	/* Unreadable counts are a failure, not a check dropped. */
 	ASSERT_LE(0, refs0) TH_LOG("/sys/module/thinvisor/refcnt unreadable");
-	ASSERT_EQ(0, read_objects(&vms0, &vcpus0))
+	ASSERT_EQ(0, tv_module_objects(&vms0, &vcpus0))
 		TH_LOG("/sys/kernel/debug/thinvisor/objects unreadable");
 	churn(_metadata, 1, nvm, nvcpu);	/* warm the caches */
 	free0 = tv_meminfo_kb("MemFree");
@@ -152,7 +139,7 @@ TEST_F_TIMEOUT(life, many_vms_many_vcpus_no_leak, 120)
 	free1 = tv_meminfo_kb("MemFree");
 	refs1 = tv_module_refcnt();
 	/* Every VM and vCPU the module made is gone again. */
-	ASSERT_EQ(0, read_objects(&vms1, &vcpus1));
+	ASSERT_EQ(0, tv_module_objects(&vms1, &vcpus1));
 	EXPECT_EQ(vms0, vms1);
 	EXPECT_EQ(vcpus0, vcpus1);
 	TH_LOG("MemFree %ld kB before, %ld kB after %d VMs with %ld vCPUs each",

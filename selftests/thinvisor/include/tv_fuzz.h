@@ -75,7 +75,5 @@ void tv_kicker_free(struct tv_kicker *k);
 const char *tv_fuzz_exit_problem(int r, int err, const struct tv_run *run,
 				 size_t run_size, bool msr_exits);
 
-/* VMs and vCPUs alive in the module (debugfs objects), -1 if unreadable. */
-int tv_fuzz_objects(long *vms, long *vcpus);
 
 #endif

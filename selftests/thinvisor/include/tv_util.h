@@ -137,6 +137,9 @@ void tv_runner_start(struct tv_runner *r, struct tv_vcpu *vcpu);
 void tv_runner_join(struct tv_runner *r);
 
 /* VMs and memory */
+/* VMs and vCPUs alive in the module (debugfs objects), -1 if unreadable. */
+int tv_module_objects(long *vms, long *vcpus);
+
 struct tv_vm *tv_vm_create(void);	/* no memory, no vCPUs */
 struct tv_vm *tv_vm_create_std(void);	/* tv_layout.h, image loaded */
 void tv_vm_free(struct tv_vm *vm);	/* closes everything, unmaps RAM */

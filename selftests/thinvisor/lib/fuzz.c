@@ -170,15 +170,3 @@ const char *tv_fuzz_exit_problem(int r, int err, const struct tv_run *run,
 		return why;
 	}
 }
-
-int tv_fuzz_objects(long *vms, long *vcpus)
-{
-	FILE *f = fopen("/sys/kernel/debug/thinvisor/objects", "r");
-	int n;
-
-	if (!f)
-		return -1;
-	n = fscanf(f, "vms %ld vcpus %ld", vms, vcpus);
-	fclose(f);
-	return n == 2 ? 0 : -1;
-}

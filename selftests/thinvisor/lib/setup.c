@@ -252,3 +252,16 @@ struct tv_vm *tv_vm_create_with_blob(enum tv_mode mode, struct tv_blob blob,
 	*vcpu = tv_vcpu_add_guest(vm, 0, mode, tv_vm_load_blob(vm, blob));
 	return vm;
 }
+
+/* VMs and vCPUs alive in the module (debugfs objects), -1 if unreadable. */
+int tv_module_objects(long *vms, long *vcpus)
+{
+	FILE *f = fopen("/sys/kernel/debug/thinvisor/objects", "r");
+	int n;
+
+	if (!f)
+		return -1;
+	n = fscanf(f, "vms %ld vcpus %ld", vms, vcpus);
+	fclose(f);
+	return n == 2 ? 0 : -1;
+}
