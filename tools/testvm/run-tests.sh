@@ -24,7 +24,8 @@ repeat=$(sed -n 's/.*tv\.repeat=\([0-9]*\).*/\1/p' /proc/cmdline)
 # tv.loop=N:boot only boots the Linux guest N times (1 and 2 vCPUs in
 # turn), tv.loop=N:signal only runs the signal tests N times (in both
 # machines), to count a rare failure; tv.loop=N:net only the --net and
-# --vsock tests; nothing else runs.
+# --vsock tests; tv.loop=N:generic boots the generic kernel with 2 vCPUs
+# N times; nothing else runs.
 loop=$(sed -n 's/.*tv\.loop=\([0-9]*:[a-z]*\).*/\1/p' /proc/cmdline)
 # tv.selftests_only: only the module checks and the selftest binaries, none
 # of the thinrun guests (vmx2: what needs two CPUs, in a short boot).
@@ -1143,6 +1144,8 @@ svm | vmx)
 		test_load && for i in $(seq 1 "${loop%:*}"); do
 			case ${loop#*:} in
 			boot) test_linux_boot "linux_loop_$i" $((1 + i % 2)) ;;
+			generic) test_linux_boot "linux_loop_generic_$i" 2 2 "" \
+				/share/vmlinuz-generic ;;
 			signal)
 				test_thinrun_signal TERM 143
 				test_thinrun_signal INT 130 ;;
