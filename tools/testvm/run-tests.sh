@@ -352,6 +352,7 @@ test_thinrun() {
 	test_net_bad_options
 	test_virtio_net
 	test_virtio_net _vhost_off ,vhost=off
+	test_readme_net_ping
 	test_thinrun_signal TERM 143
 	test_thinrun_signal INT 130
 }
@@ -799,6 +800,41 @@ test_net_bad_options() {
 # its kernel log stays clean, and the devices' register accesses that
 # reached thinrun stay those of the setup, whatever the packets.  Run
 # with vhost-net, then with vhost=off (TAP names ending _vhost_off).
+# The README's networked guest, as a user other than root runs it: the
+# tap is that user's, /dev/vhost-net given to them, no --vsock, and the
+# guest only pings (tv.net=ping).
+test_readme_net_ping() {
+	if [ ! -f /share/vmlinuz ] || [ ! -f /share/guest.cpio.gz ] || [ ! -c /dev/vhost-net ]; then
+		tap skip readme_net_ping "no guest kernel or no vhost-net in this machine"
+		return
+	fi
+	chmod 755 /
+	chmod 666 /dev/net/tun
+	sockpipe mktap tvreadme 1000 || { tap fail readme_net_ping "mktap tvreadme"; return; }
+	ip addr add 10.0.2.1/24 dev tvreadme
+	ip link set tvreadme up
+	# tvtap0 holds 10.0.2.1/24 too: the route must go to this tap.
+	ip link set tvtap0 down 2>/dev/null
+	# udev's group for /dev/thinvisor, and the README's chown of vhost-net.
+	chown 1000 /dev/thinvisor /dev/vhost-net
+	out=$(timeout 200 sockpipe asuser 1000 thinrun --kernel /share/vmlinuz \
+		--initrd /share/guest.cpio.gz --net tap=tvreadme \
+		--cmdline "console=ttyS0 tv.cpus=1 tv.net=ping" </dev/null 2>&1)
+	rc=$?
+	chown 0 /dev/thinvisor /dev/vhost-net
+	ip link del tvreadme
+	ip link set tvtap0 up 2>/dev/null
+	bad=$(guest_log_problems "$out")
+	if [ $rc -eq 0 ] && [ -z "$bad" ] && echo "$out" | grep -q 'thinvisor-guest: net ping ok' &&
+	   echo "$out" | grep -q 'thinvisor-guest: init ok'; then
+		echo "$out" | grep 'thinvisor-guest: net' | sed 's/^/# /'
+		hvtap ok readme_net_ping
+	else
+		echo "$out" | tail -n 30 | sed 's/^/# /'
+		tap fail readme_net_ping "status $rc${bad:+, $(echo "$bad" | head -n 1)}"
+	fi
+}
+
 test_virtio_net() { # [TAP-name-suffix [more --net]]
 	sfx=${1:-} more=${2:-}
 	if [ ! -f /share/vmlinuz ] || [ ! -f /share/guest.cpio.gz ] || [ ! -d /sys/class/net/tvtap0 ]; then
@@ -1152,7 +1188,8 @@ svm | vmx)
 			net)
 				test_net_bad_options
 				test_virtio_net
-				test_virtio_net _vhost_off ,vhost=off ;;
+				test_virtio_net _vhost_off ,vhost=off
+				test_readme_net_ping ;;
 			esac
 		done
 		test_kernel_log
