@@ -24,8 +24,9 @@ repeat=$(sed -n 's/.*tv\.repeat=\([0-9]*\).*/\1/p' /proc/cmdline)
 # tv.loop=N:boot only boots the Linux guest N times (1 and 2 vCPUs in
 # turn), tv.loop=N:signal only runs the signal tests N times (in both
 # machines), to count a rare failure; tv.loop=N:net only the --net and
-# --vsock tests; tv.loop=N:generic boots the generic kernel with 2 vCPUs
-# N times; nothing else runs.
+# --vsock tests; tv.loop=N:blk only the virtio-blk tests;
+# tv.loop=N:generic boots the generic kernel with 2 vCPUs N times;
+# nothing else runs.
 loop=$(sed -n 's/.*tv\.loop=\([0-9]*:[a-z]*\).*/\1/p' /proc/cmdline)
 # tv.selftests_only: only the module checks and the selftest binaries, none
 # of the thinrun guests (vmx2: what needs two CPUs, in a short boot).
@@ -591,7 +592,7 @@ blk_md5_at() { # file off len
 }
 
 test_virtio_blk() {
-	names="virtio_blk_read virtio_blk_write virtio_blk_ro virtio_blk_mq_2cpu"
+	names="virtio_blk_read virtio_blk_write virtio_blk_discard virtio_blk_ro virtio_blk_mq_2cpu"
 	names="$names virtio_blk_kill9_keeps_flushed virtio_blk_locked_for_second_launcher"
 	names="$names virtio_blk_no_exits_to_thinrun"
 	check_thinrun thinrun_disk_missing 1 'No such file' --kernel /share/vmlinuz \
@@ -614,7 +615,10 @@ test_virtio_blk() {
 	want=$(md5sum </tmp/vda.img | cut -d' ' -f1)
 	rosum=$(md5sum </tmp/vdb.img | cut -d' ' -f1)
 	# What lies around the 1 MiB the guest writes at 2 MiB must stay.
-	around=$( (blk_md5_at /tmp/vda.img 0 2097152; blk_md5_at /tmp/vda.img 3145728 5242880) | md5sum)
+	# and around the 1 MiB it discards at 5 MiB.
+	around=$( (blk_md5_at /tmp/vda.img 0 2097152; blk_md5_at /tmp/vda.img 3145728 2097152
+		   blk_md5_at /tmp/vda.img 6291456 2097152) | md5sum)
+	blocks=$(stat -c %b /tmp/vda.img)
 	start=$(date +%s)
 	out=$(blk_boot rw 1 --stats --disk /tmp/vda.img --disk /tmp/vdb.img,ro)
 	rc=$?
@@ -634,11 +638,23 @@ test_virtio_blk() {
 	fi
 	p=$(echo "$out" | sed -n 's/.*thinvisor-guest: blk wrote 1048576 at 2097152 md5 \([0-9a-f]*\).*/\1/p')
 	back=$(blk_md5_at /tmp/vda.img 2097152 1048576)
-	now=$( (blk_md5_at /tmp/vda.img 0 2097152; blk_md5_at /tmp/vda.img 3145728 5242880) | md5sum)
+	now=$( (blk_md5_at /tmp/vda.img 0 2097152; blk_md5_at /tmp/vda.img 3145728 2097152
+		blk_md5_at /tmp/vda.img 6291456 2097152) | md5sum)
 	if [ -n "$ok" ] && [ -n "$p" ] && [ "$back" = "$p" ] && [ "$now" = "$around" ]; then
 		hvtap ok virtio_blk_write
 	else
 		tap fail virtio_blk_write "status $rc, guest wrote md5 '$p', the file holds $back there; the rest $([ "$now" = "$around" ] && echo unchanged || echo changed)"
+	fi
+	# The discard punched a hole: zeros there, and 1 MiB fewer blocks in
+	# the file (zeros written instead would keep them).
+	zeros=$(head -c 1048576 /dev/zero | md5sum | cut -d' ' -f1)
+	hole=$(blk_md5_at /tmp/vda.img 5242880 1048576)
+	freed=$((blocks - $(stat -c %b /tmp/vda.img)))
+	if [ -n "$ok" ] && echo "$out" | grep -q 'thinvisor-guest: blk discarded 1048576 at 5242880' &&
+	   [ "$hole" = "$zeros" ] && [ "$freed" -ge 2048 ]; then
+		hvtap ok virtio_blk_discard
+	else
+		tap fail virtio_blk_discard "status $rc, the file holds $hole there (zeros: $zeros), $freed blocks freed"
 	fi
 	if [ -n "$ok" ] && echo "$out" | grep -q 'thinvisor-guest: blk ro refused' &&
 	   [ "$(md5sum </tmp/vdb.img | cut -d' ' -f1)" = "$rosum" ]; then
@@ -1180,6 +1196,7 @@ svm | vmx)
 		test_load && for i in $(seq 1 "${loop%:*}"); do
 			case ${loop#*:} in
 			boot) test_linux_boot "linux_loop_$i" $((1 + i % 2)) ;;
+			blk) test_virtio_blk ;;
 			generic) test_linux_boot "linux_loop_generic_$i" 2 2 "" \
 				/share/vmlinuz-generic ;;
 			signal)
