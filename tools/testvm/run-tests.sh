@@ -816,6 +816,25 @@ test_net_bad_options() {
 # its kernel log stays clean, and the devices' register accesses that
 # reached thinrun stay those of the setup, whatever the packets.  Run
 # with vhost-net, then with vhost=off (TAP names ending _vhost_off).
+# make bench-ab (tools/bench/exit_ab.sh): this tree's module and
+# exit_bench, then the base's (/bin/thinvisor_base.ko, exit_bench_base),
+# in turn for tv.benchrounds= rounds; the host takes the medians.
+bench_ab() {
+	n=$(sed -n 's/.*tv\.benchrounds=\([0-9]*\).*/\1/p' /proc/cmdline)
+	for i in $(seq 1 "${n:-4}"); do
+		for who in head base; do
+			ko=/lib/modules/thinvisor.ko eb=exit_bench
+			[ $who = base ] && ko=/bin/thinvisor_base.ko eb=exit_bench_base
+			echo "AB round $i: $who"
+			insmod $ko || return 1
+			timeout -s KILL 400 $eb
+			s=$?
+			rmmod thinvisor || return 1
+			[ $s -eq 0 ] || { echo "exit_ab: $who's exit_bench ended with status $s"; return 1; }
+		done
+	done
+}
+
 # The README's networked guest, as a user other than root runs it: the
 # tap is that user's, /dev/vhost-net given to them, no --vsock, and the
 # guest only pings (tv.net=ping).
@@ -1230,6 +1249,11 @@ svm | vmx)
 	;;
 bench)
 	load_kvm
+	if grep -q 'tv\.bench=ab' /proc/cmdline; then
+		bench_ab
+		echo "@@BENCH-STATUS $?"
+		exit $failures
+	fi
 	# Each bounded, so that one that hangs (KVM nested in TCG has) still
 	# lets the other report.
 	insmod /lib/modules/thinvisor.ko && {

@@ -95,6 +95,13 @@ ls "$top"/selftests/thinvisor/*_test.c "$top"/selftests/thinvisor/fuzz_ioctl.c |
 	sed 's|.*/||; s|\.c$||' >"$vmdir/$name.selftests"
 payload="$top/build/selftests $top/build/selftests/helpers $top/build/thinrun $top/build/bench/exit_bench"
 payload="$payload $vmdir/sockpipe"
+# make bench-ab (tools/bench/exit_ab.sh): an older tree's module and
+# exit_bench, as /bin/thinvisor_base.ko and /bin/exit_bench_base.
+if [ "$mode" = bench ] && [ -n "${TESTVM_AB_MODULE:-}" ]; then
+	cp "$TESTVM_AB_MODULE" "$vmdir/thinvisor_base.ko"
+	cp "$TESTVM_AB_EXIT_BENCH" "$vmdir/exit_bench_base"
+	payload="$payload $vmdir/thinvisor_base.ko $vmdir/exit_bench_base"
+fi
 payload="$payload $top/build/demo/hello.bin $top/build/demo/uart_irq.bin $top/build/thinstat"
 payload="$payload $top/build/demo/exits.bin $guest_files"
 [ -n "$refusal" ] && payload=
