@@ -26,15 +26,8 @@
 # does not pin them; so not comparable line for line).
 # and exits non-zero when three boots of one side do not end with the marker.
 rounds=${1:-5}
-kernel=/share/vmlinuz
-initrd=/share/guest.cpio.gz
-# The machine's TSC in kHz, as its kernel calibrated it.
-khz=$(dmesg | sed -n 's/.*tsc: Refined TSC clocksource calibration: \([0-9]*\)\.\([0-9]*\) MHz.*/\1\2/p' | tail -n 1)
-[ -n "$khz" ] || khz=$(dmesg | sed -n 's/.*tsc: Detected \([0-9]*\)\.\([0-9]*\) MHz processor.*/\1\2/p' | tail -n 1)
-[ -n "$khz" ] || { echo "boot_bench: no TSC frequency in the kernel log"; exit 1; }
-# thinrun puts the same line, with its own measure of the TSC, first:
-# this one's tsc_early_khz=, later, is the one the guest takes.
-cmdline="tsc_early_khz=$khz tsc=reliable reboot=acpi panic=-1 pci=off console=ttyS0 tv.cpus=1"
+. /bin/bench_lib.sh
+[ -n "$bench_khz" ] || { echo "boot_bench: no TSC frequency in the kernel log"; exit 1; }
 echo "# boot_bench: both guests get: $cmdline" >&2
 marker="thinvisor-guest: init ok, cpus=1 "
 
@@ -92,19 +85,14 @@ median_boot() { # event command...
 
 tv=$(median_boot thinvisor:tv_exit thinrun --kernel $kernel --initrd $initrd \
 	--mem 256 --cpus 1 --cmdline "$cmdline")
-# QEMU's leanest machine: microvm, no default devices, the ISA serial port
-# for the console, ACPI for the power-off.
-kvm=$(median_boot kvm:kvm_exit qemu-system-x86_64 -accel kvm -M microvm -cpu host \
-	-m 256 -smp 1 -nodefaults -no-user-config -display none -serial stdio \
-	-no-reboot -kernel $kernel -initrd $initrd -append "$cmdline")
+# QEMU's leanest machine (qemu-microvm.sh).
+kvm=$(median_boot kvm:kvm_exit qemu-microvm -append "$cmdline")
 # One boot each for memory: "<launcher KiB> <peak KiB> <guest KiB>" from
 # thinrun --stats, then QEMU's peak KiB.
 rss=$(thinrun --stats --kernel $kernel --initrd $initrd --mem 256 --cpus 1 \
 	--cmdline "$cmdline" </dev/null 2>&1 >/dev/null |
 	sed -n 's/^thinrun: peak RSS \([0-9]*\) KiB: guest memory \([0-9]*\) KiB, launcher \(-*[0-9]*\) KiB$/\3 \1 \2/p')
-busybox time -f %M -o /tmp/qemu.rss qemu-system-x86_64 -accel kvm -M microvm -cpu host \
-	-m 256 -smp 1 -nodefaults -no-user-config -display none -serial stdio \
-	-no-reboot -kernel $kernel -initrd $initrd -append "$cmdline" </dev/null >/dev/null 2>&1
+busybox time -f %M -o /tmp/qemu.rss qemu-microvm -append "$cmdline" </dev/null >/dev/null 2>&1
 qemu_rss=$(tail -n 1 /tmp/qemu.rss)
 if [ "$tv" = fail ] || [ "$kvm" = fail ]; then
 	echo "boot_bench: a boot failed (thinvisor: $tv, kvm: $kvm)"

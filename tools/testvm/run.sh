@@ -204,7 +204,7 @@ esac
 echo "testvm: $name machine ran ($kver) $(($(date +%s) - start)) s (exit status $status)"
 
 if [ "$mode" = bench ]; then
-	tr -d '\r' <"$serial" | grep -E '^(bench |# microseconds|exit_bench:|# exit_bench|boot_bench:|# boot_bench|blk_bench:|# blk_bench)'
+	tr -d '\r' <"$serial" | grep -E '^(bench[ :]|# microseconds|(# )?[a-z]+_bench[: ])'
 	grep -q '^@@BENCH-STATUS 0' "$serial"
 	exit
 fi

@@ -1,0 +1,35 @@
+# SPDX-License-Identifier: GPL-2.0
+# What the benchmarks run inside the SVM test machine (make bench) share,
+# sourced by boot_bench, blk_bench and net_bench (installed beside them as
+# /bin/bench_lib.sh): the guest, its command line, the machine's network
+# end, and the median of rounds.  QEMU's invocation as the KVM peer is
+# /bin/qemu-microvm (qemu-microvm.sh).
+
+kernel=/share/vmlinuz
+initrd=/share/guest.cpio.gz
+# The machine's TSC in kHz, as its kernel calibrated it.
+bench_khz=$(dmesg | sed -n 's/.*tsc: Refined TSC clocksource calibration: \([0-9]*\)\.\([0-9]*\) MHz.*/\1\2/p' | tail -n 1)
+[ -n "$bench_khz" ] ||
+	bench_khz=$(dmesg | sed -n 's/.*tsc: Detected \([0-9]*\)\.\([0-9]*\) MHz processor.*/\1\2/p' | tail -n 1)
+# Both launchers' guests get the line thinrun puts before its user's
+# (userspace/linux.c), with this TSC frequency: thinrun puts its own
+# measure first, so this tsc_early_khz=, later, is the one the guest takes.
+cmdline="tsc_early_khz=$bench_khz tsc=reliable reboot=acpi panic=-1 pci=off console=ttyS0 tv.cpus=1"
+
+# The median of column COLUMN of FILE (one round a line).
+median() { # column file
+	sort -n -k"$1" "$2" | awk -v c="$1" '{ v[NR] = $c } END { print v[int((NR + 1) / 2)] }'
+}
+
+# The machine's end of the guests' network and vsock (as run-tests.sh's
+# net tests set it up): tun, vhost-net, vhost-vsock, and the tap tvtap0
+# at 10.0.2.1/24, persistent, which thinrun and QEMU open in turn.
+net_setup() {
+	for m in tun tap vhost_iotlb vhost vhost_net vsock vmw_vsock_virtio_transport_common \
+		 vhost_vsock; do
+		grep -q "^$m " /proc/modules || insmod "/lib/modules/$m.ko" || return 1
+	done
+	[ -d /sys/class/net/tvtap0 ] || sockpipe mktap tvtap0 || return 1
+	ip addr add 10.0.2.1/24 dev tvtap0 2>/dev/null
+	ip link set tvtap0 up
+}
