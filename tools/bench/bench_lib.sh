@@ -33,3 +33,23 @@ net_setup() {
 	ip addr add 10.0.2.1/24 dev tvtap0 2>/dev/null
 	ip link set tvtap0 up
 }
+
+# netbench serve (tools/bench/netbench.c) on the machine's end, for the
+# guest's tv.bench= (guest-bench.sh): UDP echo on 7001, a TCP sink on
+# 7002, vsock echo on 7003.
+net_servers_start() {
+	netbench serve udp:10.0.2.1:7001 &
+	net_servers="$!"
+	netbench serve tcp:10.0.2.1:7002 &
+	net_servers="$net_servers $!"
+	netbench serve vsock:-1:7003 &
+	net_servers="$net_servers $!"
+}
+
+net_servers_stop() {
+	for p in $net_servers; do
+		kill "$p" 2>/dev/null
+		wait "$p" 2>/dev/null
+	done
+	net_servers=
+}

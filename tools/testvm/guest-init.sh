@@ -40,6 +40,10 @@ fi
 if /bin/busybox grep -q 'tv\.net' /proc/cmdline && ! /bin/busybox sh /bin/guest-net.sh; then
 	/bin/busybox reboot -f
 fi
+# tv.bench=MODE: make bench's network side (guest-bench.sh).
+if /bin/busybox grep -q 'tv\.bench=' /proc/cmdline && ! /bin/busybox sh /bin/guest-bench.sh; then
+	/bin/busybox reboot -f
+fi
 want=$(/bin/busybox sed -n 's/.*tv\.cpus=\([0-9]*\).*/\1/p' /proc/cmdline)
 seen=$(/bin/busybox grep -c '^processor' /proc/cpuinfo)
 online=$(/bin/busybox cat /sys/devices/system/cpu/online)
