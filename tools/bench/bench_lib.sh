@@ -53,3 +53,43 @@ net_servers_stop() {
 	done
 	net_servers=
 }
+
+# Run a launcher with its output in OUT, for SECONDS at most: KVM nested
+# in the emulator has hung a guest in a way timeout(1) did not end.  At
+# the bound, the state and kernel stack of every process under it go to
+# stderr ("# NAME: stuck ..."), then SIGKILL; status 124.  Else the
+# command's status.
+run_bounded() { # name seconds out command...
+	rb_name=$1 rb_secs=$2 rb_out=$3
+	shift 3
+	"$@" </dev/null >"$rb_out" 2>&1 &
+	rb_pid=$!
+	rb_end=$(($(date +%s) + rb_secs))
+	while kill -0 $rb_pid 2>/dev/null; do
+		if [ "$(date +%s)" -ge $rb_end ]; then
+			echo "# $rb_name: $1 still running after $rb_secs s; its last lines:" >&2
+			tr -d '\r' <"$rb_out" | tail -n 20 | sed 's/^/#   /' >&2
+			for p in $(descendants $rb_pid) $rb_pid; do
+				echo "# $rb_name: stuck $p $(cat /proc/$p/comm 2>/dev/null)" \
+					"state $(awk '{ print $3 }' /proc/$p/stat 2>/dev/null)" \
+					"wchan $(cat /proc/$p/wchan 2>/dev/null)" >&2
+				for t in /proc/$p/task/*; do
+					sed "s|^|#   ${t##*/proc/}: |" $t/stack 2>/dev/null | head -n 12 >&2
+				done
+			done
+			for p in $rb_pid $(descendants $rb_pid); do kill -9 $p 2>/dev/null; done
+			sleep 5
+			kill -0 $rb_pid 2>/dev/null && echo "# $rb_name: $1 survived SIGKILL" >&2
+			return 124
+		fi
+		sleep 1
+	done
+	wait $rb_pid
+}
+
+descendants() { # pid
+	for c in $(cat /proc/[0-9]*/stat 2>/dev/null | awk -v p="$1" '$4 == p { print $1 }'); do
+		echo "$c"
+		descendants "$c"
+	done
+}

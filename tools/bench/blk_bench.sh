@@ -48,8 +48,9 @@ boot_once() { # side mode
 			-device virtio-blk-device,drive=d0,iothread=io0 \
 			-append "$cmdline tv.blk=$mode tv.blksecs=$secs" ;;
 	esac
-	out=$(perf stat -a -x, -e "$events" -o /tmp/blk.stat -- timeout -k 10 300 "$@" </dev/null 2>&1)
+	run_bounded blk_bench 300 /tmp/blk.out perf stat -a -x, -e "$events" -o /tmp/blk.stat -- "$@"
 	rc=$?
+	out=$(tr -d '\r' </tmp/blk.out)
 	if [ $rc -ne 0 ] || ! echo "$out" | grep -q 'thinvisor-guest: init ok' ||
 	   { [ "$mode" = bench ] && ! echo "$out" | grep -q 'blkbench qd1'; }; then
 		echo "$out" | tail -n 15 | sed 's/^/# /' >&2
@@ -59,7 +60,7 @@ boot_once() { # side mode
 	fi
 	exits=$(awk -F, '$3 ~ /_exit$/ && $3 !~ /userspace|ioctl/ { print $1 }' /tmp/blk.stat)
 	user=$(awk -F, '$3 ~ /userspace_exit$|sys_exit_ioctl$/ { print $1 }' /tmp/blk.stat)
-	line=$(echo "$out" | tr -d '\r' | grep 'thinvisor-guest: blkbench qd1')
+	line=$(echo "$out" | grep 'thinvisor-guest: blkbench qd1')
 	echo "${exits:-0} ${user:-0} $(echo "${line:-qd1_iops=0 qd32_iops=0 seq_mbps=0 ios=0}" |
 		sed 's/.*qd1_iops=\([0-9]*\) qd32_iops=\([0-9]*\) seq_mbps=\([0-9]*\) ios=\([0-9]*\).*/\1 \2 \3 \4/')"
 }

@@ -49,9 +49,9 @@ boot_once() { # side
 		set -- qemu-microvm -netdev tap,id=n0,ifname=tvtap0,script=no,downscript=no,vhost=off \
 			-device virtio-net-device,netdev=n0 -append "$guest" ;;
 	esac
-	out=$(timeout -k 10 400 "$@" </dev/null 2>&1)
+	run_bounded net_bench 400 /tmp/net.out "$@"
 	rc=$?
-	out=$(echo "$out" | tr -d '\r')
+	out=$(tr -d '\r' </tmp/net.out)
 	if [ $rc -ne 0 ] || ! echo "$out" | grep -q 'thinvisor-guest: init ok'; then
 		echo "$out" | tail -n 15 | sed 's/^/# /' >&2
 		echo "# net_bench: $side ended with status $rc" >&2
