@@ -85,10 +85,16 @@ struct virtio_blk_image {
 	bool zero_range;	/* fallocate ZERO_RANGE works: write-zeroes */
 };
 
+/*
+ * The flags before the request: a request's fields and first iovecs are
+ * at its start, and the iovec array fills most of a page, so that flags
+ * after it would make each slot the driver uses touch two pages of
+ * thinrun's memory rather than one (boot_rss, Documentation/tracing.rst).
+ */
 struct blk_slot {
-	struct blk_req r;
 	bool busy;
 	bool direct;		/* submitted through fd_direct */
+	struct blk_req r;
 };
 
 struct blk_queue {
