@@ -30,6 +30,7 @@ secs=${2:-3}
 . /bin/bench_lib.sh
 [ -n "$bench_khz" ] || { echo "blk_bench: no TSC frequency in the kernel log"; exit 1; }
 img=/tmp/blkbench.img
+rm -f /tmp/blk.hung
 dd if=/dev/urandom of=$img bs=65536 count=1024 2>/dev/null || { echo "blk_bench: no image"; exit 1; }
 
 # One boot under perf: "<exits> <user exits> <qd1> <qd32> <seq> <ios>" (the
@@ -51,6 +52,7 @@ boot_once() { # side mode
 	run_bounded blk_bench 300 /tmp/blk.out perf stat -a -x, -e "$events" -o /tmp/blk.stat -- "$@"
 	rc=$?
 	out=$(tr -d '\r' </tmp/blk.out)
+	[ $rc -eq 124 ] && : >/tmp/blk.hung
 	if [ $rc -ne 0 ] || ! echo "$out" | grep -q 'thinvisor-guest: init ok' ||
 	   { [ "$mode" = bench ] && ! echo "$out" | grep -q 'blkbench qd1'; }; then
 		echo "$out" | tail -n 15 | sed 's/^/# /' >&2
@@ -77,7 +79,8 @@ side() { # side
 		r=$(boot_once "$1" bench)
 		if [ "$r" = fail ]; then
 			failed=$((failed + 1))
-			[ $failed -gt 2 ] && { echo fail; return; }
+			# A boot that hung is not tried again: the next would most likely hang too.
+			[ $failed -gt 2 ] || [ -f /tmp/blk.hung ] && { echo fail; return; }
 			continue
 		fi
 		echo "# blk_bench: $1 round $((i + 1)): $r" >&2

@@ -31,6 +31,7 @@ secs=${2:-3}
 [ -n "$bench_khz" ] || { echo "net_bench: no TSC frequency in the kernel log"; exit 1; }
 net_setup || { echo "net_bench: no tap or vhost in this machine"; exit 1; }
 net_servers_start
+rm -f /tmp/net.hung
 guest="$cmdline tv.bench=net tv.benchsecs=$secs tv.benchrounds=$rounds"
 
 # One boot: "<udp rr> <tcp MB/s> <vsock rr>" (vsock 0 where not asked),
@@ -52,6 +53,7 @@ boot_once() { # side
 	run_bounded net_bench 400 /tmp/net.out "$@"
 	rc=$?
 	out=$(tr -d '\r' </tmp/net.out)
+	[ $rc -eq 124 ] && : >/tmp/net.hung
 	if [ $rc -ne 0 ] || ! echo "$out" | grep -q 'thinvisor-guest: init ok'; then
 		echo "$out" | tail -n 15 | sed 's/^/# /' >&2
 		echo "# net_bench: $side ended with status $rc" >&2
@@ -66,10 +68,12 @@ boot_once() { # side
 	echo "$(fig udp_rr) $(fig tcp_stream) $(fig vsock_rr)"
 }
 
+# A boot that failed is tried once more; one that hung (run_bounded's
+# 124) is not: the next would most likely hang as long.
 side() { # side
 	for try in 1 2; do
 		r=$(boot_once "$1")
-		[ "$r" != fail ] && break
+		[ "$r" != fail ] || [ -f /tmp/net.hung ] && break
 	done
 	echo "$r"
 }
