@@ -25,6 +25,8 @@
 
 #define RAM_SIZE	0x100000ULL
 #define QSIZE		16
+/* The queues' size; a test may set more (each test runs in its own process). */
+static unsigned int qsize = QSIZE;
 /* Queue q's rings, a page each, from RING_GPA + q * 0x4000. */
 #define RING_GPA	0x1000ULL
 #define DESC(q)		(RING_GPA + (q) * 0x4000ULL)
@@ -127,7 +129,7 @@ static void bring_up(struct virtio_blk *b, unsigned int nq)
 	wr(b, VIRTIO_MMIO_STATUS, s);
 	for (q = 0; q < nq; q++) {
 		wr(b, VIRTIO_MMIO_QUEUE_SEL, q);
-		wr(b, VIRTIO_MMIO_QUEUE_NUM, QSIZE);
+		wr(b, VIRTIO_MMIO_QUEUE_NUM, qsize);
 		wr(b, VIRTIO_MMIO_QUEUE_DESC_LOW, DESC(q));
 		wr(b, VIRTIO_MMIO_QUEUE_DRIVER_LOW, AVAIL(q));
 		wr(b, VIRTIO_MMIO_QUEUE_DEVICE_LOW, USED(q));
@@ -147,9 +149,9 @@ static void offer(uint8_t *ram, unsigned int q, uint16_t head)
 	uint16_t *avail = (uint16_t *)(ram + AVAIL(q));
 	uint16_t idx = avail[1];
 
-	avail[2 + idx % QSIZE] = head;
+	avail[2 + idx % qsize] = head;
 	/* used_event: an interrupt for every completion. */
-	avail[2 + QSIZE] = idx;
+	avail[2 + qsize] = idx;
 	__atomic_store_n(&avail[1], idx + 1, __ATOMIC_RELEASE);
 }
 
@@ -162,7 +164,7 @@ static uint32_t used_len(uint8_t *ram, unsigned int q, uint16_t n)
 {
 	uint32_t len;
 
-	memcpy(&len, ram + USED(q) + 4 + 8 * (n % QSIZE) + 4, 4);
+	memcpy(&len, ram + USED(q) + 4 + 8 * (n % qsize) + 4, 4);
 	return len;
 }
 
@@ -454,6 +456,31 @@ TEST_F(blk, two_queues_served_at_once)
 			bad += self->ram[DATA_GPA + (q * 4 + i) * 4096 + 1000] !=
 			       pattern((100 * q + 8 * i) * 512 + 1000);
 		}
+	EXPECT_EQ(0, bad);
+}
+
+/*
+ * More requests in one kick than the queue's io_uring submission ring
+ * holds (BLK_SQ_ENTRIES, 64): the ring is submitted when full, and every
+ * request is served.  80 reads of one sector each, 3 descriptors each,
+ * in a queue of 256.
+ */
+TEST_F(blk, more_requests_than_the_submission_ring)
+{
+	unsigned int i, bad = 0, n = 80;
+
+	qsize = 256;
+	self->b = start(self, "", 1);
+	ASSERT_NE(NULL, self->b);
+	bring_up(self->b, 1);
+	for (i = 0; i < n; i++)
+		request(self->ram, 0, i, VIRTIO_BLK_T_IN, i, DATA_GPA + i * 512, 512);
+	wr(self->b, VIRTIO_MMIO_QUEUE_NOTIFY, 0);
+	ASSERT_TRUE(WAIT_FOR(used_idx(self->ram, 0) == n));
+	for (i = 0; i < n; i++) {
+		EXPECT_EQ(VIRTIO_BLK_S_OK, status_of(self->ram, 0, i));
+		bad += self->ram[DATA_GPA + i * 512 + 100] != pattern(i * 512 + 100);
+	}
 	EXPECT_EQ(0, bad);
 }
 

@@ -64,6 +64,9 @@ if [ $# -gt 0 ]; then
 fi
 cp "$here/guest-net.sh" "$root/bin/guest-net.sh"
 gcc -O2 -Wall -static -o "$root/bin/sockpipe" "$here/sockpipe.c"
+# For tv.bench: make bench's network side (guest-bench.sh) and its tool.
+cp "$here/guest-bench.sh" "$root/bin/guest-bench.sh"
+gcc -O2 -Wall -static -o "$root/bin/netbench" "$top/tools/bench/netbench.c"
 mkdir -p "$(dirname "$out")"
 (cd "$root" && find . | cpio -o -H newc --quiet | gzip -9) >"$out.tmp"
 mv "$out.tmp" "$out"

@@ -88,13 +88,15 @@ if [ -n "$guest" ]; then
 fi
 # The machine's end of the --net and --vsock tests (sockpipe.c).
 gcc -O2 -Wall -static -o "$vmdir/sockpipe" "$here/sockpipe.c" || exit 1
+# The machine's end of make bench's network benchmark (netbench.c).
+gcc -O2 -Wall -static -o "$vmdir/netbench" "$top/tools/bench/netbench.c" || exit 1
 # The selftests the sources declare (and the ioctl fuzzer, fuzz_ioctl): one
 # whose binary is missing fails.  hostile_guest runs only when named
 # (TESTVM_TESTS=hostile_guest): run-tests.sh says why.
 ls "$top"/selftests/thinvisor/*_test.c "$top"/selftests/thinvisor/fuzz_ioctl.c |
 	sed 's|.*/||; s|\.c$||' >"$vmdir/$name.selftests"
 payload="$top/build/selftests $top/build/selftests/helpers $top/build/thinrun $top/build/bench/exit_bench"
-payload="$payload $vmdir/sockpipe"
+payload="$payload $vmdir/sockpipe $vmdir/netbench"
 # make bench-ab (tools/bench/exit_ab.sh): an older tree's module and
 # exit_bench, as /bin/thinvisor_base.ko and /bin/exit_bench_base.
 if [ "$mode" = bench ] && [ -n "${TESTVM_AB_MODULE:-}" ]; then
@@ -211,7 +213,7 @@ esac
 echo "testvm: $name machine ran ($kver) $(($(date +%s) - start)) s (exit status $status)"
 
 if [ "$mode" = bench ]; then
-	tr -d '\r' <"$serial" | grep -E '^(bench |# microseconds|exit_bench:|# exit_bench|boot_bench:|# boot_bench|blk_bench:|# blk_bench)'
+	tr -d '\r' <"$serial" | grep -E '^(bench[ :]|# microseconds|(# )?[a-z]+_bench[: ])'
 	grep -q '^@@BENCH-STATUS 0' "$serial"
 	exit
 fi
