@@ -42,6 +42,15 @@ int tv_cpuid_supported(const struct tv_cpuid_host *host, tv_cpuid_raw_fn raw,
 		       void *ctx, struct tv_cpuid_entry *out, u32 max,
 		       u32 *needed);
 
+/*
+ * Whether TV_SET_CPUID may take the entry e, given the supported table
+ * (n entries): 0, or -EINVAL for a leaf the policy does not offer, or a
+ * feature bit the supported table lacks.  Values (family, counts, sizes,
+ * the topology) may be anything.
+ */
+int tv_cpuid_check(const struct tv_cpuid_entry *e,
+		   const struct tv_cpuid_entry *supported, u32 n);
+
 /* A CPUID bit and an MSR a kernel that sees the bit may touch. */
 struct tv_cpuid_msr_dep {
 	u32 function;
