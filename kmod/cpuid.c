@@ -7,6 +7,8 @@
  */
 #include <linux/slab.h>
 #include <linux/uaccess.h>
+#include <asm/cpufeature.h>
+#include <asm/fpu/types.h>
 #include <asm/processor.h>
 
 #include "thinvisor.h"
@@ -32,8 +34,12 @@ static int tv_cpuid_host_table(struct tv_cpuid_entry *entries, u32 max,
 		.vendor = tv_ops->uapi_vendor,
 		.xcr0 = tv_host_xcr0,
 		.spec = tv_spec_cpuid_caps(),
+		/* As vcpu.c switches PKRU: where the host kernel has OSPKE. */
+		.pkru = cpu_feature_enabled(X86_FEATURE_OSPKE),
 	};
 
+	if (!host.pkru)
+		host.xcr0 &= ~XFEATURE_MASK_PKRU;
 	return tv_cpuid_supported(&host, tv_cpuid_host_raw, NULL, entries, max,
 				  needed);
 }
@@ -190,9 +196,14 @@ void tv_cpuid_lookup(struct tv_vcpu *vcpu, u32 fn, u32 index, u32 out[4])
 			memset(out, 0, 4 * sizeof(*out));
 		break;
 	case 7:
+		if (index != 0)
+			break;
 		/* No IA32_ARCH_CAPABILITIES: the module does not offer the MSR. */
-		if (index == 0)
-			out[3] &= ~BIT(29);
+		out[3] &= ~BIT(29);
+		/* OSPKE mirrors the guest's own CR4.PKE, where it has PKU. */
+		out[2] &= ~BIT(4);
+		if ((out[2] & BIT(3)) && (vcpu->cr4 & X86_CR4_PKE))
+			out[2] |= BIT(4);
 		break;
 	case 0xb:
 	case 0x1f:

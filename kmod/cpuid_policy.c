@@ -17,10 +17,12 @@
 #define ECX		2
 #define EDX		3
 
-/* XCR0 components a guest may turn on: x87, SSE, AVX, AVX-512. */
+/* XCR0 components a guest may turn on: x87, SSE, AVX, AVX-512, PKRU. */
 #define XFEATURE_YMM		0x4ULL
 #define XFEATURE_AVX512		0xe0ULL
-#define TV_GUEST_XCR0		(0x3ULL | XFEATURE_YMM | XFEATURE_AVX512)
+#define XFEATURE_PKRU		0x200ULL
+#define TV_GUEST_XCR0		(0x3ULL | XFEATURE_YMM | XFEATURE_AVX512 | \
+				 XFEATURE_PKRU)
 
 /* The highest leaves the policy knows. */
 #define TV_MAX_BASIC		0x1fU
@@ -50,10 +52,13 @@
 			 L7_EBX_AVX | L7_EBX_AVX512)
 #define L7_ECX_AVX	(B(9) | B(10))			/* VAES, VPCLMULQDQ */
 #define L7_ECX_AVX512	(B(1) | B(6) | B(11) | B(12) | B(14))
+#define L7_ECX_PKU	B(3)
+#define L7_ECX_OSPKE	B(4)		/* the guest's CR4.PKE: cpuid.c */
 #define L7_ECX_LA57	B(16)
 #define L7_ECX_RDPID	B(22)
 #define L7_ECX_ALLOW	(B(0) | B(2) | B(8) | B(25) | B(27) | B(28) | \
-			 L7_ECX_AVX | L7_ECX_AVX512 | L7_ECX_LA57 | L7_ECX_RDPID)
+			 L7_ECX_AVX | L7_ECX_AVX512 | L7_ECX_LA57 | L7_ECX_RDPID | \
+			 L7_ECX_PKU)
 #define L7_EDX_AVX512	(B(2) | B(3) | B(8) | B(23))
 #define L7_EDX_ALLOW	(B(4) | B(10) | B(14) | L7_EDX_AVX512)
 /* Leaf 7 subleaf 1 */
@@ -130,7 +135,7 @@ static const struct tv_cpuid_rule tv_cpuid_rules[] = {
 	{ 0x2,		ANY, VALUES, VALUES },
 	{ 0x4,		ANY, VALUES, VALUES },
 	{ 0x7,		0,   { ALL, L7_EBX_ALLOW, L7_ECX_ALLOW, L7_EDX_ALLOW },
-			     { ALL, 0, 0, 0 } },
+			     { ALL, 0, L7_ECX_OSPKE, 0 } },
 	{ 0x7,		1,   { L71_EAX_ALLOW, 0, 0, 0 }, FEATURES },
 	{ 0xb,		ANY, VALUES, VALUES },
 	/*
@@ -223,6 +228,13 @@ static void tv_cpuid_vector(const struct tv_cpuid_host *host, u32 fn, u32 index,
 				r[ECX] &= ~L7_ECX_AVX512;
 				r[EDX] &= ~L7_EDX_AVX512;
 			}
+			/*
+			 * PKU: the guest's PKRU is switched around it
+			 * (vcpu.c) where the host kernel has OSPKE; with
+			 * XSAVE, XSAVE must hold the PKRU state too.
+			 */
+			if (!host->pkru || (xcr0 && !(xcr0 & XFEATURE_PKRU)))
+				r[ECX] &= ~L7_ECX_PKU;
 		} else if (index == 1) {
 			if (!avx)
 				r[EAX] &= ~L71_EAX_AVX;

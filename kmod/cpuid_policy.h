@@ -25,6 +25,7 @@ struct tv_cpuid_host {
 	u32 vendor;	/* TV_VENDOR_* */
 	u64 xcr0;	/* XCR0 bits the host has on: 0 without XSAVE */
 	u32 spec;	/* TV_CPUID_SPEC_* */
+	bool pkru;	/* PKRU switched around the guest: the host has OSPKE */
 };
 
 /* The host's CPUID: out EAX, EBX, ECX, EDX. */
