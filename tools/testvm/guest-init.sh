@@ -40,6 +40,10 @@ fi
 if /bin/busybox grep -q 'tv\.net' /proc/cmdline && ! /bin/busybox sh /bin/guest-net.sh; then
 	/bin/busybox reboot -f
 fi
+# Protection keys: the kernel keeps ospke in its flags once it turned CR4.PKE on.
+if /bin/busybox grep -qw ospke /proc/cpuinfo; then
+	echo "thinvisor-guest: protection keys on"
+fi
 # The topology Linux made of the CPUID and the MADT, for run-tests.sh's
 # guest_topology_problems: /proc/cpuinfo's and sysfs' view of each CPU.
 /bin/busybox awk -F': ' '/^processor/ { p = $2 } /^apicid/ { a = $2 }

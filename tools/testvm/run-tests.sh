@@ -340,6 +340,7 @@ test_thinrun() {
 		fi
 	fi
 	test_linux_boot linux_boot_2cpu 2
+	[ "$machine" = svm57 ] && test_guest_pku "$out"
 	test_linux_boot linux_boot_generic_1cpu 1 1 "" /share/vmlinuz-generic
 	test_linux_boot linux_boot_generic_2cpu 2 2 "" /share/vmlinuz-generic
 	# The guest's reboot is status 5: /init reboots when it counts
@@ -492,6 +493,16 @@ test_linux_boot() { # name cpus [cpus-to-expect [more cmdline [kernel]]]
 		echo "$out" | grep 'thinvisor-guest: msrcheck' | sed 's/^/# /'
 		[ -n "$bad" ] && echo "$bad" | head -n 40 | sed 's/^/# guest log: /'
 		tap fail "$name" "status $rc, $(echo "$out" | grep -c "$marker") marker line, $(echo "$bad" | grep -c .) bad guest log lines"
+	fi
+}
+
+# svm57 offers the guest PKU (QEMU's -cpu max has it, the host kernel
+# OSPKE): the guest's kernel turns protection keys on (cpuid.rst, leaf 7).
+test_guest_pku() { # thinrun-output
+	if echo "$1" | grep -q 'thinvisor-guest: protection keys on'; then
+		tap ok linux_guest_uses_pku
+	else
+		tap fail linux_guest_uses_pku "no ospke in the guest's /proc/cpuinfo"
 	fi
 }
 
