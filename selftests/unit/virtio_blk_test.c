@@ -6,7 +6,8 @@
  * rings each queue's doorbell through QueueNotify, and waits (bounded)
  * for the used ring.  Reads see the file, writes and flushes land in it,
  * a read-only disk refuses writes, the lock keeps a second writer out,
- * two queues are served at once, a chain with no status byte sets
+ * discard and write-zeroes leave zeros in the file and nothing else
+ * changed, two queues are served at once, a chain with no status byte sets
  * DEVICE_NEEDS_RESET, and a reset with I/O in flight returns.
  */
 #include <fcntl.h>
@@ -290,6 +291,88 @@ TEST_F(blk, writes_and_flushes_reach_the_file)
 	wr(self->b, VIRTIO_MMIO_QUEUE_NOTIFY, 0);
 	ASSERT_TRUE(WAIT_FOR(used_idx(self->ram, 0) == 3));
 	EXPECT_EQ(VIRTIO_BLK_S_IOERR, status_of(self->ram, 0, 2));
+}
+
+/* One discard/write-zeroes range at DATA_GPA, as the driver lays it out. */
+static void range(uint8_t *ram, uint64_t sector, uint32_t count, uint32_t flags)
+{
+	memcpy(ram + DATA_GPA, &sector, 8);
+	memcpy(ram + DATA_GPA + 8, &count, 4);
+	memcpy(ram + DATA_GPA + 12, &flags, 4);
+}
+
+/* Bytes [from, to) of the file: how many differ from zero and from the pattern. */
+static void count_file(const char *path, uint64_t from, uint64_t to, unsigned int *nonzero,
+		       unsigned int *changed)
+{
+	static uint8_t buf[DISK_BYTES];
+	uint64_t i;
+	int fd = open(path, O_RDONLY);
+
+	*nonzero = *changed = 0;
+	if (fd < 0 || pread(fd, buf, DISK_BYTES, 0) != DISK_BYTES) {
+		*nonzero = *changed = ~0U;
+		if (fd >= 0)
+			close(fd);
+		return;
+	}
+	close(fd);
+	for (i = from; i < to; i++) {
+		*nonzero += buf[i] != 0;
+		*changed += buf[i] != pattern(i);
+	}
+}
+
+TEST_F(blk, discard_and_write_zeroes_reach_the_file)
+{
+	unsigned int nonzero, changed;
+	uint32_t f0;
+
+	self->b = start(self, "", 1);
+	ASSERT_NE(NULL, self->b);
+	wr(self->b, VIRTIO_MMIO_DEVICE_FEATURES_SEL, 0);
+	f0 = rd(self->b, VIRTIO_MMIO_DEVICE_FEATURES);
+	if (!(f0 & 1U << VIRTIO_BLK_F_DISCARD) || !(f0 & 1U << VIRTIO_BLK_F_WRITE_ZEROES))
+		SKIP(return, "/tmp's file system takes no PUNCH_HOLE or ZERO_RANGE");
+	bring_up(self->b, 1);
+	/* Discard sectors 16-23, write zeroes over 64-71, then 128-135 with unmap. */
+	range(self->ram, 16, 8, 0);
+	request(self->ram, 0, 0, VIRTIO_BLK_T_DISCARD, 0, DATA_GPA, 16);
+	wr(self->b, VIRTIO_MMIO_QUEUE_NOTIFY, 0);
+	ASSERT_TRUE(WAIT_FOR(used_idx(self->ram, 0) == 1));
+	EXPECT_EQ(VIRTIO_BLK_S_OK, status_of(self->ram, 0, 0));
+	range(self->ram, 64, 8, 0);
+	request(self->ram, 0, 1, VIRTIO_BLK_T_WRITE_ZEROES, 0, DATA_GPA, 16);
+	wr(self->b, VIRTIO_MMIO_QUEUE_NOTIFY, 0);
+	ASSERT_TRUE(WAIT_FOR(used_idx(self->ram, 0) == 2));
+	EXPECT_EQ(VIRTIO_BLK_S_OK, status_of(self->ram, 0, 1));
+	range(self->ram, 128, 8, VIRTIO_BLK_WZ_FLAG_UNMAP);
+	request(self->ram, 0, 2, VIRTIO_BLK_T_WRITE_ZEROES, 0, DATA_GPA, 16);
+	wr(self->b, VIRTIO_MMIO_QUEUE_NOTIFY, 0);
+	ASSERT_TRUE(WAIT_FOR(used_idx(self->ram, 0) == 3));
+	EXPECT_EQ(VIRTIO_BLK_S_OK, status_of(self->ram, 0, 2));
+	/* A range past the end: IOERR, and the file unchanged. */
+	range(self->ram, DISK_BYTES / 512 - 4, 8, 0);
+	request(self->ram, 0, 3, VIRTIO_BLK_T_DISCARD, 0, DATA_GPA, 16);
+	wr(self->b, VIRTIO_MMIO_QUEUE_NOTIFY, 0);
+	ASSERT_TRUE(WAIT_FOR(used_idx(self->ram, 0) == 4));
+	EXPECT_EQ(VIRTIO_BLK_S_IOERR, status_of(self->ram, 0, 3));
+
+	count_file(self->path, 16 * 512, 24 * 512, &nonzero, &changed);
+	EXPECT_EQ(0, nonzero);
+	count_file(self->path, 64 * 512, 72 * 512, &nonzero, &changed);
+	EXPECT_EQ(0, nonzero);
+	count_file(self->path, 128 * 512, 136 * 512, &nonzero, &changed);
+	EXPECT_EQ(0, nonzero);
+	/* Everything around the three ranges is as it was. */
+	count_file(self->path, 0, 16 * 512, &nonzero, &changed);
+	EXPECT_EQ(0, changed);
+	count_file(self->path, 24 * 512, 64 * 512, &nonzero, &changed);
+	EXPECT_EQ(0, changed);
+	count_file(self->path, 72 * 512, 128 * 512, &nonzero, &changed);
+	EXPECT_EQ(0, changed);
+	count_file(self->path, 136 * 512, DISK_BYTES, &nonzero, &changed);
+	EXPECT_EQ(0, changed);
 }
 
 TEST_F(blk, read_only_refuses_writes)

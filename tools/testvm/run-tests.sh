@@ -24,8 +24,9 @@ repeat=$(sed -n 's/.*tv\.repeat=\([0-9]*\).*/\1/p' /proc/cmdline)
 # tv.loop=N:boot only boots the Linux guest N times (1 and 2 vCPUs in
 # turn), tv.loop=N:signal only runs the signal tests N times (in both
 # machines), to count a rare failure; tv.loop=N:net only the --net and
-# --vsock tests; tv.loop=N:generic boots the generic kernel with 2 vCPUs
-# N times; nothing else runs.
+# --vsock tests; tv.loop=N:blk only the virtio-blk tests;
+# tv.loop=N:generic boots the generic kernel with 2 vCPUs N times;
+# nothing else runs.
 loop=$(sed -n 's/.*tv\.loop=\([0-9]*:[a-z]*\).*/\1/p' /proc/cmdline)
 # tv.selftests_only: only the module checks and the selftest binaries, none
 # of the thinrun guests (vmx2: what needs two CPUs, in a short boot).
@@ -352,6 +353,7 @@ test_thinrun() {
 	test_net_bad_options
 	test_virtio_net
 	test_virtio_net _vhost_off ,vhost=off
+	test_readme_net_ping
 	test_thinrun_signal TERM 143
 	test_thinrun_signal INT 130
 }
@@ -622,7 +624,7 @@ blk_md5_at() { # file off len
 }
 
 test_virtio_blk() {
-	names="virtio_blk_read virtio_blk_write virtio_blk_ro virtio_blk_mq_2cpu"
+	names="virtio_blk_read virtio_blk_write virtio_blk_discard virtio_blk_ro virtio_blk_mq_2cpu"
 	names="$names virtio_blk_kill9_keeps_flushed virtio_blk_locked_for_second_launcher"
 	names="$names virtio_blk_no_exits_to_thinrun"
 	check_thinrun thinrun_disk_missing 1 'No such file' --kernel /share/vmlinuz \
@@ -645,7 +647,10 @@ test_virtio_blk() {
 	want=$(md5sum </tmp/vda.img | cut -d' ' -f1)
 	rosum=$(md5sum </tmp/vdb.img | cut -d' ' -f1)
 	# What lies around the 1 MiB the guest writes at 2 MiB must stay.
-	around=$( (blk_md5_at /tmp/vda.img 0 2097152; blk_md5_at /tmp/vda.img 3145728 5242880) | md5sum)
+	# and around the 1 MiB it discards at 5 MiB.
+	around=$( (blk_md5_at /tmp/vda.img 0 2097152; blk_md5_at /tmp/vda.img 3145728 2097152
+		   blk_md5_at /tmp/vda.img 6291456 2097152) | md5sum)
+	blocks=$(stat -c %b /tmp/vda.img)
 	start=$(date +%s)
 	out=$(blk_boot rw 1 --stats --disk /tmp/vda.img --disk /tmp/vdb.img,ro)
 	rc=$?
@@ -665,11 +670,23 @@ test_virtio_blk() {
 	fi
 	p=$(echo "$out" | sed -n 's/.*thinvisor-guest: blk wrote 1048576 at 2097152 md5 \([0-9a-f]*\).*/\1/p')
 	back=$(blk_md5_at /tmp/vda.img 2097152 1048576)
-	now=$( (blk_md5_at /tmp/vda.img 0 2097152; blk_md5_at /tmp/vda.img 3145728 5242880) | md5sum)
+	now=$( (blk_md5_at /tmp/vda.img 0 2097152; blk_md5_at /tmp/vda.img 3145728 2097152
+		blk_md5_at /tmp/vda.img 6291456 2097152) | md5sum)
 	if [ -n "$ok" ] && [ -n "$p" ] && [ "$back" = "$p" ] && [ "$now" = "$around" ]; then
 		hvtap ok virtio_blk_write
 	else
 		tap fail virtio_blk_write "status $rc, guest wrote md5 '$p', the file holds $back there; the rest $([ "$now" = "$around" ] && echo unchanged || echo changed)"
+	fi
+	# The discard punched a hole: zeros there, and 1 MiB fewer blocks in
+	# the file (zeros written instead would keep them).
+	zeros=$(head -c 1048576 /dev/zero | md5sum | cut -d' ' -f1)
+	hole=$(blk_md5_at /tmp/vda.img 5242880 1048576)
+	freed=$((blocks - $(stat -c %b /tmp/vda.img)))
+	if [ -n "$ok" ] && echo "$out" | grep -q 'thinvisor-guest: blk discarded 1048576 at 5242880' &&
+	   [ "$hole" = "$zeros" ] && [ "$freed" -ge 2048 ]; then
+		hvtap ok virtio_blk_discard
+	else
+		tap fail virtio_blk_discard "status $rc, the file holds $hole there (zeros: $zeros), $freed blocks freed"
 	fi
 	if [ -n "$ok" ] && echo "$out" | grep -q 'thinvisor-guest: blk ro refused' &&
 	   [ "$(md5sum </tmp/vdb.img | cut -d' ' -f1)" = "$rosum" ]; then
@@ -831,6 +848,41 @@ test_net_bad_options() {
 # its kernel log stays clean, and the devices' register accesses that
 # reached thinrun stay those of the setup, whatever the packets.  Run
 # with vhost-net, then with vhost=off (TAP names ending _vhost_off).
+# The README's networked guest, as a user other than root runs it: the
+# tap is that user's, /dev/vhost-net given to them, no --vsock, and the
+# guest only pings (tv.net=ping).
+test_readme_net_ping() {
+	if [ ! -f /share/vmlinuz ] || [ ! -f /share/guest.cpio.gz ] || [ ! -c /dev/vhost-net ]; then
+		tap skip readme_net_ping "no guest kernel or no vhost-net in this machine"
+		return
+	fi
+	chmod 755 /
+	chmod 666 /dev/net/tun
+	sockpipe mktap tvreadme 1000 || { tap fail readme_net_ping "mktap tvreadme"; return; }
+	ip addr add 10.0.2.1/24 dev tvreadme
+	ip link set tvreadme up
+	# tvtap0 holds 10.0.2.1/24 too: the route must go to this tap.
+	ip link set tvtap0 down 2>/dev/null
+	# udev's group for /dev/thinvisor, and the README's chown of vhost-net.
+	chown 1000 /dev/thinvisor /dev/vhost-net
+	out=$(timeout 200 sockpipe asuser 1000 thinrun --kernel /share/vmlinuz \
+		--initrd /share/guest.cpio.gz --net tap=tvreadme \
+		--cmdline "console=ttyS0 tv.cpus=1 tv.net=ping" </dev/null 2>&1)
+	rc=$?
+	chown 0 /dev/thinvisor /dev/vhost-net
+	ip link del tvreadme
+	ip link set tvtap0 up 2>/dev/null
+	bad=$(guest_log_problems "$out")
+	if [ $rc -eq 0 ] && [ -z "$bad" ] && echo "$out" | grep -q 'thinvisor-guest: net ping ok' &&
+	   echo "$out" | grep -q 'thinvisor-guest: init ok'; then
+		echo "$out" | grep 'thinvisor-guest: net' | sed 's/^/# /'
+		hvtap ok readme_net_ping
+	else
+		echo "$out" | tail -n 30 | sed 's/^/# /'
+		tap fail readme_net_ping "status $rc${bad:+, $(echo "$bad" | head -n 1)}"
+	fi
+}
+
 test_virtio_net() { # [TAP-name-suffix [more --net]]
 	sfx=${1:-} more=${2:-}
 	if [ ! -f /share/vmlinuz ] || [ ! -f /share/guest.cpio.gz ] || [ ! -d /sys/class/net/tvtap0 ]; then
@@ -1176,6 +1228,7 @@ svm | vmx)
 		test_load && for i in $(seq 1 "${loop%:*}"); do
 			case ${loop#*:} in
 			boot) test_linux_boot "linux_loop_$i" $((1 + i % 2)) ;;
+			blk) test_virtio_blk ;;
 			generic) test_linux_boot "linux_loop_generic_$i" 2 2 "" \
 				/share/vmlinuz-generic ;;
 			signal)
@@ -1184,7 +1237,8 @@ svm | vmx)
 			net)
 				test_net_bad_options
 				test_virtio_net
-				test_virtio_net _vhost_off ,vhost=off ;;
+				test_virtio_net _vhost_off ,vhost=off
+				test_readme_net_ping ;;
 			esac
 		done
 		test_kernel_log
