@@ -23,7 +23,7 @@ md5sum </bin/busybox | cut -d' ' -f1 >"$root/bin/busybox.md5"
 cp "$here/guest-init.sh" "$root/init"
 chmod +x "$root/init"
 gcc -O2 -Wall -static -I"$top/kmod" -I"$top/selftests/unit" -o "$root/bin/msrcheck" \
-	"$here/guest-msrcheck.c" "$top/kmod/cpuid_policy.c"
+	"$here/guest-msrcheck.c" "$top/kmod/cpuid_policy.c" "$top/kmod/cpuid_topology.c"
 for kver in "$@"; do
 	ko=$("$here/kroot.sh" "$kver")/lib/modules/$kver/kernel/arch/x86/kernel/msr.ko
 	[ -f "$ko" ] || { echo "mkguestinitrd: no $ko" >&2; exit 1; }

@@ -341,6 +341,7 @@ test_thinrun() {
 		fi
 	fi
 	test_linux_boot linux_boot_2cpu 2
+	[ "$machine" = svm57 ] && test_guest_pku "$out"
 	test_linux_boot linux_boot_generic_1cpu 1 1 "" /share/vmlinuz-generic
 	test_linux_boot linux_boot_generic_2cpu 2 2 "" /share/vmlinuz-generic
 	# The guest's reboot is status 5: /init reboots when it counts
@@ -487,12 +488,54 @@ test_linux_boot() { # name cpus [cpus-to-expect [more cmdline [kernel]]]
 	   echo "$out" | grep -q 'thinvisor-guest: msrcheck: [0-9]* cpus'; then
 		echo "$out" | grep -E 'smpboot|thinvisor-guest' | sed 's/^/# /'
 		hvtap ok "$name"
+		[ "$expect" = "$cpus" ] && test_guest_topology "$name" "$cpus" "$out"
 	else
 		echo "$out" | tail -n ${TV_FULL:-40} | sed 's/^/# /'
 		guest_symbols "$out"
 		echo "$out" | grep 'thinvisor-guest: msrcheck' | sed 's/^/# /'
 		[ -n "$bad" ] && echo "$bad" | head -n 40 | sed 's/^/# guest log: /'
 		tap fail "$name" "status $rc, $(echo "$out" | grep -c "$marker") marker line, $(echo "$bad" | grep -c .) bad guest log lines"
+	fi
+}
+
+# svm57 offers the guest PKU (QEMU's -cpu max has it, the host kernel
+# OSPKE): the guest's kernel turns protection keys on (cpuid.rst, leaf 7).
+test_guest_pku() { # thinrun-output
+	if echo "$1" | grep -q 'thinvisor-guest: protection keys on'; then
+		tap ok linux_guest_uses_pku
+	else
+		tap fail linux_guest_uses_pku "no ospke in the guest's /proc/cpuinfo"
+	fi
+}
+
+# NAME_topology: the guest sees the VM's topology, not the host's
+# (Documentation/cpuid.rst, "Topology"): its CPUS vCPUs as one package of
+# CPUS cores, a thread each, vCPU i's APIC ID and core ID both i, in
+# /proc/cpuinfo and in sysfs, as guest-init.sh prints them; and its log
+# has no complaint about the topology.
+test_guest_topology() { # name cpus thinrun-output
+	got=$(echo "$3" | grep -E 'thinvisor-guest: (cpuinfo|topology) ' | sed 's/\r$//')
+	want=
+	last=$(($2 - 1))
+	cores=0
+	[ "$last" -gt 0 ] && cores=0-$last
+	for i in $(seq 0 "$last"); do
+		want="$want
+thinvisor-guest: cpuinfo cpu$i apicid $i core_id $i siblings $2 cpu_cores $2"
+	done
+	for i in $(seq 0 "$last"); do
+		want="$want
+thinvisor-guest: topology cpu$i package 0 core $i threads $i cores $cores"
+	done
+	want=${want#?}
+	bad=$(echo "$3" | grep -E 'APIC id mismatch|not on the same node|[Tt]opology.*(mismatch|broken|bogus)')
+	if [ "$got" = "$want" ] && [ -z "$bad" ]; then
+		hvtap ok "${1}_topology"
+	else
+		echo "$got" | sed 's/^/# got: /'
+		echo "$want" | sed 's/^/# want: /'
+		[ -n "$bad" ] && echo "$bad" | sed 's/^/# guest log: /'
+		tap fail "${1}_topology" "the guest's topology is not the VM's"
 	fi
 }
 
