@@ -397,10 +397,21 @@ static void do_run(uint64_t seed, int t, long op, struct tv_kicker *k, struct ob
 	}
 	__atomic_add_fetch(&g.exits, 1, __ATOMIC_RELAXED);
 	if (run) {
-		/* Another thread may run the same vCPU: the page is a snapshot. */
-		const char *why = tv_fuzz_exit_problem(r, err, run, g.run_size, true);
+		/*
+		 * Another thread may run the same vCPU and reset the page at
+		 * any moment: judge one copy of it, and none taken while
+		 * another RUN had begun (exit_reason NONE).
+		 */
+		struct tv_run snap;
+		const char *why;
 
-		if (why && run->exit_reason != TV_EXIT_NONE)
+		memcpy(&snap, run, sizeof(snap));
+		__atomic_thread_fence(__ATOMIC_ACQUIRE);
+		if (snap.exit_reason == TV_EXIT_NONE ||
+		    __atomic_load_n(&run->exit_reason, __ATOMIC_RELAXED) != snap.exit_reason)
+			return;
+		why = tv_fuzz_exit_problem(r, err, &snap, g.run_size, true);
+		if (why)
 			note_bad(seed, t, op, "%s", why);
 	}
 }
