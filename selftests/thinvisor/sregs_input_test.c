@@ -8,8 +8,10 @@
  * modes the module's decoder and page walker do not know.
  */
 #include <cpuid.h>
+#include <time.h>
 
 #include "tv_test.h"
+#include "tv_fuzz.h"
 
 #define X86_CR0_NW	(1UL << 29)
 #define X86_CR0_CD	(1UL << 30)
@@ -189,6 +191,62 @@ TEST_F(sregs, long_mode_bits_outside_long_mode_einval)
 	expect_refused(_metadata, TV_MODE_PROT32, cs_l, "CS.L in protected mode");
 	expect_refused(_metadata, TV_MODE_REAL16, cs_l, "CS.L in real mode");
 	expect_refused(_metadata, TV_MODE_PROT32, pcide, "CR4.PCIDE in protected mode");
+}
+
+/* Spins with interrupts off (RFLAGS.IF is 0 from the start): no exit of its own. */
+static void guest_spin(void)
+{
+	for (;;)
+		asm volatile("pause");
+}
+
+/*
+ * The hostile_guest finding (security.rst): QEMU's TCG runs VMRUN's
+ * first checks (CR0, CR3, CR4) after it has marked the CPU as in the
+ * guest, so a refused VMRUN writes the host's state back into the VMCB,
+ * int_ctl 0 among it.  Without V_INTR_MASKING the guest's RFLAGS.IF then
+ * decides whether host interrupts end the guest: a guest spinning with
+ * interrupts off kept its host CPU until the RCU stall detector's NMI (21
+ * s).  Whatever came before, a signal must end RUN of a guest that spins
+ * with interrupts off within the time the kicker takes.
+ */
+TEST_F(sregs, signal_ends_spinning_guest_after_refused_state)
+{
+	static void (*const spoil[])(struct tv_sregs *s) = {
+		cr4_reserved, nw_without_cd, cr3_above_maxphyaddr,
+	};
+	struct tv_kicker k = { 0 };
+	unsigned int i;
+
+	self->vm = tv_vm_create_with_vcpu(guest_spin, &self->vcpu);
+	for (i = 0; i < sizeof(spoil) / sizeof(spoil[0]); i++) {
+		struct tv_sregs good, bad;
+		struct tv_regs regs;
+		struct timespec t0, t1;
+		double secs;
+		int r;
+
+		tv_get_sregs(self->vcpu, &good);
+		tv_get_regs(self->vcpu, &regs);
+		bad = good;
+		spoil[i](&bad);
+		/* Refused now; before, the next RUN was TV_EXIT_FAIL_ENTRY. */
+		if (ioctl(self->vcpu->fd, TV_SET_SREGS, &bad) == 0)
+			__tv_vcpu_run(self->vcpu);
+		tv_set_sregs(self->vcpu, &good);
+		tv_set_regs(self->vcpu, &regs);
+		clock_gettime(CLOCK_MONOTONIC, &t0);
+		tv_kicker_arm(&k, 2000);
+		r = __tv_vcpu_run(self->vcpu);
+		tv_kicker_disarm(&k);
+		clock_gettime(CLOCK_MONOTONIC, &t1);
+		secs = (t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9;
+		EXPECT_EQ(-1, r);
+		EXPECT_EQ(TV_EXIT_INTR, self->vcpu->run->exit_reason) TH_LOG("case %u: %s", i,
+									       tv_exit_str(self->vcpu));
+		EXPECT_GT(3.0, secs) TH_LOG("case %u: the spinning guest kept its CPU %.1f s", i, secs);
+	}
+	tv_kicker_free(&k);
 }
 
 TEST_HARNESS_MAIN
