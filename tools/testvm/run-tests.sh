@@ -263,13 +263,6 @@ run_selftests_once() {
 		fi
 		# tv.tests=a,b on the kernel command line runs only those.
 		case ",${only:-$name}," in *",$name,"*) ;; *) continue ;; esac
-		# hostile_guest only when named: its sregs_garbage_then_recovery
-		# left a host CPU in svm_run for over 20 s (RCU stall) under
-		# QEMU, not yet understood (Documentation/security.rst).
-		if [ "$name" = hostile_guest ] && [ -z "$only" ]; then
-			echo "# hostile_guest: not in the default run (open finding, security.rst); TESTVM_TESTS=hostile_guest runs it"
-			continue
-		fi
 		if [ ! -f "$t" ] || [ ! -x "$t" ]; then
 			tap fail "$name" "no executable /selftests/$name in this machine"
 			continue
