@@ -31,7 +31,7 @@ CHECKPATCH := $(KSRC_DIR)/scripts/checkpatch.pl
 
 .PHONY: all module userspace selftests unit check deps test test-unit \
 	test-svm test-svm57 test-svm612 test-vmx test-vmx612 test-vmx2 test-nosvm \
-	test-nonpt test-noept test-debug demo bench clean help \
+	test-nonpt test-noept test-debug demo bench bench-ab clean help \
 	install install-dkms uninstall dkms-check
 
 all: module userspace selftests
@@ -45,6 +45,7 @@ help:
 	@echo "make test      unit tests, then the selftests in the SVM and VMX machines"
 	@echo "make demo      boot a stock Linux guest with thinrun (here, or in the SVM machine)"
 	@echo "make bench     exit latency beside KVM, in one boot of the SVM machine"
+	@echo "make bench-ab BASE=REV [ROUNDS=N]  the exit benchmarks beside REV's, alternating"
 	@echo "make test-debug the SVM machine on a KASAN/lockdep/kmemleak/UBSAN kernel"
 
 deps:
@@ -121,6 +122,10 @@ demo: all
 
 bench: all
 	@tools/testvm/run.sh bench
+
+# The exit benchmarks beside those of revision BASE, in one boot.
+bench-ab: all
+	@tools/bench/exit_ab.sh $(BASE) $(ROUNDS)
 
 clean:
 	-$(MAKE) -C $(KDIR) M=$(TOP) clean 2>/dev/null

@@ -7,6 +7,8 @@
  */
 #include <linux/slab.h>
 #include <linux/uaccess.h>
+#include <asm/cpufeature.h>
+#include <asm/fpu/types.h>
 #include <asm/processor.h>
 
 #include "thinvisor.h"
@@ -19,11 +21,57 @@
 #define TV_CPUID_SIGNATURE_ECX	0x6f736976	/* "viso" */
 #define TV_CPUID_SIGNATURE_EDX	0x00000072	/* "r\0\0\0" */
 
+static void tv_cpuid_host_raw(void *ctx, u32 fn, u32 index, u32 out[4])
+{
+	cpuid_count(fn, index, &out[0], &out[1], &out[2], &out[3]);
+}
+
+/* The supported table of this host (cpuid_policy.c), at most max entries. */
+static int tv_cpuid_host_table(struct tv_cpuid_entry *entries, u32 max,
+			       u32 *needed)
+{
+	struct tv_cpuid_host host = {
+		.vendor = tv_ops->uapi_vendor,
+		.xcr0 = tv_host_xcr0,
+		.spec = tv_spec_cpuid_caps(),
+		/* As vcpu.c switches PKRU: where the host kernel has OSPKE. */
+		.pkru = cpu_feature_enabled(X86_FEATURE_OSPKE),
+	};
+
+	if (!host.pkru)
+		host.xcr0 &= ~XFEATURE_MASK_PKRU;
+	return tv_cpuid_supported(&host, tv_cpuid_host_raw, NULL, entries, max,
+				  needed);
+}
+
+/*
+ * Every entry within what the module backs here: a feature bit outside
+ * the supported table, or a leaf the policy does not offer, is -EINVAL.
+ */
+static int tv_cpuid_check_table(const struct tv_cpuid_table *table)
+{
+	struct tv_cpuid_entry *sup;
+	u32 i, needed;
+	int n, r = 0;
+
+	sup = kvcalloc(TV_MAX_CPUID, sizeof(*sup), GFP_KERNEL_ACCOUNT);
+	if (!sup)
+		return -ENOMEM;
+	n = tv_cpuid_host_table(sup, TV_MAX_CPUID, &needed);
+	if (n < 0)
+		r = n;
+	for (i = 0; !r && i < table->nent; i++)
+		r = tv_cpuid_check(&table->entries[i], sup, n);
+	kvfree(sup);
+	return r;
+}
+
 int tv_set_cpuid(struct tv_vm *vm, struct tv_cpuid __user *argp)
 {
 	struct tv_cpuid_table *table, *old;
 	struct tv_cpuid head;
 	u32 i;
+	int r;
 
 	if (copy_from_user(&head, argp, sizeof(head)))
 		return -EFAULT;
@@ -49,6 +97,11 @@ int tv_set_cpuid(struct tv_vm *vm, struct tv_cpuid __user *argp)
 			return -EINVAL;
 		}
 	}
+	r = tv_cpuid_check_table(table);
+	if (r) {
+		kfree(table);
+		return r;
+	}
 
 	mutex_lock(&vm->lock);
 	old = rcu_dereference_protected(vm->cpuid, lockdep_is_held(&vm->lock));
@@ -59,18 +112,8 @@ int tv_set_cpuid(struct tv_vm *vm, struct tv_cpuid __user *argp)
 	return 0;
 }
 
-static void tv_cpuid_host_raw(void *ctx, u32 fn, u32 index, u32 out[4])
-{
-	cpuid_count(fn, index, &out[0], &out[1], &out[2], &out[3]);
-}
-
 int tv_get_supported_cpuid(struct tv_cpuid __user *argp)
 {
-	struct tv_cpuid_host host = {
-		.vendor = tv_ops->uapi_vendor,
-		.xcr0 = tv_host_xcr0,
-		.spec = tv_spec_cpuid_caps(),
-	};
 	struct tv_cpuid_entry *entries;
 	struct tv_cpuid head;
 	u32 max, needed;
@@ -85,8 +128,7 @@ int tv_get_supported_cpuid(struct tv_cpuid __user *argp)
 	entries = kvcalloc(max ? max : 1, sizeof(*entries), GFP_KERNEL_ACCOUNT);
 	if (!entries)
 		return -ENOMEM;
-	n = tv_cpuid_supported(&host, tv_cpuid_host_raw, NULL, entries, max,
-			       &needed);
+	n = tv_cpuid_host_table(entries, max, &needed);
 	/* Too small: say how many entries there are. */
 	if (put_user(needed, &argp->nent))
 		r = -EFAULT;
@@ -154,13 +196,20 @@ void tv_cpuid_lookup(struct tv_vcpu *vcpu, u32 fn, u32 index, u32 out[4])
 			memset(out, 0, 4 * sizeof(*out));
 		break;
 	case 7:
+		if (index != 0)
+			break;
 		/* No IA32_ARCH_CAPABILITIES: the module does not offer the MSR. */
-		if (index == 0)
-			out[3] &= ~BIT(29);
+		out[3] &= ~BIT(29);
+		/* OSPKE mirrors the guest's own CR4.PKE, where it has PKU. */
+		out[2] &= ~BIT(4);
+		if ((out[2] & BIT(3)) && (vcpu->cr4 & X86_CR4_PKE))
+			out[2] |= BIT(4);
 		break;
 	case 0xb:
 	case 0x1f:
-		out[3] = vcpu->id;	/* x2APIC ID */
+		/* The level asked for, even past the last one, and the x2APIC ID. */
+		out[2] = (out[2] & ~0xffU) | (index & 0xff);
+		out[3] = vcpu->id;
 		break;
 	}
 }

@@ -9,6 +9,7 @@
  * for each family of bits; keep the two together.
  */
 #include "cpuid_policy.h"
+#include "cpuid_topology.h"
 
 #define B(n)		(1U << (n))
 #define EAX		0
@@ -16,10 +17,12 @@
 #define ECX		2
 #define EDX		3
 
-/* XCR0 components a guest may turn on: x87, SSE, AVX, AVX-512. */
+/* XCR0 components a guest may turn on: x87, SSE, AVX, AVX-512, PKRU. */
 #define XFEATURE_YMM		0x4ULL
 #define XFEATURE_AVX512		0xe0ULL
-#define TV_GUEST_XCR0		(0x3ULL | XFEATURE_YMM | XFEATURE_AVX512)
+#define XFEATURE_PKRU		0x200ULL
+#define TV_GUEST_XCR0		(0x3ULL | XFEATURE_YMM | XFEATURE_AVX512 | \
+				 XFEATURE_PKRU)
 
 /* The highest leaves the policy knows. */
 #define TV_MAX_BASIC		0x1fU
@@ -49,10 +52,13 @@
 			 L7_EBX_AVX | L7_EBX_AVX512)
 #define L7_ECX_AVX	(B(9) | B(10))			/* VAES, VPCLMULQDQ */
 #define L7_ECX_AVX512	(B(1) | B(6) | B(11) | B(12) | B(14))
+#define L7_ECX_PKU	B(3)
+#define L7_ECX_OSPKE	B(4)		/* the guest's CR4.PKE: cpuid.c */
 #define L7_ECX_LA57	B(16)
 #define L7_ECX_RDPID	B(22)
 #define L7_ECX_ALLOW	(B(0) | B(2) | B(8) | B(25) | B(27) | B(28) | \
-			 L7_ECX_AVX | L7_ECX_AVX512 | L7_ECX_LA57 | L7_ECX_RDPID)
+			 L7_ECX_AVX | L7_ECX_AVX512 | L7_ECX_LA57 | L7_ECX_RDPID | \
+			 L7_ECX_PKU)
 #define L7_EDX_AVX512	(B(2) | B(3) | B(8) | B(23))
 #define L7_EDX_ALLOW	(B(4) | B(10) | B(14) | L7_EDX_AVX512)
 /* Leaf 7 subleaf 1 */
@@ -93,49 +99,73 @@
 
 #define ALL		0xffffffffU
 #define N_ELEMS(a)	(sizeof(a) / sizeof((a)[0]))
-
 /*
- * One leaf (or subleaf) offered, and the bits of each register allowed.
- * A leaf not listed here is not offered: it reads as zeros.
+ * One leaf (or subleaf) offered, the bits of each register allowed, and
+ * of those the bits that are values rather than features: family and
+ * model, counts, sizes, names, the topology, the bits the module sets
+ * itself.  TV_SET_CPUID takes any value there; a feature bit only when
+ * the supported table has it (tv_cpuid_check()).  A leaf not listed here
+ * is not offered: it reads as zeros, and TV_SET_CPUID refuses it.
  */
 struct tv_cpuid_rule {
 	u32 function;
 	u32 index;		/* ANY: every subleaf */
 	u32 allow[4];
+	u32 value[4];
 };
 
 #define ANY	0xffffffffU
+#define VALUES	{ ALL, ALL, ALL, ALL }
+#define FEATURES	{ 0, 0, 0, 0 }
+
+/* Leaf 1: OSXSAVE follows the guest's CR4 (cpuid.c), HTT the topology. */
+#define L1_ECX_VALUE	B(27)
+#define L1_EDX_VALUE	B(28)
+/* 0x80000001 ECX: CMP_LEGACY, the topology's (cpuid_topology.c). */
+#define X1_ECX_VALUE	B(1)
+/* 0x80000008 ECX: the core count and the APIC ID bits of the core ID. */
+#define X8_ECX_VALUE	0x0000f0ffU
 
 static const struct tv_cpuid_rule tv_cpuid_rules[] = {
 	/* Vendor, family/model, brand: what the guest is. */
-	{ 0x0,		ANY, { ALL, ALL, ALL, ALL } },
-	{ 0x1,		ANY, { ALL, ALL, L1_ECX_ALLOW, L1_EDX_ALLOW } },
+	{ 0x0,		ANY, VALUES, VALUES },
+	{ 0x1,		ANY, { ALL, ALL, L1_ECX_ALLOW, L1_EDX_ALLOW },
+			     { ALL, ALL, L1_ECX_VALUE, L1_EDX_VALUE } },
 	/* Caches, TLBs and topology: descriptions, no instruction, no MSR. */
-	{ 0x2,		ANY, { ALL, ALL, ALL, ALL } },
-	{ 0x4,		ANY, { ALL, ALL, ALL, ALL } },
-	{ 0x7,		0,   { ALL, L7_EBX_ALLOW, L7_ECX_ALLOW, L7_EDX_ALLOW } },
-	{ 0x7,		1,   { L71_EAX_ALLOW, 0, 0, 0 } },
-	{ 0xb,		ANY, { ALL, ALL, ALL, ALL } },
-	{ 0xd,		ANY, { ALL, ALL, ALL, ALL } },	/* tv_cpuid_xsave() */
+	{ 0x2,		ANY, VALUES, VALUES },
+	{ 0x4,		ANY, VALUES, VALUES },
+	{ 0x7,		0,   { ALL, L7_EBX_ALLOW, L7_ECX_ALLOW, L7_EDX_ALLOW },
+			     { ALL, 0, L7_ECX_OSPKE, 0 } },
+	{ 0x7,		1,   { L71_EAX_ALLOW, 0, 0, 0 }, FEATURES },
+	{ 0xb,		ANY, VALUES, VALUES },
+	/*
+	 * XSAVE (tv_cpuid_xsave()): the XCR0 and XSS bits are features, the
+	 * sizes and offsets values.
+	 */
+	{ 0xd,		0,   VALUES, { 0, ALL, ALL, 0 } },
+	{ 0xd,		1,   VALUES, { 0, ALL, 0, 0 } },
+	{ 0xd,		ANY, VALUES, VALUES },
 	/* TSC and core crystal frequency: what the TSC passed through runs at. */
-	{ 0x15,		ANY, { ALL, ALL, ALL, ALL } },
-	{ 0x16,		ANY, { ALL, ALL, ALL, ALL } },
-	{ 0x1f,		ANY, { ALL, ALL, ALL, ALL } },
-	{ 0x80000000,	ANY, { ALL, ALL, ALL, ALL } },
-	{ 0x80000001,	ANY, { ALL, ALL, X1_ECX_ALLOW, X1_EDX_ALLOW } },
-	{ 0x80000002,	ANY, { ALL, ALL, ALL, ALL } },
-	{ 0x80000003,	ANY, { ALL, ALL, ALL, ALL } },
-	{ 0x80000004,	ANY, { ALL, ALL, ALL, ALL } },
-	{ 0x80000005,	ANY, { ALL, ALL, ALL, ALL } },
-	{ 0x80000006,	ANY, { ALL, ALL, ALL, ALL } },
+	{ 0x15,		ANY, VALUES, VALUES },
+	{ 0x16,		ANY, VALUES, VALUES },
+	{ 0x1f,		ANY, VALUES, VALUES },
+	{ 0x80000000,	ANY, VALUES, VALUES },
+	{ 0x80000001,	ANY, { ALL, ALL, X1_ECX_ALLOW, X1_EDX_ALLOW },
+			     { ALL, ALL, X1_ECX_VALUE, 0 } },
+	{ 0x80000002,	ANY, VALUES, VALUES },
+	{ 0x80000003,	ANY, VALUES, VALUES },
+	{ 0x80000004,	ANY, VALUES, VALUES },
+	{ 0x80000005,	ANY, VALUES, VALUES },
+	{ 0x80000006,	ANY, VALUES, VALUES },
 	/* Invariant TSC: the TSC passes through unscaled. */
-	{ 0x80000007,	ANY, { 0, 0, 0, B(8) } },
+	{ 0x80000007,	ANY, { 0, 0, 0, B(8) }, FEATURES },
 	/* Address sizes, cores; of EBX only XSAVE's error pointers. */
-	{ 0x80000008,	ANY, { ALL, B(2), 0x0000f0ff, 0 } },
-	{ 0x80000019,	ANY, { ALL, ALL, ALL, ALL } },
-	{ 0x8000001a,	ANY, { ALL, ALL, ALL, ALL } },
+	{ 0x80000008,	ANY, { ALL, B(2), X8_ECX_VALUE, 0 },
+			     { ALL, 0, X8_ECX_VALUE, 0 } },
+	{ 0x80000019,	ANY, VALUES, VALUES },
+	{ 0x8000001a,	ANY, VALUES, VALUES },
 	/* No nested data breakpoints, LFENCE serializes, null selector clears base. */
-	{ 0x80000021,	ANY, { B(0) | B(2) | B(6), 0, 0, 0 } },
+	{ 0x80000021,	ANY, { B(0) | B(2) | B(6), 0, 0, 0 }, FEATURES },
 };
 
 bool tv_cpuid_indexed(u32 fn)
@@ -198,6 +228,13 @@ static void tv_cpuid_vector(const struct tv_cpuid_host *host, u32 fn, u32 index,
 				r[ECX] &= ~L7_ECX_AVX512;
 				r[EDX] &= ~L7_EDX_AVX512;
 			}
+			/*
+			 * PKU: the guest's PKRU is switched around it
+			 * (vcpu.c) where the host kernel has OSPKE; with
+			 * XSAVE, XSAVE must hold the PKRU state too.
+			 */
+			if (!host->pkru || (xcr0 && !(xcr0 & XFEATURE_PKRU)))
+				r[ECX] &= ~L7_ECX_PKU;
 		} else if (index == 1) {
 			if (!avx)
 				r[EAX] &= ~L71_EAX_AVX;
@@ -339,6 +376,8 @@ static bool tv_cpuid_mask(const struct tv_cpuid_host *host, tv_cpuid_raw_fn raw,
 			r[EAX] = TV_MAX_EXT;
 		break;
 	}
+	/* The topology of a VM of one vCPU; a VMM describes its own count. */
+	tv_cpuid_topology(fn, index, host->vendor == TV_VENDOR_AMD_SVM, 1, r);
 	tv_cpuid_vector(host, fn, index, r);
 	return true;
 }
@@ -351,13 +390,27 @@ static void tv_cpuid_range(const struct tv_cpuid_host *host, tv_cpuid_raw_fn raw
 
 	for (fn = first; fn <= last; fn++) {
 		bool indexed = tv_cpuid_indexed(fn);
+		bool topology = tv_cpuid_topology_leaf(fn);
+		u32 nsub = indexed ? 64 : 1;
 
-		for (index = 0; index < (indexed ? 64U : 1U); index++) {
+		/*
+		 * 0xB and 0x1F are the VM's, three subleaves, offered where
+		 * the host has the leaf (a thread level in subleaf 0).
+		 */
+		if (topology) {
+			u32 r[4];
+
+			raw(ctx, fn, 0, r);
+			if (!(r[EBX] & 0xffff))
+				continue;
+			nsub = TV_TOPOLOGY_SUBLEAVES;
+		}
+		for (index = 0; index < nsub; index++) {
 			u32 r[4];
 
 			raw(ctx, fn, index, r);
 			/* Subleaves past the last one read as zeros anyway. */
-			if (index && !(r[0] | r[1] | r[2] | r[3]))
+			if (index && !topology && !(r[0] | r[1] | r[2] | r[3]))
 				continue;
 			if (!tv_cpuid_mask(host, raw, ctx, fn, index, r))
 				continue;
@@ -394,6 +447,51 @@ int tv_cpuid_supported(const struct tv_cpuid_host *host, tv_cpuid_raw_fn raw,
 		tv_cpuid_range(host, raw, ctx, 0x80000000, ext, out, max, &n);
 	*needed = n;
 	return n > max ? -E2BIG : (int)n;
+}
+
+static const struct tv_cpuid_entry *
+tv_cpuid_find(const struct tv_cpuid_entry *e, u32 n, u32 fn, u32 index)
+{
+	u32 i;
+
+	for (i = 0; i < n; i++)
+		if (e[i].function == fn &&
+		    (!(e[i].flags & TV_CPUID_FLAG_INDEXED) || e[i].index == index))
+			return &e[i];
+	return NULL;
+}
+
+int tv_cpuid_check(const struct tv_cpuid_entry *e,
+		   const struct tv_cpuid_entry *supported, u32 n)
+{
+	bool indexed = e->flags & TV_CPUID_FLAG_INDEXED;
+	const struct tv_cpuid_rule *rule;
+	const struct tv_cpuid_entry *s;
+	u32 regs[4] = { e->eax, e->ebx, e->ecx, e->edx };
+	u32 sup[4];
+	int i;
+
+	/* An unindexed leaf with subleaves would answer every subleaf. */
+	if (indexed != tv_cpuid_indexed(e->function))
+		return -EINVAL;
+	rule = tv_cpuid_rule(e->function, indexed ? e->index : 0);
+	if (!rule)
+		return -EINVAL;
+	/* A description, nothing to back: any subleaf, any value. */
+	if ((rule->value[EAX] & rule->value[EBX] & rule->value[ECX] &
+	     rule->value[EDX]) == ALL)
+		return 0;
+	s = tv_cpuid_find(supported, n, e->function, indexed ? e->index : 0);
+	if (!s)
+		return -EINVAL;
+	sup[EAX] = s->eax;
+	sup[EBX] = s->ebx;
+	sup[ECX] = s->ecx;
+	sup[EDX] = s->edx;
+	for (i = 0; i < 4; i++)
+		if (regs[i] & ~rule->value[i] & ~sup[i])
+			return -EINVAL;
+	return 0;
 }
 
 /*

@@ -25,6 +25,7 @@ struct tv_cpuid_host {
 	u32 vendor;	/* TV_VENDOR_* */
 	u64 xcr0;	/* XCR0 bits the host has on: 0 without XSAVE */
 	u32 spec;	/* TV_CPUID_SPEC_* */
+	bool pkru;	/* PKRU switched around the guest: the host has OSPKE */
 };
 
 /* The host's CPUID: out EAX, EBX, ECX, EDX. */
@@ -41,6 +42,15 @@ bool tv_cpuid_indexed(u32 fn);
 int tv_cpuid_supported(const struct tv_cpuid_host *host, tv_cpuid_raw_fn raw,
 		       void *ctx, struct tv_cpuid_entry *out, u32 max,
 		       u32 *needed);
+
+/*
+ * Whether TV_SET_CPUID may take the entry e, given the supported table
+ * (n entries): 0, or -EINVAL for a leaf the policy does not offer, or a
+ * feature bit the supported table lacks.  Values (family, counts, sizes,
+ * the topology) may be anything.
+ */
+int tv_cpuid_check(const struct tv_cpuid_entry *e,
+		   const struct tv_cpuid_entry *supported, u32 n);
 
 /* A CPUID bit and an MSR a kernel that sees the bit may touch. */
 struct tv_cpuid_msr_dep {

@@ -222,7 +222,7 @@ static int setup_vcpu(struct vmm *v, const struct linux_opts *o,
 		return -1;
 	}
 	longmode_setup(v->ram, entry, &regs, &sregs);
-	cpuid = max > 0 ? cpuid_guest_table(v->dev, max) : NULL;
+	cpuid = max > 0 ? cpuid_guest_table(v->dev, max, o->cpus) : NULL;
 	if (!cpuid) {
 		fprintf(stderr, "thinrun: no CPUID table for the guest\n");
 		return -1;

@@ -10,6 +10,7 @@
 #include <linux/thinvisor.h>
 
 #include "bus.h"
+#include "exit_text.h"
 #include "machine.h"
 #include "thinrun.h"
 #include "dev/msr_quirks.h"
@@ -57,6 +58,14 @@ static int handle_mmio(struct machine *m, struct tv_run *run)
 				       run->mmio.data, run->mmio.len));
 }
 
+static void report_internal_error(const struct tv_run *run, unsigned int id)
+{
+	char text[160];
+
+	internal_error_text(run, text, sizeof(text));
+	fprintf(stderr, "thinrun: vCPU %u stopped: the module reports %s\n", id, text);
+}
+
 /* One exit; returns -1 to go on, or thinrun's exit status. */
 static int handle_exit(struct machine *m, struct tv_run *run, unsigned int id)
 {
@@ -87,6 +96,9 @@ static int handle_exit(struct machine *m, struct tv_run *run, unsigned int id)
 	case TV_EXIT_FAIL_ENTRY:
 		fprintf(stderr, "thinrun: the CPU refused the state of vCPU %u (reason 0x%llx)\n",
 			id, (unsigned long long)run->fail_entry.hardware_reason);
+		return EXIT_ERROR;
+	case TV_EXIT_INTERNAL_ERROR:
+		report_internal_error(run, id);
 		return EXIT_ERROR;
 	default:
 		fprintf(stderr, "thinrun: unexpected exit %u on vCPU %u\n", run->exit_reason, id);

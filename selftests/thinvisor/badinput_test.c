@@ -330,8 +330,9 @@ TEST_F(bad, table_sizes_over_the_caps_e2big)
 	c = calloc(1, sizeof(*c) + (max_cpuid + 1) * sizeof(c->entries[0]));
 	m = calloc(1, sizeof(*m) + (max_msrs + 1) * sizeof(m->entries[0]));
 	ASSERT_TRUE(c && m);
+	/* The brand string: a value TV_SET_CPUID takes on any host. */
 	for (i = 0; i <= max_cpuid; i++)
-		c->entries[i].function = 0x80000000 + i;
+		c->entries[i].function = 0x80000002;
 	c->nent = max_cpuid + 1;
 	EXPECT_IOCTL_ERR(self->vm->fd, TV_SET_CPUID, c, E2BIG);
 	c->nent = 0xffffffff;
@@ -458,8 +459,21 @@ TEST_F(bad, close_vm_fd_while_vcpu_runs)
 
 	tv_vm_free(self->vm);
 	self->vm = NULL;
+	/*
+	 * The count is the whole machine's: a process that ran before this
+	 * test (a killed thinrun, in the slow VMX machine) may still be
+	 * letting go of its files.  Sample it once it holds still, and below
+	 * want no more references than that, not exactly as many.
+	 */
 	refs_before = tv_module_refcnt();
-	/* An unreadable count would make the check below -1 == -1. */
+	for (i = 0; i < 20; i++) {
+		usleep(100 * 1000);
+		refs_after = tv_module_refcnt();
+		if (refs_after == refs_before)
+			break;
+		refs_before = refs_after;
+	}
+	/* An unreadable count would make the check below -1 <= -1. */
 	ASSERT_LE(0, refs_before) TH_LOG("/sys/module/thinvisor/refcnt unreadable");
 	vm = tv_vm_create_with_vcpu(guest_sync_forever, &r.vcpu);
 	pthread_create(&th, NULL, run_until_told, &r);
@@ -486,9 +500,9 @@ TEST_F(bad, close_vm_fd_while_vcpu_runs)
 	}
 	tv_vm_free(vm);		/* closes the vCPU fd, unmaps the RAM */
 
-	for (i = 0; i < 100 && (refs_after = tv_module_refcnt()) != refs_before; i++)
+	for (i = 0; i < 100 && (refs_after = tv_module_refcnt()) > refs_before; i++)
 		usleep(10 * 1000);
-	EXPECT_EQ(refs_before, refs_after) TH_LOG("module references left behind");
+	EXPECT_LE(refs_after, refs_before) TH_LOG("module references left behind");
 	/* The module still works. */
 	vm = tv_vm_create_with_vcpu(guest_sync_forever, &r.vcpu);
 	{

@@ -10,9 +10,8 @@
  */
 #include "tv_test.h"
 #include "tv_guest.h"
+#include "tv_ring3.h"
 
-#define SEL_UDATA	(0x40 | 3)	/* GDT entries 8 and 9, DPL 3 */
-#define SEL_UCODE	(0x48 | 3)
 #define PF_VECTOR	14
 #define UD_VECTOR	6
 #define IO_PORT		0x3e0
@@ -67,15 +66,7 @@ static void (*volatile user_entry)(void);
 /* The guest's kernel: IRET to user_entry at CPL3 with IOPL 3. */
 static void guest_kernel(void)
 {
-	asm volatile("push %[ss]\n\t"
-		     "push %[usp]\n\t"
-		     "push %[fl]\n\t"
-		     "push %[cs]\n\t"
-		     "push %[rip]\n\t"
-		     "iretq"
-		     : : [ss] "i"(SEL_UDATA), [usp] "r"((uint64_t)&user_stack[510]),
-		         [fl] "i"(0x3002), [cs] "i"(SEL_UCODE), [rip] "r"((uint64_t)user_entry)
-		     : "memory");
+	tv_guest_iret_to_ring3(user_entry, &user_stack[510]);
 }
 
 /* CPL0 with CR4.SMAP: INS into a user page, with AC clear and with AC set. */
@@ -115,17 +106,6 @@ FIXTURE_TEARDOWN(cpl)
 	close(self->dev);
 }
 
-/* A flat 64-bit segment descriptor, DPL 3. */
-static uint64_t user_desc(bool code)
-{
-	uint64_t d = 0xffffULL | (0xfULL << 48);
-
-	d |= (uint64_t)(code ? 0xfb : 0xf3) << 40;
-	d |= code ? 1ULL << 53 : 1ULL << 54;
-	d |= 1ULL << 55;
-	return d;
-}
-
 /*
  * A VM with a 2 MiB page of RAM at TARGET_GPA.  With user: every page
  * user-accessible except the target (supervisor only), ring 3 segments,
@@ -133,10 +113,8 @@ static uint64_t user_desc(bool code)
  */
 static void cpl_vm(FIXTURE_DATA(cpl) *self, void (*guest)(void), bool user)
 {
-	uint64_t *gdt, *pt, stack;
-	struct tv_sregs s;
 	struct tv_regs r;
-	int i;
+	uint64_t *pd;
 
 	self->vm = tv_vm_create_with_vcpu(guest, &self->vcpu);
 	self->target = tv_vm_add_ram(self->vm, TV_SLOT_FIRST_FREE, TARGET_GPA,
@@ -144,34 +122,15 @@ static void cpl_vm(FIXTURE_DATA(cpl) *self, void (*guest)(void), bool user)
 	tv_get_regs(self->vcpu, &r);
 	r.rsp = tv_vm_alloc(self->vm, 16384) + 16384;
 	tv_set_regs(self->vcpu, &r);
-	pt = tv_gpa2hva(self->vm, TV_PD_GPA);
+	/* U/S must be set at every level: the PD entries decide here. */
+	tv_vm_ring3_setup(self->vm, self->vcpu);
+	pd = tv_gpa2hva(self->vm, TV_PD_GPA);
 	if (!user) {
-		/* U/S must be set at every level: the PD entries decide here. */
-		pt[TARGET_PDE] |= 4;
-		pt = tv_gpa2hva(self->vm, TV_PML4_GPA);
-		pt[0] |= 4;
-		pt = tv_gpa2hva(self->vm, TV_PDPT_GPA);
-		for (i = 0; i < 4; i++)
-			pt[i] |= 4;
+		pd[TARGET_PDE] |= 4;
 		return;
 	}
-	pt[TARGET_PDE] &= ~4ULL;
-	for (i = 0; i < 4 * 512; i++)
-		if (i != TARGET_PDE)
-			pt[i] |= 4;
-	pt = tv_gpa2hva(self->vm, TV_PML4_GPA);
-	pt[0] |= 4;
-	pt = tv_gpa2hva(self->vm, TV_PDPT_GPA);
-	for (i = 0; i < 4; i++)
-		pt[i] |= 4;
-	gdt = tv_gpa2hva(self->vm, TV_GDT_GPA);
-	gdt[SEL_UDATA >> 3] = user_desc(false);
-	gdt[SEL_UCODE >> 3] = user_desc(true);
-	stack = tv_vm_alloc(self->vm, 16384) + 16384;
-	memcpy((char *)tv_gpa2hva(self->vm, TV_TSS_GPA) + 4, &stack, 8);
-	tv_get_sregs(self->vcpu, &s);
-	s.gdt.limit = 10 * 8 - 1;
-	tv_set_sregs(self->vcpu, &s);
+	pd[TARGET_PDE] &= ~4ULL;
+	tv_vm_user_pages(self->vm, TARGET_PDE);
 }
 
 /* Run; answer an IN of 4 bytes from IO_PORT with FILL; the next exit stays. */

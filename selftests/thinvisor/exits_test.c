@@ -506,19 +506,24 @@ TV_BLOB(blob_cpuid,
 	"cpuid\n\t"
 	"mov %eax, %esi\n\t"
 	TV_BLOB_SYNC
-	"mov $7, %eax\n\t"
+	"mov $4, %eax\n\t"
 	"mov $1, %ecx\n\t"
 	"cpuid\n\t"
 	"mov %eax, %esi\n\t"
 	TV_BLOB_SYNC
 	TV_BLOB_DONE);
 
+/*
+ * Leaf 1 with values (the signature) and features every x86-64 CPU has
+ * (FPU, SSE3): TV_SET_CPUID takes only what the module backs.  Leaf 4 is
+ * a description, taken whatever the host has, subleaf by subleaf.
+ */
 TEST_F(exits, cpuid_from_table_and_hypervisor_leaf)
 {
 	struct tv_cpuid_entry e[3] = {
-		{ .function = 1, .eax = 0x00a00f11, .ecx = 0x00000201, .edx = 0x178bfbff },
-		{ .function = 7, .index = 0, .flags = TV_CPUID_FLAG_INDEXED, .eax = 0x70 },
-		{ .function = 7, .index = 1, .flags = TV_CPUID_FLAG_INDEXED,
+		{ .function = 1, .eax = 0x00a00f11, .ecx = 0x00000001, .edx = 0x00000001 },
+		{ .function = 4, .index = 0, .flags = TV_CPUID_FLAG_INDEXED, .eax = 0x70 },
+		{ .function = 4, .index = 1, .flags = TV_CPUID_FLAG_INDEXED,
 		  .eax = 0x71, .ebx = 0x72 },
 	};
 	struct tv_ucall uc;
@@ -534,14 +539,14 @@ TEST_F(exits, cpuid_from_table_and_hypervisor_leaf)
 	TV_RUN_UCALL(self->vcpu, &uc, TV_UCALL_SYNC);
 	EXPECT_EQ(0x00a00f11, (uint32_t)uc.args[0]);		/* EAX */
 	/* ECX + the module's own: hypervisor, x2APIC, TSC-deadline */
-	EXPECT_EQ(0x80000201 | (1U << 21) | (1U << 24), (uint32_t)uc.args[3]);
-	EXPECT_EQ(0x178bfbff, (uint32_t)uc.args[2]);		/* EDX */
+	EXPECT_EQ(0x80000001 | (1U << 21) | (1U << 24), (uint32_t)uc.args[3]);
+	EXPECT_EQ(0x00000001 | (1U << 9), (uint32_t)uc.args[2]);	/* EDX + APIC */
 	TV_RUN_UCALL(self->vcpu, &uc, TV_UCALL_SYNC);		/* not in the table */
 	EXPECT_EQ(0, (uint32_t)uc.args[0]);
 	EXPECT_EQ(0, (uint32_t)uc.args[1]);
 	EXPECT_EQ(0, (uint32_t)uc.args[2]);
 	EXPECT_EQ(0, (uint32_t)uc.args[3]);
-	TV_RUN_UCALL(self->vcpu, &uc, TV_UCALL_SYNC);		/* leaf 7, index 1 */
+	TV_RUN_UCALL(self->vcpu, &uc, TV_UCALL_SYNC);		/* leaf 4, index 1 */
 	EXPECT_EQ(0x71, (uint32_t)uc.args[3]);
 	EXPECT_EQ(0x72, (uint32_t)uc.args[0]);
 	TV_RUN_DONE(self->vcpu, &uc);
@@ -561,10 +566,12 @@ TV_BLOB(blob_cpuid_xsave,
 	TV_BLOB_DONE);
 
 /*
- * XSAVE and AVX in the table reach the guest only where the host kernel
- * runs XSAVE itself (its CR4.OSXSAVE, seen here as CPUID.1:ECX[27]):
- * without it the module cannot switch XCR0 (the VMX machine's kernel
- * turns XSAVE off at boot).
+ * XSAVE and AVX reach the guest only where the host kernel runs XSAVE
+ * itself (its CR4.OSXSAVE, seen here as CPUID.1:ECX[27]): without it the
+ * module cannot switch XCR0 (the VMX machine's kernel turns XSAVE off at
+ * boot), does not offer them, and TV_SET_CPUID refuses a table with
+ * XSAVE.  Where it has XSAVE, what it offers of XSAVE and AVX gets
+ * through.
  */
 TEST_F(exits, cpuid_xsave_only_where_the_host_has_it)
 {
@@ -572,18 +579,32 @@ TEST_F(exits, cpuid_xsave_only_where_the_host_has_it)
 		{ .function = 1, .ecx = (1U << 26) | (1U << 28) },
 		{ .function = 0xd, .index = 0, .flags = TV_CPUID_FLAG_INDEXED, .eax = 7 },
 	};
-	uint32_t a, b, c, d, want;
+	struct tv_cpuid *c = calloc(1, sizeof(*c) + 2 * sizeof(*e));
+	uint32_t a, b, cx, d, want;
 	struct tv_ucall uc;
 
-	__cpuid_count(1, 0, a, b, c, d);
-	want = (c & (1U << 27)) ? (1U << 26) | (1U << 28) : 0;
+	ASSERT_NE(NULL, c);
+	__cpuid_count(1, 0, a, b, cx, d);
 	CREATE(blob_cpuid_xsave);
-	tv_vm_set_cpuid(self->vm, e, 2);
+	c->nent = 2;
+	memcpy(c->entries, e, sizeof(e));
+	if (!(cx & (1U << 27))) {
+		EXPECT_IOCTL_ERR(self->vm->fd, TV_SET_CPUID, c, EINVAL);
+		free(c);
+		return;
+	}
+	/* The host's XSAVE, and AVX if the CPU has it (QEMU's TCG may not). */
+	want = (1U << 26) | (cx & (1U << 28));
+	c->entries[0].ecx = want;
+	__cpuid_count(0xd, 0, a, b, cx, d);
+	c->entries[1].eax = a & 7;
+	ASSERT_EQ(0, ioctl(self->vm->fd, TV_SET_CPUID, c)) TH_LOG("%s", strerror(errno));
+	free(c);
 	TV_RUN_UCALL(self->vcpu, &uc, TV_UCALL_SYNC);
 	EXPECT_EQ(want, (uint32_t)uc.args[3] & ((1U << 26) | (1U << 28)))
 		TH_LOG("XSAVE and AVX the guest sees");
 	TV_RUN_UCALL(self->vcpu, &uc, TV_UCALL_SYNC);
-	EXPECT_EQ(want ? 7 : 0, (uint32_t)uc.args[3]) TH_LOG("leaf 0xd EAX");
+	EXPECT_EQ(a & 7, (uint32_t)uc.args[3]) TH_LOG("leaf 0xd EAX");
 	TV_RUN_DONE(self->vcpu, &uc);
 }
 

@@ -142,8 +142,7 @@ static const struct denied denied[] = {
 	{ 7, 0, EBX, 12, "RDT-M" },
 	{ 7, 0, EBX, 15, "RDT-A" },
 	{ 7, 0, EBX, 25, "PT" },
-	{ 7, 0, ECX, 3, "PKU" },
-	{ 7, 0, ECX, 4, "OSPKE" },
+	{ 7, 0, ECX, 4, "OSPKE (the guest's CR4.PKE, set by the module)" },
 	{ 7, 0, ECX, 5, "WAITPKG" },
 	{ 7, 0, ECX, 7, "CET_SS" },
 	{ 7, 0, ECX, 31, "PKS" },
@@ -151,7 +150,6 @@ static const struct denied denied[] = {
 	{ 7, 0, EDX, 20, "IBT" },
 	{ 7, 0, EDX, 24, "AMX-TILE" },
 	{ 7, 0, EDX, 30, "CORE_CAPABILITIES" },
-	{ 0xd, 0, EAX, 9, "PKRU state" },
 	{ 0xd, 0, EAX, 17, "AMX TILECFG state" },
 	{ 0xd, 0, EAX, 18, "AMX TILEDATA state" },
 	{ 0xd, 1, EAX, 3, "XSAVES" },
@@ -246,6 +244,9 @@ static bool flag_register(u32 fn, u32 index, int reg)
 	}
 }
 
+/* Whether the host the policy runs for switches PKRU (its OSPKE). */
+static bool pkru_switched = true;
+
 static const struct tv_cpuid_entry *find(const struct tv_cpuid_entry *e, int n,
 					 u32 fn, u32 index)
 {
@@ -281,7 +282,8 @@ static int check_policy_spec(struct __test_metadata *_metadata, struct cpu *c,
 			     u32 vendor, u64 xcr0, u32 spec,
 			     struct tv_cpuid_entry *e)
 {
-	struct tv_cpuid_host host = { .vendor = vendor, .xcr0 = xcr0, .spec = spec };
+	struct tv_cpuid_host host = { .vendor = vendor, .xcr0 = xcr0, .spec = spec,
+				      .pkru = pkru_switched };
 	u32 needed, raw[4];
 	unsigned int i;
 	int n, k, bit;
@@ -362,6 +364,16 @@ static int check_policy_spec(struct __test_metadata *_metadata, struct cpu *c,
 		EXPECT_FALSE(has(e, n, 1, 0, ECX, 26));	/* XSAVE */
 		EXPECT_EQ(NULL, find(e, n, 0xd, 0));
 	}
+	/*
+	 * PKU where the host has it and the module switches PKRU, and with
+	 * XSAVE only with its PKRU state.
+	 */
+	cpu_raw(c, 7, 0, raw);
+	EXPECT_EQ((raw[ECX] >> 3 & 1) && pkru_switched && (!xcr0 || (xcr0 & 0x200)),
+		  has(e, n, 7, 0, ECX, 3))
+		TH_LOG("%s: PKU", c->name);
+	EXPECT_EQ(!!(xcr0 & 0x200), has(e, n, 0xd, 0, EAX, 9))
+		TH_LOG("%s: the PKRU state", c->name);
 	/* What a 64-bit guest needs is always there. */
 	EXPECT_TRUE(has(e, n, 0x80000001, 0, EDX, 29));	/* LM */
 	EXPECT_TRUE(has(e, n, 1, 0, EDX, 26));		/* SSE2 */
@@ -468,12 +480,17 @@ TEST(amd_epyc_9124_genoa)
 	check_file(_metadata, "amd-epyc-9124-genoa.txt");
 	ASSERT_EQ(0, cpu_load(&c, "amd-epyc-9124-genoa.txt"));
 	n = check_policy(_metadata, &c, TV_VENDOR_AMD_SVM, c.xcr0, e);
-	/* Genoa has PKU (XCR0 bit 9): its state goes with it. */
+	/*
+	 * Genoa has PKU (XCR0 bit 9): PKU and its state, 8 bytes at 0x980
+	 * after the AVX-512 states.
+	 */
 	x = find(e, n, 0xd, 0);
 	ASSERT_NE(NULL, x);
-	EXPECT_EQ(0xe7, x->eax);
-	EXPECT_EQ(0x980, x->ebx);
-	EXPECT_EQ(NULL, find(e, n, 0xd, 9));
+	EXPECT_EQ(0x2e7, x->eax);
+	EXPECT_EQ(0x988, x->ebx);
+	EXPECT_NE(NULL, find(e, n, 0xd, 9));
+	EXPECT_TRUE(has(e, n, 7, 0, ECX, 3));		/* PKU */
+	EXPECT_FALSE(has(e, n, 7, 0, ECX, 4));		/* OSPKE: the guest's */
 	/* The extended leaves stop at the last the policy knows. */
 	x = find(e, n, 0x80000000, 0);
 	ASSERT_NE(NULL, x);
@@ -497,12 +514,13 @@ TEST(intel_xeon_sapphire_rapids)
 	check_file(_metadata, "intel-xeon-w7-2475x-sapphire-rapids.txt");
 	ASSERT_EQ(0, cpu_load(&c, "intel-xeon-w7-2475x-sapphire-rapids.txt"));
 	n = check_policy(_metadata, &c, TV_VENDOR_INTEL_VMX, c.xcr0, e);
-	/* AMX and PKRU out; the AVX-512 area ends at 0xa80 there. */
+	/* AMX out, PKRU in: 8 bytes at 0xa80, after the AVX-512 area. */
 	x = find(e, n, 0xd, 0);
 	ASSERT_NE(NULL, x);
-	EXPECT_EQ(0xe7, x->eax);
-	EXPECT_EQ(0xa80, x->ebx);
-	EXPECT_EQ(0xa80, x->ecx);
+	EXPECT_EQ(0x2e7, x->eax);
+	EXPECT_EQ(0xa88, x->ebx);
+	EXPECT_EQ(0xa88, x->ecx);
+	EXPECT_TRUE(has(e, n, 7, 0, ECX, 3));		/* PKU */
 	x = find(e, n, 0xd, 1);
 	ASSERT_NE(NULL, x);
 	EXPECT_EQ(0x7, x->eax);		/* XSAVEOPT, XSAVEC, XGETBV1: no XSAVES */
@@ -518,6 +536,29 @@ TEST(intel_xeon_sapphire_rapids)
 	check_spec(_metadata, &c, TV_VENDOR_INTEL_VMX);
 	EXPECT_TRUE(host_has(&c, 7, EDX, 26));
 	EXPECT_TRUE(host_has(&c, 7, EDX, 29));
+}
+
+/*
+ * A host kernel without OSPKE (nopku): the module would not switch PKRU,
+ * so neither PKU nor the PKRU state (the module takes it out of the XCR0
+ * it gives the policy: cpuid.c) reaches a guest.
+ */
+TEST(no_pku_where_pkru_is_not_switched)
+{
+	static struct cpu c;
+	static struct tv_cpuid_entry e[256];
+	int n;
+
+	ASSERT_EQ(0, cpu_load(&c, "intel-xeon-w7-2475x-sapphire-rapids.txt"));
+	pkru_switched = false;
+	n = check_policy(_metadata, &c, TV_VENDOR_INTEL_VMX, c.xcr0 & ~0x200ULL, e);
+	EXPECT_FALSE(has(e, n, 7, 0, ECX, 3));
+	n = check_policy(_metadata, &c, TV_VENDOR_INTEL_VMX, 0, e);
+	EXPECT_FALSE(has(e, n, 7, 0, ECX, 3));
+	pkru_switched = true;
+	/* Without XSAVE but with OSPKE (the VMX machine's kernel): PKU. */
+	n = check_policy(_metadata, &c, TV_VENDOR_INTEL_VMX, 0, e);
+	EXPECT_TRUE(has(e, n, 7, 0, ECX, 3));
 }
 
 TEST(too_small_a_table)

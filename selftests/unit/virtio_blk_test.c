@@ -6,7 +6,8 @@
  * rings each queue's doorbell through QueueNotify, and waits (bounded)
  * for the used ring.  Reads see the file, writes and flushes land in it,
  * a read-only disk refuses writes, the lock keeps a second writer out,
- * two queues are served at once, a chain with no status byte sets
+ * discard and write-zeroes leave zeros in the file and nothing else
+ * changed, two queues are served at once, a chain with no status byte sets
  * DEVICE_NEEDS_RESET, and a reset with I/O in flight returns.
  */
 #include <fcntl.h>
@@ -24,6 +25,8 @@
 
 #define RAM_SIZE	0x100000ULL
 #define QSIZE		16
+/* The queues' size; a test may set more (each test runs in its own process). */
+static unsigned int qsize = QSIZE;
 /* Queue q's rings, a page each, from RING_GPA + q * 0x4000. */
 #define RING_GPA	0x1000ULL
 #define DESC(q)		(RING_GPA + (q) * 0x4000ULL)
@@ -126,7 +129,7 @@ static void bring_up(struct virtio_blk *b, unsigned int nq)
 	wr(b, VIRTIO_MMIO_STATUS, s);
 	for (q = 0; q < nq; q++) {
 		wr(b, VIRTIO_MMIO_QUEUE_SEL, q);
-		wr(b, VIRTIO_MMIO_QUEUE_NUM, QSIZE);
+		wr(b, VIRTIO_MMIO_QUEUE_NUM, qsize);
 		wr(b, VIRTIO_MMIO_QUEUE_DESC_LOW, DESC(q));
 		wr(b, VIRTIO_MMIO_QUEUE_DRIVER_LOW, AVAIL(q));
 		wr(b, VIRTIO_MMIO_QUEUE_DEVICE_LOW, USED(q));
@@ -146,9 +149,9 @@ static void offer(uint8_t *ram, unsigned int q, uint16_t head)
 	uint16_t *avail = (uint16_t *)(ram + AVAIL(q));
 	uint16_t idx = avail[1];
 
-	avail[2 + idx % QSIZE] = head;
+	avail[2 + idx % qsize] = head;
 	/* used_event: an interrupt for every completion. */
-	avail[2 + QSIZE] = idx;
+	avail[2 + qsize] = idx;
 	__atomic_store_n(&avail[1], idx + 1, __ATOMIC_RELEASE);
 }
 
@@ -161,7 +164,7 @@ static uint32_t used_len(uint8_t *ram, unsigned int q, uint16_t n)
 {
 	uint32_t len;
 
-	memcpy(&len, ram + USED(q) + 4 + 8 * (n % QSIZE) + 4, 4);
+	memcpy(&len, ram + USED(q) + 4 + 8 * (n % qsize) + 4, 4);
 	return len;
 }
 
@@ -292,6 +295,88 @@ TEST_F(blk, writes_and_flushes_reach_the_file)
 	EXPECT_EQ(VIRTIO_BLK_S_IOERR, status_of(self->ram, 0, 2));
 }
 
+/* One discard/write-zeroes range at DATA_GPA, as the driver lays it out. */
+static void range(uint8_t *ram, uint64_t sector, uint32_t count, uint32_t flags)
+{
+	memcpy(ram + DATA_GPA, &sector, 8);
+	memcpy(ram + DATA_GPA + 8, &count, 4);
+	memcpy(ram + DATA_GPA + 12, &flags, 4);
+}
+
+/* Bytes [from, to) of the file: how many differ from zero and from the pattern. */
+static void count_file(const char *path, uint64_t from, uint64_t to, unsigned int *nonzero,
+		       unsigned int *changed)
+{
+	static uint8_t buf[DISK_BYTES];
+	uint64_t i;
+	int fd = open(path, O_RDONLY);
+
+	*nonzero = *changed = 0;
+	if (fd < 0 || pread(fd, buf, DISK_BYTES, 0) != DISK_BYTES) {
+		*nonzero = *changed = ~0U;
+		if (fd >= 0)
+			close(fd);
+		return;
+	}
+	close(fd);
+	for (i = from; i < to; i++) {
+		*nonzero += buf[i] != 0;
+		*changed += buf[i] != pattern(i);
+	}
+}
+
+TEST_F(blk, discard_and_write_zeroes_reach_the_file)
+{
+	unsigned int nonzero, changed;
+	uint32_t f0;
+
+	self->b = start(self, "", 1);
+	ASSERT_NE(NULL, self->b);
+	wr(self->b, VIRTIO_MMIO_DEVICE_FEATURES_SEL, 0);
+	f0 = rd(self->b, VIRTIO_MMIO_DEVICE_FEATURES);
+	if (!(f0 & 1U << VIRTIO_BLK_F_DISCARD) || !(f0 & 1U << VIRTIO_BLK_F_WRITE_ZEROES))
+		SKIP(return, "/tmp's file system takes no PUNCH_HOLE or ZERO_RANGE");
+	bring_up(self->b, 1);
+	/* Discard sectors 16-23, write zeroes over 64-71, then 128-135 with unmap. */
+	range(self->ram, 16, 8, 0);
+	request(self->ram, 0, 0, VIRTIO_BLK_T_DISCARD, 0, DATA_GPA, 16);
+	wr(self->b, VIRTIO_MMIO_QUEUE_NOTIFY, 0);
+	ASSERT_TRUE(WAIT_FOR(used_idx(self->ram, 0) == 1));
+	EXPECT_EQ(VIRTIO_BLK_S_OK, status_of(self->ram, 0, 0));
+	range(self->ram, 64, 8, 0);
+	request(self->ram, 0, 1, VIRTIO_BLK_T_WRITE_ZEROES, 0, DATA_GPA, 16);
+	wr(self->b, VIRTIO_MMIO_QUEUE_NOTIFY, 0);
+	ASSERT_TRUE(WAIT_FOR(used_idx(self->ram, 0) == 2));
+	EXPECT_EQ(VIRTIO_BLK_S_OK, status_of(self->ram, 0, 1));
+	range(self->ram, 128, 8, VIRTIO_BLK_WZ_FLAG_UNMAP);
+	request(self->ram, 0, 2, VIRTIO_BLK_T_WRITE_ZEROES, 0, DATA_GPA, 16);
+	wr(self->b, VIRTIO_MMIO_QUEUE_NOTIFY, 0);
+	ASSERT_TRUE(WAIT_FOR(used_idx(self->ram, 0) == 3));
+	EXPECT_EQ(VIRTIO_BLK_S_OK, status_of(self->ram, 0, 2));
+	/* A range past the end: IOERR, and the file unchanged. */
+	range(self->ram, DISK_BYTES / 512 - 4, 8, 0);
+	request(self->ram, 0, 3, VIRTIO_BLK_T_DISCARD, 0, DATA_GPA, 16);
+	wr(self->b, VIRTIO_MMIO_QUEUE_NOTIFY, 0);
+	ASSERT_TRUE(WAIT_FOR(used_idx(self->ram, 0) == 4));
+	EXPECT_EQ(VIRTIO_BLK_S_IOERR, status_of(self->ram, 0, 3));
+
+	count_file(self->path, 16 * 512, 24 * 512, &nonzero, &changed);
+	EXPECT_EQ(0, nonzero);
+	count_file(self->path, 64 * 512, 72 * 512, &nonzero, &changed);
+	EXPECT_EQ(0, nonzero);
+	count_file(self->path, 128 * 512, 136 * 512, &nonzero, &changed);
+	EXPECT_EQ(0, nonzero);
+	/* Everything around the three ranges is as it was. */
+	count_file(self->path, 0, 16 * 512, &nonzero, &changed);
+	EXPECT_EQ(0, changed);
+	count_file(self->path, 24 * 512, 64 * 512, &nonzero, &changed);
+	EXPECT_EQ(0, changed);
+	count_file(self->path, 72 * 512, 128 * 512, &nonzero, &changed);
+	EXPECT_EQ(0, changed);
+	count_file(self->path, 136 * 512, DISK_BYTES, &nonzero, &changed);
+	EXPECT_EQ(0, changed);
+}
+
 TEST_F(blk, read_only_refuses_writes)
 {
 	uint8_t back[512];
@@ -371,6 +456,31 @@ TEST_F(blk, two_queues_served_at_once)
 			bad += self->ram[DATA_GPA + (q * 4 + i) * 4096 + 1000] !=
 			       pattern((100 * q + 8 * i) * 512 + 1000);
 		}
+	EXPECT_EQ(0, bad);
+}
+
+/*
+ * More requests in one kick than the queue's io_uring submission ring
+ * holds (BLK_SQ_ENTRIES, 64): the ring is submitted when full, and every
+ * request is served.  80 reads of one sector each, 3 descriptors each,
+ * in a queue of 256.
+ */
+TEST_F(blk, more_requests_than_the_submission_ring)
+{
+	unsigned int i, bad = 0, n = 80;
+
+	qsize = 256;
+	self->b = start(self, "", 1);
+	ASSERT_NE(NULL, self->b);
+	bring_up(self->b, 1);
+	for (i = 0; i < n; i++)
+		request(self->ram, 0, i, VIRTIO_BLK_T_IN, i, DATA_GPA + i * 512, 512);
+	wr(self->b, VIRTIO_MMIO_QUEUE_NOTIFY, 0);
+	ASSERT_TRUE(WAIT_FOR(used_idx(self->ram, 0) == n));
+	for (i = 0; i < n; i++) {
+		EXPECT_EQ(VIRTIO_BLK_S_OK, status_of(self->ram, 0, i));
+		bad += self->ram[DATA_GPA + i * 512 + 100] != pattern(i * 512 + 100);
+	}
 	EXPECT_EQ(0, bad);
 }
 

@@ -27,13 +27,10 @@
 # and exits non-zero when a side's boots fail.
 rounds=${1:-3}
 secs=${2:-3}
-kernel=/share/vmlinuz
-initrd=/share/guest.cpio.gz
+. /bin/bench_lib.sh
+[ -n "$bench_khz" ] || { echo "blk_bench: no TSC frequency in the kernel log"; exit 1; }
 img=/tmp/blkbench.img
-khz=$(dmesg | sed -n 's/.*tsc: Refined TSC clocksource calibration: \([0-9]*\)\.\([0-9]*\) MHz.*/\1\2/p' | tail -n 1)
-[ -n "$khz" ] || khz=$(dmesg | sed -n 's/.*tsc: Detected \([0-9]*\)\.\([0-9]*\) MHz processor.*/\1\2/p' | tail -n 1)
-[ -n "$khz" ] || { echo "blk_bench: no TSC frequency in the kernel log"; exit 1; }
-cmdline="tsc_early_khz=$khz tsc=reliable reboot=acpi panic=-1 pci=off console=ttyS0 tv.cpus=1"
+rm -f /tmp/blk.hung
 dd if=/dev/urandom of=$img bs=65536 count=1024 2>/dev/null || { echo "blk_bench: no image"; exit 1; }
 
 # One boot under perf: "<exits> <user exits> <qd1> <qd32> <seq> <ios>" (the
@@ -46,18 +43,16 @@ boot_once() { # side mode
 		set -- thinrun --kernel $kernel --initrd $initrd --mem 256 --cpus 1 --disk $img \
 			--cmdline "$cmdline tv.blk=$mode tv.blksecs=$secs" ;;
 	kvm)
-		# virtio-mmio version 2, as thinrun's (QEMU's default is the legacy one).
 		events=kvm:kvm_exit,kvm:kvm_userspace_exit
-		set -- qemu-system-x86_64 -accel kvm -M microvm -cpu host -m 256 -smp 1 \
-			-nodefaults -no-user-config -display none -serial stdio -no-reboot \
-			-global virtio-mmio.force-legacy=false -object iothread,id=io0 \
+		set -- qemu-microvm -object iothread,id=io0 \
 			-drive file=$img,if=none,id=d0,format=raw,aio=io_uring,cache=writeback \
 			-device virtio-blk-device,drive=d0,iothread=io0 \
-			-kernel $kernel -initrd $initrd \
 			-append "$cmdline tv.blk=$mode tv.blksecs=$secs" ;;
 	esac
-	out=$(perf stat -a -x, -e "$events" -o /tmp/blk.stat -- timeout -k 10 300 "$@" </dev/null 2>&1)
+	run_bounded blk_bench 300 /tmp/blk.out perf stat -a -x, -e "$events" -o /tmp/blk.stat -- "$@"
 	rc=$?
+	out=$(tr -d '\r' </tmp/blk.out)
+	[ $rc -eq 124 ] && : >/tmp/blk.hung
 	if [ $rc -ne 0 ] || ! echo "$out" | grep -q 'thinvisor-guest: init ok' ||
 	   { [ "$mode" = bench ] && ! echo "$out" | grep -q 'blkbench qd1'; }; then
 		echo "$out" | tail -n 15 | sed 's/^/# /' >&2
@@ -67,13 +62,9 @@ boot_once() { # side mode
 	fi
 	exits=$(awk -F, '$3 ~ /_exit$/ && $3 !~ /userspace|ioctl/ { print $1 }' /tmp/blk.stat)
 	user=$(awk -F, '$3 ~ /userspace_exit$|sys_exit_ioctl$/ { print $1 }' /tmp/blk.stat)
-	line=$(echo "$out" | tr -d '\r' | grep 'thinvisor-guest: blkbench qd1')
+	line=$(echo "$out" | grep 'thinvisor-guest: blkbench qd1')
 	echo "${exits:-0} ${user:-0} $(echo "${line:-qd1_iops=0 qd32_iops=0 seq_mbps=0 ios=0}" |
 		sed 's/.*qd1_iops=\([0-9]*\) qd32_iops=\([0-9]*\) seq_mbps=\([0-9]*\) ios=\([0-9]*\).*/\1 \2 \3 \4/')"
-}
-
-median() { # column file
-	sort -n -k"$1" "$2" | awk -v c="$1" '{ v[NR] = $c } END { print v[int((NR + 1) / 2)] }'
 }
 
 # "<qd1> <qd32> <seq> <exits/io> <user exits/io>" of a side, or "fail".
@@ -88,7 +79,8 @@ side() { # side
 		r=$(boot_once "$1" bench)
 		if [ "$r" = fail ]; then
 			failed=$((failed + 1))
-			[ $failed -gt 2 ] && { echo fail; return; }
+			# A boot that hung is not tried again: the next would most likely hang too.
+			[ $failed -gt 2 ] || [ -f /tmp/blk.hung ] && { echo fail; return; }
 			continue
 		fi
 		echo "# blk_bench: $1 round $((i + 1)): $r" >&2

@@ -19,22 +19,16 @@
 #   bench boot_guest_init thinvisor=<s> kvm=<s> ratio=<thinvisor/kvm>
 #   bench boot_exits thinvisor=<count> kvm=<count> ratio=<thinvisor/kvm>
 #   bench boot_failed thinvisor=<n> kvm=<n>   (boots tried again, below)
-#   bench boot_rss thinrun_over_guest_kib=<n> thinrun_peak_kib=<n> guest_kib=<n> qemu_peak_kib=<n>
+#   bench boot_rss thinrun_over_guest_kib=<n> thinrun_peak_kib=<n> guest_kib=<n> qemu_peak_kib=<n> devices=disk,rng,net,vsock
 # from one more boot of each, outside perf: thinrun's own peak RSS less
-# the guest memory it pins (thinrun --stats), and QEMU's peak RSS as
+# the guest memory it pins (thinrun --stats), with every device thinrun
+# has attached and in use (the aim: under 1024 KiB), and QEMU's peak RSS as
 # busybox time saw it (with the guest pages its guest touched, since QEMU
-# does not pin them; so not comparable line for line).
+# does not pin them, and with no device; so not comparable line for line).
 # and exits non-zero when three boots of one side do not end with the marker.
 rounds=${1:-5}
-kernel=/share/vmlinuz
-initrd=/share/guest.cpio.gz
-# The machine's TSC in kHz, as its kernel calibrated it.
-khz=$(dmesg | sed -n 's/.*tsc: Refined TSC clocksource calibration: \([0-9]*\)\.\([0-9]*\) MHz.*/\1\2/p' | tail -n 1)
-[ -n "$khz" ] || khz=$(dmesg | sed -n 's/.*tsc: Detected \([0-9]*\)\.\([0-9]*\) MHz processor.*/\1\2/p' | tail -n 1)
-[ -n "$khz" ] || { echo "boot_bench: no TSC frequency in the kernel log"; exit 1; }
-# thinrun puts the same line, with its own measure of the TSC, first:
-# this one's tsc_early_khz=, later, is the one the guest takes.
-cmdline="tsc_early_khz=$khz tsc=reliable reboot=acpi panic=-1 pci=off console=ttyS0 tv.cpus=1"
+. /bin/bench_lib.sh
+[ -n "$bench_khz" ] || { echo "boot_bench: no TSC frequency in the kernel log"; exit 1; }
 echo "# boot_bench: both guests get: $cmdline" >&2
 marker="thinvisor-guest: init ok, cpus=1 "
 
@@ -92,19 +86,48 @@ median_boot() { # event command...
 
 tv=$(median_boot thinvisor:tv_exit thinrun --kernel $kernel --initrd $initrd \
 	--mem 256 --cpus 1 --cmdline "$cmdline")
-# QEMU's leanest machine: microvm, no default devices, the ISA serial port
-# for the console, ACPI for the power-off.
-kvm=$(median_boot kvm:kvm_exit qemu-system-x86_64 -accel kvm -M microvm -cpu host \
-	-m 256 -smp 1 -nodefaults -no-user-config -display none -serial stdio \
-	-no-reboot -kernel $kernel -initrd $initrd -append "$cmdline")
-# One boot each for memory: "<launcher KiB> <peak KiB> <guest KiB>" from
-# thinrun --stats, then QEMU's peak KiB.
-rss=$(thinrun --stats --kernel $kernel --initrd $initrd --mem 256 --cpus 1 \
-	--cmdline "$cmdline" </dev/null 2>&1 >/dev/null |
-	sed -n 's/^thinrun: peak RSS \([0-9]*\) KiB: guest memory \([0-9]*\) KiB, launcher \(-*[0-9]*\) KiB$/\3 \1 \2/p')
-busybox time -f %M -o /tmp/qemu.rss qemu-system-x86_64 -accel kvm -M microvm -cpu host \
-	-m 256 -smp 1 -nodefaults -no-user-config -display none -serial stdio \
-	-no-reboot -kernel $kernel -initrd $initrd -append "$cmdline" </dev/null >/dev/null 2>&1
+# QEMU's leanest machine (qemu-microvm.sh).
+kvm=$(median_boot kvm:kvm_exit qemu-microvm -append "$cmdline")
+# One boot each for memory.  thinrun's with every device it has attached
+# and driven by the guest's own drivers (guest-bench.sh tv.bench=devices):
+# a 64 MiB disk, virtio-rng, virtio-net on vhost-net and the tap tvtap0,
+# vsock on vhost-vsock.  "<launcher KiB> <peak KiB> <guest KiB>" from
+# thinrun --stats; while the guest holds still at its end, thinrun's
+# mappings that hold more than 16 KiB, less the guest's memory, go to
+# the log ("# boot_bench: rss ..."), to show what costs.  Then QEMU's
+# peak KiB (no devices).
+rss=
+dd if=/dev/zero of=/tmp/rss.img bs=65536 count=1024 2>/dev/null
+if net_setup; then
+	net_servers_start
+	thinrun --stats --kernel $kernel --initrd $initrd --mem 256 --cpus 1 \
+		--disk /tmp/rss.img --rng --net tap=tvtap0 --vsock 3 \
+		--cmdline "$cmdline tv.bench=devices" </dev/null >/tmp/rss.out 2>&1 &
+	pid=$!
+	i=0
+	while ! grep -q 'bench devices ok' /tmp/rss.out && [ $i -lt 600 ] && kill -0 $pid 2>/dev/null; do
+		sleep 0.5
+		i=$((i + 1))
+	done
+	awk '/^[0-9a-f]+-[0-9a-f]+ / { name = $6 ? $6 : "[anon " $1 "]" }
+	     /^Rss:/ && $2 > 16 && $2 < 200000 { printf "# boot_bench: rss %s %d KiB\n", name, $2 }' \
+		/proc/$pid/smaps >&2
+	wait $pid
+	st=$?
+	net_servers_stop
+	tr -d '\r' </tmp/rss.out | grep -E 'thinvisor-guest: bench|FAILED|^thinrun: (peak|virtio)' |
+		sed 's/^/# boot_bench: devices boot: /' >&2
+	if [ $st -eq 0 ] && grep -q 'bench devices ok' /tmp/rss.out; then
+		rss=$(sed -n 's/^thinrun: peak RSS \([0-9]*\) KiB: guest memory \([0-9]*\) KiB, launcher \(-*[0-9]*\) KiB$/\3 \1 \2/p' /tmp/rss.out)
+	else
+		echo "# boot_bench: the boot with every device ended with status $st" >&2
+		tail -n 15 /tmp/rss.out | sed 's/^/# /' >&2
+	fi
+else
+	echo "# boot_bench: no tap or vhost in this machine" >&2
+fi
+rm -f /tmp/rss.img
+busybox time -f %M -o /tmp/qemu.rss qemu-microvm -append "$cmdline" </dev/null >/dev/null 2>&1
 qemu_rss=$(tail -n 1 /tmp/qemu.rss)
 if [ "$tv" = fail ] || [ "$kvm" = fail ]; then
 	echo "boot_bench: a boot failed (thinvisor: $tv, kvm: $kvm)"
@@ -117,10 +140,10 @@ echo "$tv $kvm" | awk '{
 	printf "bench boot_failed thinvisor=%d kvm=%d\n", $3, $7
 }'
 if [ -z "$rss" ]; then
-	echo "boot_bench: thinrun --stats said no peak RSS"
+	echo "boot_bench: no peak RSS from thinrun --stats with every device"
 	exit 1
 fi
 echo "$rss $qemu_rss" | awk '{
-	printf "bench boot_rss thinrun_over_guest_kib=%d thinrun_peak_kib=%d guest_kib=%d qemu_peak_kib=%s\n",
+	printf "bench boot_rss thinrun_over_guest_kib=%d thinrun_peak_kib=%d guest_kib=%d qemu_peak_kib=%s devices=disk,rng,net,vsock\n",
 		$1, $2, $3, $4
 }'

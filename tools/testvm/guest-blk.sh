@@ -7,7 +7,8 @@
 # test_virtio_blk*) is printed as "thinvisor-guest: blk ..." lines.
 #   rw     vda writable, vdb read-only: the md5 of all of vda; 1 MiB of
 #          random bytes written at 2 MiB with fsync (a FLUSH) and their
-#          md5; a write to vdb refused.
+#          md5; 1 MiB at 5 MiB discarded (reads back zeros); a write to
+#          vdb refused.
 #   mq     vda on 2 vCPUs: two hardware queues, one per CPU, and reads
 #          pinned to each CPU (each through its own queue) match.
 #   kill9  1 MiB of random bytes written at 0 and flushed, its md5 said,
@@ -61,6 +62,17 @@ rw)
 		$bb cut -d' ' -f1)
 	[ "$back" = "$p" ] || fail "vda reads back $back after writing $p"
 	echo "thinvisor-guest: blk wrote 1048576 at 2097152 md5 $p"
+	# A discard of 1 MiB at 5 MiB (the image on the machine's tmpfs takes
+	# PUNCH_HOLE): it must read back as zeros.
+	dmax=$($bb cat /sys/block/vda/queue/discard_max_bytes)
+	[ "$dmax" -gt 0 ] || fail "vda offers no discard (discard_max_bytes $dmax)"
+	$bb blkdiscard -o 5242880 -l 1048576 /dev/vda 2>/tmp/bd.err ||
+		fail "blkdiscard on vda: $($bb cat /tmp/bd.err)"
+	back=$($bb dd if=/dev/vda bs=65536 skip=80 count=16 iflag=direct 2>/dev/null | $bb md5sum |
+		$bb cut -d' ' -f1)
+	zero=$($bb dd if=/dev/zero bs=65536 count=16 2>/dev/null | $bb md5sum | $bb cut -d' ' -f1)
+	[ "$back" = "$zero" ] || fail "vda reads back $back after a discard, not zeros"
+	echo "thinvisor-guest: blk discarded 1048576 at 5242880, discard_max_bytes $dmax"
 	[ -b /dev/vdb ] || fail "no /dev/vdb"
 	ro=$($bb cat /sys/block/vdb/ro)
 	[ "$ro" = 1 ] || fail "vdb is not read-only (sysfs ro=$ro)"

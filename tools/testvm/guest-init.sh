@@ -21,7 +21,10 @@ fi
 release=$(/bin/busybox uname -r)
 ko=/lib/modules/$release/msr.ko
 [ -f "$ko" ] && /bin/busybox insmod "$ko"
-if [ ! -e /dev/cpu/0/msr ] && [ ! -f "$ko" ]; then
+if /bin/busybox grep -q 'tv\.nomsrcheck' /proc/cmdline; then
+	# make bench: the same guest under KVM, whose MSRs are not thinvisor's to check.
+	echo "thinvisor-guest: msrcheck skipped, tv.nomsrcheck"
+elif [ ! -e /dev/cpu/0/msr ] && [ ! -f "$ko" ]; then
 	# A kernel this initramfs carries no msr.ko for (make demo elsewhere).
 	echo "thinvisor-guest: msrcheck skipped, no msr driver for $release"
 elif ! /bin/msrcheck; then
@@ -40,6 +43,25 @@ fi
 if /bin/busybox grep -q 'tv\.net' /proc/cmdline && ! /bin/busybox sh /bin/guest-net.sh; then
 	/bin/busybox reboot -f
 fi
+# tv.bench=MODE: make bench's network side (guest-bench.sh).
+if /bin/busybox grep -q 'tv\.bench=' /proc/cmdline && ! /bin/busybox sh /bin/guest-bench.sh; then
+	/bin/busybox reboot -f
+fi
+# Protection keys: the kernel keeps ospke in its flags once it turned CR4.PKE on.
+if /bin/busybox grep -qw ospke /proc/cpuinfo; then
+	echo "thinvisor-guest: protection keys on"
+fi
+# The topology Linux made of the CPUID and the MADT, for run-tests.sh's
+# guest_topology_problems: /proc/cpuinfo's and sysfs' view of each CPU.
+/bin/busybox awk -F': ' '/^processor/ { p = $2 } /^apicid/ { a = $2 }
+	/^core id/ { k = $2 } /^siblings/ { s = $2 } /^cpu cores/ { c = $2 }
+	/^$/ { print "thinvisor-guest: cpuinfo cpu" p " apicid " a " core_id " k " siblings " s " cpu_cores " c }' /proc/cpuinfo
+for t in /sys/devices/system/cpu/cpu[0-9]*/topology; do
+	n=${t%/topology}
+	echo "thinvisor-guest: topology cpu${n##*/cpu} package $(/bin/busybox cat $t/physical_package_id)" \
+		"core $(/bin/busybox cat $t/core_id) threads $(/bin/busybox cat $t/thread_siblings_list)" \
+		"cores $(/bin/busybox cat $t/core_siblings_list)"
+done
 want=$(/bin/busybox sed -n 's/.*tv\.cpus=\([0-9]*\).*/\1/p' /proc/cmdline)
 seen=$(/bin/busybox grep -c '^processor' /proc/cpuinfo)
 online=$(/bin/busybox cat /sys/devices/system/cpu/online)

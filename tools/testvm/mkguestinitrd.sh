@@ -23,7 +23,7 @@ md5sum </bin/busybox | cut -d' ' -f1 >"$root/bin/busybox.md5"
 cp "$here/guest-init.sh" "$root/init"
 chmod +x "$root/init"
 gcc -O2 -Wall -static -I"$top/kmod" -I"$top/selftests/unit" -o "$root/bin/msrcheck" \
-	"$here/guest-msrcheck.c" "$top/kmod/cpuid_policy.c"
+	"$here/guest-msrcheck.c" "$top/kmod/cpuid_policy.c" "$top/kmod/cpuid_topology.c"
 for kver in "$@"; do
 	ko=$("$here/kroot.sh" "$kver")/lib/modules/$kver/kernel/arch/x86/kernel/msr.ko
 	[ -f "$ko" ] || { echo "mkguestinitrd: no $ko" >&2; exit 1; }
@@ -64,6 +64,9 @@ if [ $# -gt 0 ]; then
 fi
 cp "$here/guest-net.sh" "$root/bin/guest-net.sh"
 gcc -O2 -Wall -static -o "$root/bin/sockpipe" "$here/sockpipe.c"
+# For tv.bench: make bench's network side (guest-bench.sh) and its tool.
+cp "$here/guest-bench.sh" "$root/bin/guest-bench.sh"
+gcc -O2 -Wall -static -o "$root/bin/netbench" "$top/tools/bench/netbench.c"
 mkdir -p "$(dirname "$out")"
 (cd "$root" && find . | cpio -o -H newc --quiet | gzip -9) >"$out.tmp"
 mv "$out.tmp" "$out"

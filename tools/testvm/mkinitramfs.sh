@@ -75,6 +75,9 @@ if [ -n "${TESTVM_QEMU:-}" ] && [ -x /usr/bin/qemu-system-x86_64 ]; then
 	done
 	cp "$here/../bench/boot_bench.sh" "$root/bin/boot_bench"
 	cp "$here/../bench/blk_bench.sh" "$root/bin/blk_bench"
+	cp "$here/../bench/net_bench.sh" "$root/bin/net_bench"
+	cp "$here/../bench/bench_lib.sh" "$root/bin/bench_lib.sh"
+	cp "$here/../bench/qemu-microvm.sh" "$root/bin/qemu-microvm"
 fi
 
 mkdir -p "$(dirname "$out")"

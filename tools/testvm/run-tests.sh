@@ -24,8 +24,9 @@ repeat=$(sed -n 's/.*tv\.repeat=\([0-9]*\).*/\1/p' /proc/cmdline)
 # tv.loop=N:boot only boots the Linux guest N times (1 and 2 vCPUs in
 # turn), tv.loop=N:signal only runs the signal tests N times (in both
 # machines), to count a rare failure; tv.loop=N:net only the --net and
-# --vsock tests; tv.loop=N:generic boots the generic kernel with 2 vCPUs
-# N times; nothing else runs.
+# --vsock tests; tv.loop=N:blk only the virtio-blk tests;
+# tv.loop=N:generic boots the generic kernel with 2 vCPUs N times;
+# nothing else runs.
 loop=$(sed -n 's/.*tv\.loop=\([0-9]*:[a-z]*\).*/\1/p' /proc/cmdline)
 # tv.selftests_only: only the module checks and the selftest binaries, none
 # of the thinrun guests (vmx2: what needs two CPUs, in a short boot).
@@ -344,6 +345,7 @@ test_thinrun() {
 		fi
 	fi
 	test_linux_boot linux_boot_2cpu 2
+	[ "$machine" = svm57 ] && test_guest_pku "$out"
 	test_linux_boot linux_boot_generic_1cpu 1 1 "" /share/vmlinuz-generic
 	test_linux_boot linux_boot_generic_2cpu 2 2 "" /share/vmlinuz-generic
 	# The guest's reboot is status 5: /init reboots when it counts
@@ -356,6 +358,7 @@ test_thinrun() {
 	test_net_bad_options
 	test_virtio_net
 	test_virtio_net _vhost_off ,vhost=off
+	test_readme_net_ping
 	test_thinrun_signal TERM 143
 	test_thinrun_signal INT 130
 }
@@ -489,12 +492,54 @@ test_linux_boot() { # name cpus [cpus-to-expect [more cmdline [kernel]]]
 	   echo "$out" | grep -q 'thinvisor-guest: msrcheck: [0-9]* cpus'; then
 		echo "$out" | grep -E 'smpboot|thinvisor-guest' | sed 's/^/# /'
 		hvtap ok "$name"
+		[ "$expect" = "$cpus" ] && test_guest_topology "$name" "$cpus" "$out"
 	else
 		echo "$out" | tail -n ${TV_FULL:-40} | sed 's/^/# /'
 		guest_symbols "$out"
 		echo "$out" | grep 'thinvisor-guest: msrcheck' | sed 's/^/# /'
 		[ -n "$bad" ] && echo "$bad" | head -n 40 | sed 's/^/# guest log: /'
 		tap fail "$name" "status $rc, $(echo "$out" | grep -c "$marker") marker line, $(echo "$bad" | grep -c .) bad guest log lines"
+	fi
+}
+
+# svm57 offers the guest PKU (QEMU's -cpu max has it, the host kernel
+# OSPKE): the guest's kernel turns protection keys on (cpuid.rst, leaf 7).
+test_guest_pku() { # thinrun-output
+	if echo "$1" | grep -q 'thinvisor-guest: protection keys on'; then
+		tap ok linux_guest_uses_pku
+	else
+		tap fail linux_guest_uses_pku "no ospke in the guest's /proc/cpuinfo"
+	fi
+}
+
+# NAME_topology: the guest sees the VM's topology, not the host's
+# (Documentation/cpuid.rst, "Topology"): its CPUS vCPUs as one package of
+# CPUS cores, a thread each, vCPU i's APIC ID and core ID both i, in
+# /proc/cpuinfo and in sysfs, as guest-init.sh prints them; and its log
+# has no complaint about the topology.
+test_guest_topology() { # name cpus thinrun-output
+	got=$(echo "$3" | grep -E 'thinvisor-guest: (cpuinfo|topology) ' | sed 's/\r$//')
+	want=
+	last=$(($2 - 1))
+	cores=0
+	[ "$last" -gt 0 ] && cores=0-$last
+	for i in $(seq 0 "$last"); do
+		want="$want
+thinvisor-guest: cpuinfo cpu$i apicid $i core_id $i siblings $2 cpu_cores $2"
+	done
+	for i in $(seq 0 "$last"); do
+		want="$want
+thinvisor-guest: topology cpu$i package 0 core $i threads $i cores $cores"
+	done
+	want=${want#?}
+	bad=$(echo "$3" | grep -E 'APIC id mismatch|not on the same node|[Tt]opology.*(mismatch|broken|bogus)')
+	if [ "$got" = "$want" ] && [ -z "$bad" ]; then
+		hvtap ok "${1}_topology"
+	else
+		echo "$got" | sed 's/^/# got: /'
+		echo "$want" | sed 's/^/# want: /'
+		[ -n "$bad" ] && echo "$bad" | sed 's/^/# guest log: /'
+		tap fail "${1}_topology" "the guest's topology is not the VM's"
 	fi
 }
 
@@ -594,7 +639,7 @@ blk_md5_at() { # file off len
 }
 
 test_virtio_blk() {
-	names="virtio_blk_read virtio_blk_write virtio_blk_ro virtio_blk_mq_2cpu"
+	names="virtio_blk_read virtio_blk_write virtio_blk_discard virtio_blk_ro virtio_blk_mq_2cpu"
 	names="$names virtio_blk_kill9_keeps_flushed virtio_blk_locked_for_second_launcher"
 	names="$names virtio_blk_no_exits_to_thinrun"
 	check_thinrun thinrun_disk_missing 1 'No such file' --kernel /share/vmlinuz \
@@ -617,7 +662,10 @@ test_virtio_blk() {
 	want=$(md5sum </tmp/vda.img | cut -d' ' -f1)
 	rosum=$(md5sum </tmp/vdb.img | cut -d' ' -f1)
 	# What lies around the 1 MiB the guest writes at 2 MiB must stay.
-	around=$( (blk_md5_at /tmp/vda.img 0 2097152; blk_md5_at /tmp/vda.img 3145728 5242880) | md5sum)
+	# and around the 1 MiB it discards at 5 MiB.
+	around=$( (blk_md5_at /tmp/vda.img 0 2097152; blk_md5_at /tmp/vda.img 3145728 2097152
+		   blk_md5_at /tmp/vda.img 6291456 2097152) | md5sum)
+	blocks=$(stat -c %b /tmp/vda.img)
 	start=$(date +%s)
 	out=$(blk_boot rw 1 --stats --disk /tmp/vda.img --disk /tmp/vdb.img,ro)
 	rc=$?
@@ -637,11 +685,23 @@ test_virtio_blk() {
 	fi
 	p=$(echo "$out" | sed -n 's/.*thinvisor-guest: blk wrote 1048576 at 2097152 md5 \([0-9a-f]*\).*/\1/p')
 	back=$(blk_md5_at /tmp/vda.img 2097152 1048576)
-	now=$( (blk_md5_at /tmp/vda.img 0 2097152; blk_md5_at /tmp/vda.img 3145728 5242880) | md5sum)
+	now=$( (blk_md5_at /tmp/vda.img 0 2097152; blk_md5_at /tmp/vda.img 3145728 2097152
+		blk_md5_at /tmp/vda.img 6291456 2097152) | md5sum)
 	if [ -n "$ok" ] && [ -n "$p" ] && [ "$back" = "$p" ] && [ "$now" = "$around" ]; then
 		hvtap ok virtio_blk_write
 	else
 		tap fail virtio_blk_write "status $rc, guest wrote md5 '$p', the file holds $back there; the rest $([ "$now" = "$around" ] && echo unchanged || echo changed)"
+	fi
+	# The discard punched a hole: zeros there, and 1 MiB fewer blocks in
+	# the file (zeros written instead would keep them).
+	zeros=$(head -c 1048576 /dev/zero | md5sum | cut -d' ' -f1)
+	hole=$(blk_md5_at /tmp/vda.img 5242880 1048576)
+	freed=$((blocks - $(stat -c %b /tmp/vda.img)))
+	if [ -n "$ok" ] && echo "$out" | grep -q 'thinvisor-guest: blk discarded 1048576 at 5242880' &&
+	   [ "$hole" = "$zeros" ] && [ "$freed" -ge 2048 ]; then
+		hvtap ok virtio_blk_discard
+	else
+		tap fail virtio_blk_discard "status $rc, the file holds $hole there (zeros: $zeros), $freed blocks freed"
 	fi
 	if [ -n "$ok" ] && echo "$out" | grep -q 'thinvisor-guest: blk ro refused' &&
 	   [ "$(md5sum </tmp/vdb.img | cut -d' ' -f1)" = "$rosum" ]; then
@@ -803,6 +863,60 @@ test_net_bad_options() {
 # its kernel log stays clean, and the devices' register accesses that
 # reached thinrun stay those of the setup, whatever the packets.  Run
 # with vhost-net, then with vhost=off (TAP names ending _vhost_off).
+# make bench-ab (tools/bench/exit_ab.sh): this tree's module and
+# exit_bench, then the base's (/bin/thinvisor_base.ko, exit_bench_base),
+# in turn for tv.benchrounds= rounds; the host takes the medians.
+bench_ab() {
+	n=$(sed -n 's/.*tv\.benchrounds=\([0-9]*\).*/\1/p' /proc/cmdline)
+	for i in $(seq 1 "${n:-4}"); do
+		for who in head base; do
+			ko=/lib/modules/thinvisor.ko eb=exit_bench
+			[ $who = base ] && ko=/bin/thinvisor_base.ko eb=exit_bench_base
+			echo "AB round $i: $who"
+			insmod $ko || return 1
+			timeout -s KILL 400 $eb
+			s=$?
+			rmmod thinvisor || return 1
+			[ $s -eq 0 ] || { echo "exit_ab: $who's exit_bench ended with status $s"; return 1; }
+		done
+	done
+}
+
+# The README's networked guest, as a user other than root runs it: the
+# tap is that user's, /dev/vhost-net given to them, no --vsock, and the
+# guest only pings (tv.net=ping).
+test_readme_net_ping() {
+	if [ ! -f /share/vmlinuz ] || [ ! -f /share/guest.cpio.gz ] || [ ! -c /dev/vhost-net ]; then
+		tap skip readme_net_ping "no guest kernel or no vhost-net in this machine"
+		return
+	fi
+	chmod 755 /
+	chmod 666 /dev/net/tun
+	sockpipe mktap tvreadme 1000 || { tap fail readme_net_ping "mktap tvreadme"; return; }
+	ip addr add 10.0.2.1/24 dev tvreadme
+	ip link set tvreadme up
+	# tvtap0 holds 10.0.2.1/24 too: the route must go to this tap.
+	ip link set tvtap0 down 2>/dev/null
+	# udev's group for /dev/thinvisor, and the README's chown of vhost-net.
+	chown 1000 /dev/thinvisor /dev/vhost-net
+	out=$(timeout 200 sockpipe asuser 1000 thinrun --kernel /share/vmlinuz \
+		--initrd /share/guest.cpio.gz --net tap=tvreadme \
+		--cmdline "console=ttyS0 tv.cpus=1 tv.net=ping" </dev/null 2>&1)
+	rc=$?
+	chown 0 /dev/thinvisor /dev/vhost-net
+	ip link del tvreadme
+	ip link set tvtap0 up 2>/dev/null
+	bad=$(guest_log_problems "$out")
+	if [ $rc -eq 0 ] && [ -z "$bad" ] && echo "$out" | grep -q 'thinvisor-guest: net ping ok' &&
+	   echo "$out" | grep -q 'thinvisor-guest: init ok'; then
+		echo "$out" | grep 'thinvisor-guest: net' | sed 's/^/# /'
+		hvtap ok readme_net_ping
+	else
+		echo "$out" | tail -n 30 | sed 's/^/# /'
+		tap fail readme_net_ping "status $rc${bad:+, $(echo "$bad" | head -n 1)}"
+	fi
+}
+
 test_virtio_net() { # [TAP-name-suffix [more --net]]
 	sfx=${1:-} more=${2:-}
 	if [ ! -f /share/vmlinuz ] || [ ! -f /share/guest.cpio.gz ] || [ ! -d /sys/class/net/tvtap0 ]; then
@@ -1148,6 +1262,7 @@ svm | vmx)
 		test_load && for i in $(seq 1 "${loop%:*}"); do
 			case ${loop#*:} in
 			boot) test_linux_boot "linux_loop_$i" $((1 + i % 2)) ;;
+			blk) test_virtio_blk ;;
 			generic) test_linux_boot "linux_loop_generic_$i" 2 2 "" \
 				/share/vmlinuz-generic ;;
 			signal)
@@ -1156,7 +1271,8 @@ svm | vmx)
 			net)
 				test_net_bad_options
 				test_virtio_net
-				test_virtio_net _vhost_off ,vhost=off ;;
+				test_virtio_net _vhost_off ,vhost=off
+				test_readme_net_ping ;;
 			esac
 		done
 		test_kernel_log
@@ -1180,15 +1296,32 @@ svm | vmx)
 	;;
 bench)
 	load_kvm
-	# Each bounded, so that one that hangs (KVM nested in TCG has) still
-	# lets the other report.
+	if grep -q 'tv\.bench=ab' /proc/cmdline; then
+		bench_ab
+		echo "@@BENCH-STATUS $?"
+		exit $failures
+	fi
+	# tv.bench=exit,boot,blk,net (TESTVM_CMDLINE): only those, in that
+	# order; all by default.  Each bounded, so that one that hangs (KVM
+	# nested in TCG has) still lets the others report.
+	# tv.benchrounds=N: N rounds (boots, or rounds in one boot) each
+	# rather than each benchmark's own number, for a quicker look.
+	benches=$(sed -n 's/.*tv\.bench=\([a-z,]*\).*/\1/p' /proc/cmdline | tr , ' ')
+	rounds=$(sed -n 's/.*tv\.benchrounds=\([0-9]*\).*/\1/p' /proc/cmdline)
 	insmod /lib/modules/thinvisor.ko && {
-		timeout -s KILL 400 exit_bench
-		e=$?
-		[ $e -eq 0 ] || echo "exit_bench: ended with status $e"
-		timeout -s KILL 1800 boot_bench
-		b=$?
-		timeout -s KILL 1200 blk_bench && [ $e -eq 0 ] && [ $b -eq 0 ]
+		bad=
+		for b in ${benches:-exit boot blk net}; do
+			case $b in
+			exit) timeout -s KILL 400 exit_bench ;;
+			boot) timeout -s KILL 1800 boot_bench $rounds ;;
+			blk) timeout -s KILL 1200 blk_bench $rounds ;;
+			net) timeout -s KILL 1500 net_bench $rounds ;;
+			*) echo "bench: no benchmark '$b'"; false ;;
+			esac
+			s=$?
+			[ $s -eq 0 ] || { echo "${b}_bench: ended with status $s"; bad=yes; }
+		done
+		[ -z "$bad" ]
 	}
 	echo "@@BENCH-STATUS $?"
 	;;

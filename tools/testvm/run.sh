@@ -88,13 +88,22 @@ if [ -n "$guest" ]; then
 fi
 # The machine's end of the --net and --vsock tests (sockpipe.c).
 gcc -O2 -Wall -static -o "$vmdir/sockpipe" "$here/sockpipe.c" || exit 1
+# The machine's end of make bench's network benchmark (netbench.c).
+gcc -O2 -Wall -static -o "$vmdir/netbench" "$top/tools/bench/netbench.c" || exit 1
 # The selftests the sources declare (and the fuzzing lanes, fuzz_ioctl and
 # hostile_guest): one whose binary is missing fails.
 ls "$top"/selftests/thinvisor/*_test.c "$top"/selftests/thinvisor/fuzz_ioctl.c \
 	"$top"/selftests/thinvisor/hostile_guest.c |
 	sed 's|.*/||; s|\.c$||' >"$vmdir/$name.selftests"
 payload="$top/build/selftests $top/build/selftests/helpers $top/build/thinrun $top/build/bench/exit_bench"
-payload="$payload $vmdir/sockpipe"
+payload="$payload $vmdir/sockpipe $vmdir/netbench"
+# make bench-ab (tools/bench/exit_ab.sh): an older tree's module and
+# exit_bench, as /bin/thinvisor_base.ko and /bin/exit_bench_base.
+if [ "$mode" = bench ] && [ -n "${TESTVM_AB_MODULE:-}" ]; then
+	cp "$TESTVM_AB_MODULE" "$vmdir/thinvisor_base.ko"
+	cp "$TESTVM_AB_EXIT_BENCH" "$vmdir/exit_bench_base"
+	payload="$payload $vmdir/thinvisor_base.ko $vmdir/exit_bench_base"
+fi
 payload="$payload $top/build/demo/hello.bin $top/build/demo/uart_irq.bin $top/build/thinstat"
 payload="$payload $top/build/demo/exits.bin $guest_files"
 [ -n "$refusal" ] && payload=
@@ -204,7 +213,7 @@ esac
 echo "testvm: $name machine ran ($kver) $(($(date +%s) - start)) s (exit status $status)"
 
 if [ "$mode" = bench ]; then
-	tr -d '\r' <"$serial" | grep -E '^(bench |# microseconds|exit_bench:|# exit_bench|boot_bench:|# boot_bench|blk_bench:|# blk_bench)'
+	tr -d '\r' <"$serial" | grep -E '^(bench[ :]|# microseconds|(# )?[a-z]+_bench[: ])'
 	grep -q '^@@BENCH-STATUS 0' "$serial"
 	exit
 fi

@@ -40,6 +40,8 @@
 #define BLK_QUEUE_SIZE		VIRTQ_MAX_SIZE
 /* Segments per request: the chain less its header and status (without indirect tables). */
 #define BLK_SEG_MAX		(BLK_QUEUE_SIZE - 2)
+/* io_uring submission entries of a queue (its completions: twice the queue). */
+#define BLK_SQ_ENTRIES		64
 #define BLK_MAX_DISCARD		(1U << 22)	/* sectors per discard/write-zeroes: 2 GiB */
 #define BLK_DISCARD_ALIGN	8		/* sectors: the host's 4 KiB pages */
 
@@ -85,10 +87,16 @@ struct virtio_blk_image {
 	bool zero_range;	/* fallocate ZERO_RANGE works: write-zeroes */
 };
 
+/*
+ * The flags before the request: a request's fields and first iovecs are
+ * at its start, and the iovec array fills most of a page, so that flags
+ * after it would make each slot the driver uses touch two pages of
+ * thinrun's memory rather than one (boot_rss, Documentation/tracing.rst).
+ */
 struct blk_slot {
-	struct blk_req r;
 	bool busy;
 	bool direct;		/* submitted through fd_direct */
+	struct blk_req r;
 };
 
 struct blk_queue {
@@ -237,7 +245,7 @@ static struct io_uring_sqe *get_sqe(struct blk_queue *q)
 {
 	struct io_uring_sqe *sqe = io_uring_get_sqe(&q->ring);
 
-	/* The ring holds twice the queue: full only between submits. */
+	/* The submission ring is small (BLK_SQ_ENTRIES): full, it is submitted. */
 	if (!sqe) {
 		io_uring_submit(&q->ring);
 		sqe = io_uring_get_sqe(&q->ring);
@@ -585,6 +593,7 @@ static uint64_t features(const struct virtio_blk *b)
 static int setup_queue(struct virtio_blk *b, unsigned int i)
 {
 	struct blk_queue *q = &b->q[i];
+	struct io_uring_params params = {};
 	int ret;
 
 	q->b = b;
@@ -595,8 +604,16 @@ static int setup_queue(struct virtio_blk *b, unsigned int i)
 		perror("thinrun: virtio-blk: eventfd");
 		return -1;
 	}
-	/* Room for every request of the queue, the two reads and resubmissions. */
-	ret = io_uring_queue_init(2 * BLK_QUEUE_SIZE, &q->ring, 0);
+	/*
+	 * Completions: room for every request of the queue, the two polls and
+	 * resubmissions, so that none waits in the kernel's overflow list.
+	 * Submissions: a small ring, submitted when full (get_sqe), since its
+	 * entries are resident memory of thinrun's (64 bytes each: 32 KiB for
+	 * 512, most of what a disk added to boot_rss, tracing.rst).
+	 */
+	params.flags = IORING_SETUP_CQSIZE;
+	params.cq_entries = 2 * BLK_QUEUE_SIZE;
+	ret = io_uring_queue_init_params(BLK_SQ_ENTRIES, &q->ring, &params);
 	if (ret < 0) {
 		fprintf(stderr, "thinrun: virtio-blk: io_uring: %s\n", strerror(-ret));
 		return -1;
