@@ -20,6 +20,7 @@
 #include "thinvisor.h"
 #include "mitigations.h"
 #include "msr.h"
+#include "sregs_check.h"
 #include "vendor.h"
 
 #define CREATE_TRACE_POINTS
@@ -339,6 +340,9 @@ static int tv_set_sregs(struct tv_vcpu *vcpu, void __user *argp)
 	    memchr_inv(sregs.gdt.pad, 0, sizeof(sregs.gdt.pad)) ||
 	    memchr_inv(sregs.idt.pad, 0, sizeof(sregs.idt.pad)))
 		return -EINVAL;
+	r = tv_sregs_check(&sregs);
+	if (r)
+		return r;
 	r = tv_ops->set_sregs(vcpu, &sregs);
 	if (!r)
 		vcpu->sregs_set = true;

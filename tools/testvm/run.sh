@@ -90,10 +90,10 @@ fi
 gcc -O2 -Wall -static -o "$vmdir/sockpipe" "$here/sockpipe.c" || exit 1
 # The machine's end of make bench's network benchmark (netbench.c).
 gcc -O2 -Wall -static -o "$vmdir/netbench" "$top/tools/bench/netbench.c" || exit 1
-# The selftests the sources declare (and the ioctl fuzzer, fuzz_ioctl): one
-# whose binary is missing fails.  hostile_guest runs only when named
-# (TESTVM_TESTS=hostile_guest): run-tests.sh says why.
-ls "$top"/selftests/thinvisor/*_test.c "$top"/selftests/thinvisor/fuzz_ioctl.c |
+# The selftests the sources declare (and the fuzzing lanes, fuzz_ioctl and
+# hostile_guest): one whose binary is missing fails.
+ls "$top"/selftests/thinvisor/*_test.c "$top"/selftests/thinvisor/fuzz_ioctl.c \
+	"$top"/selftests/thinvisor/hostile_guest.c |
 	sed 's|.*/||; s|\.c$||' >"$vmdir/$name.selftests"
 payload="$top/build/selftests $top/build/selftests/helpers $top/build/thinrun $top/build/bench/exit_bench"
 payload="$payload $vmdir/sockpipe $vmdir/netbench"

@@ -1,0 +1,252 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * TV_SET_SREGS refuses every CR0/CR3/CR4/EFER/CS combination the CPU would
+ * not run (kmod/sregs_check.c): EINVAL, the vCPU's state as it was, and
+ * the vCPU runs on from it.  Before the check, each went to the CPU:
+ * VMRUN and VM entry refuse some (TV_EXIT_FAIL_ENTRY), but QEMU's TCG runs
+ * several of them, and EFER.LMA or a 64-bit CS outside long mode are
+ * modes the module's decoder and page walker do not know.
+ */
+#include <cpuid.h>
+#include <time.h>
+
+#include "tv_test.h"
+#include "tv_fuzz.h"
+
+#define X86_CR0_NW	(1UL << 29)
+#define X86_CR0_CD	(1UL << 30)
+#define X86_CR4_VMXE	(1UL << 13)
+#define X86_CR4_PCIDE	(1UL << 17)
+#define X86_CR4_CET	(1UL << 23)
+
+FIXTURE(sregs) {
+	int dev;
+	struct tv_vm *vm;
+	struct tv_vcpu *vcpu;
+};
+
+FIXTURE_SETUP(sregs)
+{
+	TV_OPEN_DEV_OR_SKIP(self->dev);
+	self->vm = NULL;
+}
+
+FIXTURE_TEARDOWN(sregs)
+{
+	tv_vm_free(self->vm);
+	close(self->dev);
+}
+
+TV_BLOB(blob_done, TV_BLOB_DONE);
+
+/* The CPU's MAXPHYADDR (CPUID 0x80000008 EAX[7:0]). */
+static unsigned int phys_bits(void)
+{
+	unsigned int a, b, c, d;
+
+	if (!__get_cpuid(0x80000008, &a, &b, &c, &d))
+		return 36;
+	return a & 0xff;
+}
+
+/*
+ * SET_SREGS of good with one change must fail with EINVAL, leave the
+ * state GET_SREGS reads as it was, and the vCPU must then run its guest
+ * to DONE from that state.
+ */
+static void expect_refused(struct __test_metadata *_metadata, enum tv_mode mode,
+			   void (*spoil)(struct tv_sregs *s), const char *what)
+{
+	struct tv_vm *vm = tv_vm_create_std();
+	struct tv_vcpu *v = tv_vcpu_add(vm, 0);
+	struct tv_blob b = TV_BLOB_FOR(blob_done, mode);
+	struct tv_sregs good, bad, now;
+	struct tv_ucall uc;
+
+	tv_write_guest(vm, TV_BLOB_GPA, b.start, b.end - b.start);
+	tv_vcpu_setup(v, mode, TV_BLOB_GPA);
+	tv_get_sregs(v, &good);
+	bad = good;
+	spoil(&bad);
+	errno = 0;
+	EXPECT_EQ(-1, ioctl(v->fd, TV_SET_SREGS, &bad)) TH_LOG("%s (%s) was taken", what,
+								tv_mode_name(mode));
+	EXPECT_EQ(EINVAL, errno) TH_LOG("%s: %s", what, strerror(errno));
+	tv_get_sregs(v, &now);
+	EXPECT_EQ(0, memcmp(&good, &now, sizeof(now))) TH_LOG("%s changed the state", what);
+	TV_RUN_DONE(v, &uc);
+	tv_vm_free(vm);
+}
+
+static void nw_without_cd(struct tv_sregs *s)
+{
+	s->cr0 = (s->cr0 | X86_CR0_NW) & ~X86_CR0_CD;
+}
+
+static void pg_without_pe(struct tv_sregs *s)
+{
+	s->cr0 &= ~X86_CR0_PE;
+}
+
+static void cr4_vmxe(struct tv_sregs *s)
+{
+	s->cr4 |= X86_CR4_VMXE;
+}
+
+static void cr4_cet(struct tv_sregs *s)
+{
+	s->cr4 |= X86_CR4_CET;
+}
+
+static void cr4_reserved(struct tv_sregs *s)
+{
+	s->cr4 |= 1ULL << 40;
+}
+
+static void cr3_above_maxphyaddr(struct tv_sregs *s)
+{
+	s->cr3 |= 1ULL << phys_bits();
+}
+
+static void no_pae(struct tv_sregs *s)
+{
+	s->cr4 &= ~X86_CR4_PAE;
+}
+
+static void no_lma(struct tv_sregs *s)
+{
+	s->efer &= ~EFER_LMA;
+}
+
+static void cs_l_and_d(struct tv_sregs *s)
+{
+	s->cs.attrib |= TV_SEG_ATTR_DB;
+}
+
+static void lma(struct tv_sregs *s)
+{
+	s->efer |= EFER_LMA;
+}
+
+static void lme_lma_no_paging(struct tv_sregs *s)
+{
+	s->efer |= EFER_LME | EFER_LMA;
+}
+
+static void cs_l(struct tv_sregs *s)
+{
+	s->cs.attrib |= TV_SEG_ATTR_L;
+}
+
+static void pcide(struct tv_sregs *s)
+{
+	s->cr4 |= X86_CR4_PCIDE;
+}
+
+TEST_F(sregs, cr0_nw_without_cd_einval)
+{
+	expect_refused(_metadata, TV_MODE_PROT32, nw_without_cd, "CR0.NW without CD");
+	expect_refused(_metadata, TV_MODE_REAL16, nw_without_cd, "CR0.NW without CD");
+}
+
+TEST_F(sregs, cr0_pg_without_pe_einval)
+{
+	expect_refused(_metadata, TV_MODE_LONG64, pg_without_pe, "CR0.PG without PE");
+}
+
+/* Bits no CPU has, and bits of what the module does not offer. */
+TEST_F(sregs, cr4_bits_not_backed_einval)
+{
+	expect_refused(_metadata, TV_MODE_LONG64, cr4_reserved, "CR4 bit 40");
+	expect_refused(_metadata, TV_MODE_LONG64, cr4_vmxe, "CR4.VMXE");
+	expect_refused(_metadata, TV_MODE_LONG64, cr4_cet, "CR4.CET");
+}
+
+TEST_F(sregs, cr3_above_maxphyaddr_einval)
+{
+	expect_refused(_metadata, TV_MODE_LONG64, cr3_above_maxphyaddr, "CR3 above MAXPHYADDR");
+	expect_refused(_metadata, TV_MODE_PROT32, cr3_above_maxphyaddr, "CR3 above MAXPHYADDR");
+}
+
+TEST_F(sregs, long_mode_without_pae_einval)
+{
+	expect_refused(_metadata, TV_MODE_LONG64, no_pae, "long mode without CR4.PAE");
+}
+
+TEST_F(sregs, long_mode_without_lma_einval)
+{
+	expect_refused(_metadata, TV_MODE_LONG64, no_lma, "EFER.LME and CR0.PG without LMA");
+}
+
+TEST_F(sregs, long_mode_cs_l_and_d_einval)
+{
+	expect_refused(_metadata, TV_MODE_LONG64, cs_l_and_d, "CS.L with CS.D");
+}
+
+TEST_F(sregs, long_mode_bits_outside_long_mode_einval)
+{
+	expect_refused(_metadata, TV_MODE_PROT32, lma, "EFER.LMA in protected mode");
+	expect_refused(_metadata, TV_MODE_REAL16, lma, "EFER.LMA in real mode");
+	expect_refused(_metadata, TV_MODE_PROT32, lme_lma_no_paging, "EFER.LMA without paging");
+	expect_refused(_metadata, TV_MODE_PROT32, cs_l, "CS.L in protected mode");
+	expect_refused(_metadata, TV_MODE_REAL16, cs_l, "CS.L in real mode");
+	expect_refused(_metadata, TV_MODE_PROT32, pcide, "CR4.PCIDE in protected mode");
+}
+
+/* Spins with interrupts off (RFLAGS.IF is 0 from the start): no exit of its own. */
+static void guest_spin(void)
+{
+	for (;;)
+		asm volatile("pause");
+}
+
+/*
+ * The hostile_guest finding (security.rst): QEMU's TCG runs VMRUN's
+ * first checks (CR0, CR3, CR4) after it has marked the CPU as in the
+ * guest, so a refused VMRUN writes the host's state back into the VMCB,
+ * int_ctl 0 among it.  Without V_INTR_MASKING the guest's RFLAGS.IF then
+ * decides whether host interrupts end the guest: a guest spinning with
+ * interrupts off kept its host CPU until the RCU stall detector's NMI (21
+ * s).  Whatever came before, a signal must end RUN of a guest that spins
+ * with interrupts off within the time the kicker takes.
+ */
+TEST_F(sregs, signal_ends_spinning_guest_after_refused_state)
+{
+	static void (*const spoil[])(struct tv_sregs *s) = {
+		cr4_reserved, nw_without_cd, cr3_above_maxphyaddr,
+	};
+	struct tv_kicker k = { 0 };
+	unsigned int i;
+
+	self->vm = tv_vm_create_with_vcpu(guest_spin, &self->vcpu);
+	for (i = 0; i < sizeof(spoil) / sizeof(spoil[0]); i++) {
+		struct tv_sregs good, bad;
+		struct tv_regs regs;
+		struct timespec t0, t1;
+		double secs;
+		int r;
+
+		tv_get_sregs(self->vcpu, &good);
+		tv_get_regs(self->vcpu, &regs);
+		bad = good;
+		spoil[i](&bad);
+		/* Refused now; before, the next RUN was TV_EXIT_FAIL_ENTRY. */
+		if (ioctl(self->vcpu->fd, TV_SET_SREGS, &bad) == 0)
+			__tv_vcpu_run(self->vcpu);
+		tv_set_sregs(self->vcpu, &good);
+		tv_set_regs(self->vcpu, &regs);
+		clock_gettime(CLOCK_MONOTONIC, &t0);
+		tv_kicker_arm(&k, 2000);
+		r = __tv_vcpu_run(self->vcpu);
+		tv_kicker_disarm(&k);
+		clock_gettime(CLOCK_MONOTONIC, &t1);
+		secs = (t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9;
+		EXPECT_EQ(-1, r);
+		EXPECT_EQ(TV_EXIT_INTR, self->vcpu->run->exit_reason) TH_LOG("case %u: %s", i,
+									       tv_exit_str(self->vcpu));
+		EXPECT_GT(3.0, secs) TH_LOG("case %u: the spinning guest kept its CPU %.1f s", i, secs);
+	}
+	tv_kicker_free(&k);
+}
+
+TEST_HARNESS_MAIN
