@@ -14,76 +14,11 @@
 #include "kselftest_harness.h"
 #include "cpuid_policy.h"
 #include "cpuid_topology.h"
+#include "recorded_cpu.h"
 #include "../../userspace/guest_cpuid.h"
 
-#define MAX_LEAVES	512
 #define ROOM		256
 enum { EAX, EBX, ECX, EDX };
-
-struct leaf {
-	u32 fn, index;
-	bool has_index;
-	u32 r[4];
-};
-
-struct cpu {
-	const char *name;
-	bool live;
-	struct leaf leaves[MAX_LEAVES];
-	unsigned int n;
-};
-
-static void cpu_raw(void *ctx, u32 fn, u32 index, u32 out[4])
-{
-	struct cpu *c = ctx;
-	unsigned int i;
-
-	if (c->live) {
-		__asm__ volatile("cpuid"
-				 : "=a"(out[0]), "=b"(out[1]), "=c"(out[2]), "=d"(out[3])
-				 : "a"(fn), "c"(index));
-		return;
-	}
-	memset(out, 0, 4 * sizeof(*out));
-	for (i = 0; i < c->n; i++) {
-		struct leaf *l = &c->leaves[i];
-
-		if (l->fn == fn && (!l->has_index || l->index == index)) {
-			memcpy(out, l->r, sizeof(l->r));
-			return;
-		}
-	}
-}
-
-/* A recorded dump: "CPUID 0000000D: EAX-EBX-ECX-EDX [SL 01]". */
-static int cpu_load(struct cpu *c, const char *file)
-{
-	char path[512], line[256];
-	FILE *f;
-
-	snprintf(path, sizeof(path), "%s/%s", CPUID_DATA_DIR, file);
-	f = fopen(path, "r");
-	if (!f)
-		return -1;
-	memset(c, 0, sizeof(*c));
-	c->name = file;
-	while (fgets(line, sizeof(line), f) && c->n < MAX_LEAVES) {
-		struct leaf *l = &c->leaves[c->n];
-		char *sl;
-
-		if (sscanf(line, "CPUID %x: %x-%x-%x-%x", &l->fn, &l->r[0], &l->r[1],
-			   &l->r[2], &l->r[3]) != 5)
-			continue;
-		sl = strstr(line, "[SL ");
-		if (sl) {
-			l->has_index = true;
-			l->index = strtoul(sl + 4, NULL, 16);
-		}
-		c->n++;
-	}
-	fclose(f);
-	return c->n ? 0 : -1;
-}
 
 static const struct tv_cpuid_entry *find(const struct tv_cpuid *t, u32 fn, u32 index)
 {
@@ -264,8 +199,7 @@ TEST(this_machines_cpu)
 	static struct cpu c;
 	u32 r[4];
 
-	c.name = "this machine's CPU";
-	c.live = true;
+	cpu_live(&c);
 	cpu_raw(&c, 0, 0, r);
 	check_cpu(_metadata, &c, r[EBX] == 0x68747541 ? TV_VENDOR_AMD_SVM : TV_VENDOR_INTEL_VMX);
 }
