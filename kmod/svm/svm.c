@@ -618,6 +618,12 @@ static void svm_run(struct tv_vcpu *vcpu)
 		     vcpu->events.interrupt.flags))
 		svm_inject_events(vcpu, vmcb);
 
+	/*
+	 * Host interrupts must end the guest whatever its RFLAGS.IF: set at
+	 * every entry, not only at creation, since QEMU's TCG writes int_ctl
+	 * 0 into the VMCB when it refuses a VMRUN (security.rst).
+	 */
+	vmcb->control.int_ctl |= V_INTR_MASKING_MASK;
 	vmcb->save.rax = vcpu->regs[TV_RAX];
 	vmcb->save.rsp = vcpu->regs[TV_RSP];
 	vmcb->save.rip = vcpu->rip;
@@ -661,13 +667,6 @@ static void svm_run(struct tv_vcpu *vcpu)
 		vcpu->rip = vmcb->save.rip;
 		vcpu->rflags = vmcb->save.rflags;
 		vcpu->cr4 = vmcb->save.cr4;
-	} else {
-		/*
-		 * Host interrupts must end the guest whatever its RFLAGS.IF,
-		 * and QEMU's TCG writes int_ctl 0 into the VMCB when it refuses
-		 * a VMRUN (security.rst): V_INTR_MASKING back before the next.
-		 */
-		vmcb->control.int_ctl |= V_INTR_MASKING_MASK;
 	}
 	vmcb->control.tlb_ctl = TLB_CONTROL_DO_NOTHING;
 	vmcb->control.event_inj = 0;
