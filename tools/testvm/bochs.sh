@@ -56,10 +56,38 @@ echo c >"$work/rc.txt"
 # TESTVM_BOCHS_DEBUG=1: when the serial log stops growing for
 # TESTVM_BOCHS_STALL seconds (default 120), or at the timeout, break into
 # Bochs' debugger and write the CPU's state to WORKDIR/debug.txt.
+#
+# Otherwise a machine whose console says nothing for TESTVM_BOCHS_QUIET
+# seconds (default 900; the longest silent stretch seen, a Linux guest's
+# boot inside the machine, is a few minutes) is taken as hung and stopped
+# then, status 125, rather than at the timeout: a hang costs minutes, not
+# the whole lane.  0 turns this off.
+serial_size() {
+	stat -c %s "$serial" 2>/dev/null || echo 0
+}
+
 if [ -z "${TESTVM_BOCHS_DEBUG:-}" ]; then
+	quiet_s=${TESTVM_BOCHS_QUIET:-900}
 	# Bochs exits 1 even after a clean poweroff: the serial log is the verdict.
 	timeout --foreground "$timeout_s" bochs-bin -q -f "$work/bochsrc" -rc "$work/rc.txt" \
-		</dev/null >"$work/bochs.out" 2>&1
+		</dev/null >"$work/bochs.out" 2>&1 &
+	pid=$!
+	last_size=-1
+	last_change=$(date +%s)
+	while kill -0 $pid 2>/dev/null; do
+		sleep 5
+		size=$(serial_size)
+		if [ "$size" != "$last_size" ]; then
+			last_size=$size
+			last_change=$(date +%s)
+		elif [ "$quiet_s" -gt 0 ] && [ $(($(date +%s) - last_change)) -ge "$quiet_s" ]; then
+			echo "testvm: Bochs' console said nothing for $quiet_s s: stopped as hung" >&2
+			kill $pid
+			wait $pid 2>/dev/null
+			exit 125
+		fi
+	done
+	wait $pid
 	status=$?
 	[ $status -eq 124 ] && echo "testvm: Bochs timed out after $timeout_s s" >&2
 	exit $status
@@ -77,7 +105,7 @@ last_change=$start
 while kill -0 $pid 2>/dev/null; do
 	sleep 5
 	now=$(date +%s)
-	size=$(stat -c %s "$serial" 2>/dev/null || echo 0)
+	size=$(serial_size)
 	if [ "$size" != "$last_size" ]; then
 		last_size=$size
 		last_change=$now

@@ -32,6 +32,11 @@ loop=$(sed -n 's/.*tv\.loop=\([0-9]*:[a-z]*\).*/\1/p' /proc/cmdline)
 # of the thinrun guests (vmx2: what needs two CPUs, in a short boot).
 selftests_only=
 grep -qw 'tv\.selftests_only' /proc/cmdline && selftests_only=yes
+# tv.guests=core: of the thinrun guests, one of each kind (the machine's
+# own kernel, Linux on 1 and 2 vCPUs, the generic kernel, virtio-rng,
+# virtio-net with vsock, a signal), not every variant: make test's VMX
+# lane, whose Linux boots take about 90 s each (testing.rst).
+guests=$(sed -n 's/.*tv\.guests=\([a-z]*\).*/\1/p' /proc/cmdline)
 
 # Tests that fail for a known, open bug: their failure is reported as TAP
 # "not ok ... # TODO" (counted apart, not as a pass), with the bug, as
@@ -347,6 +352,15 @@ test_thinrun() {
 	fi
 	test_linux_boot linux_boot_2cpu 2
 	[ "$machine" = svm57 ] && test_guest_pku "$out"
+	if [ "$guests" = core ]; then
+		echo "# tv.guests=core: one guest of each kind (make test-$machine runs them all)"
+		test_linux_boot linux_boot_generic_2cpu 2 2 "" /share/vmlinuz-generic
+		test_virtio_rng
+		test_net_bad_options
+		test_virtio_net
+		test_thinrun_signal TERM 143
+		return
+	fi
 	test_linux_boot linux_boot_generic_1cpu 1 1 "" /share/vmlinuz-generic
 	test_linux_boot linux_boot_generic_2cpu 2 2 "" /share/vmlinuz-generic
 	# The guest's reboot is status 5: /init reboots when it counts

@@ -120,6 +120,9 @@ cmdline="console=ttyS0 loglevel=1 panic=-1 tv.mode=${mode/#debug/svm} slub_debug
 # TESTVM_LOOP=N:boot or N:signal: only boot the Linux guest N times over,
 # or only run the two signal tests N times over (run-tests.sh).
 [ -n "${TESTVM_LOOP:-}" ] && cmdline="$cmdline tv.loop=$TESTVM_LOOP"
+# TESTVM_GUESTS=core: one thinrun guest of each kind, not every variant
+# (make test's VMX lane: tools/test.sh).
+[ -n "${TESTVM_GUESTS:-}" ] && cmdline="$cmdline tv.guests=$TESTVM_GUESTS"
 # TESTVM_CMDLINE: more of the machine's kernel command line (nokaslr;
 # tv.full=N: the last N lines of a failed thinrun guest boot rather than 40).
 [ -n "${TESTVM_CMDLINE:-}" ] && cmdline="$cmdline $TESTVM_CMDLINE"
