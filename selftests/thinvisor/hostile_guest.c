@@ -530,6 +530,26 @@ static void garble_segment(uint64_t *rs, struct tv_segment *s)
 	}
 }
 
+/* TV_FUZZ_TRACE=1 (tv.fuzz_trace=1): each state, before its RUN, on stdout. */
+static void trace_state(long round, enum tv_mode mode, const struct tv_sregs *s,
+			const struct tv_regs *regs, int set_err)
+{
+	const struct tv_segment *g[] = { &s->cs, &s->ds, &s->ss, &s->tr, &s->ldt };
+	static const char *const gn[] = { "cs", "ds", "ss", "tr", "ldt" };
+	unsigned int i;
+
+	printf("# round %ld %s set_sregs %d cr0 %llx cr3 %llx cr4 %llx efer %llx rip %llx rflags %llx gdt %llx/%x idt %llx/%x\n",
+	       round, tv_mode_name(mode), set_err, (unsigned long long)s->cr0,
+	       (unsigned long long)s->cr3, (unsigned long long)s->cr4,
+	       (unsigned long long)s->efer, (unsigned long long)regs->rip,
+	       (unsigned long long)regs->rflags, (unsigned long long)s->gdt.base,
+	       s->gdt.limit, (unsigned long long)s->idt.base, s->idt.limit);
+	for (i = 0; i < sizeof(g) / sizeof(g[0]); i++)
+		printf("#   %s sel %x base %llx limit %x attr %x\n", gn[i], g[i]->selector,
+		       (unsigned long long)g[i]->base, g[i]->limit, g[i]->attrib);
+	fflush(stdout);
+}
+
 /*
  * Random bits in CR0, CR3, CR4, EFER, segments and descriptor tables
  * (what TV_SET_SREGS takes), random RIP and RFLAGS, then RUN: TV_SET_SREGS
@@ -548,6 +568,7 @@ TEST_F_TIMEOUT(hostile, sregs_garbage_then_recovery, 590)
 	struct tv_vm *vm = tv_vm_create_std();
 	struct tv_vcpu *v = tv_vcpu_add(vm, 0);
 	long rounds = tv_fuzz_rounds(200, vm->vendor, 20), r, refused = 0;
+	bool trace = tv_fuzz_param("trace", 0);
 	uint8_t *low = tv_gpa2hva(vm, 0), *saved = malloc(TV_BLOB_GPA);
 
 	ASSERT_NE(NULL, saved);
@@ -556,7 +577,7 @@ TEST_F_TIMEOUT(hostile, sregs_garbage_then_recovery, 590)
 		enum tv_mode mode = modes[tv_rand_below(&rs, 3)];
 		struct tv_sregs s;
 		struct tv_regs regs;
-		int i, n = 1 + tv_rand_below(&rs, 4);
+		int i, set_err, n = 1 + tv_rand_below(&rs, 4);
 
 		/* The last round's guest may have written anywhere. */
 		memcpy(low, saved, TV_BLOB_GPA);
@@ -578,14 +599,27 @@ TEST_F_TIMEOUT(hostile, sregs_garbage_then_recovery, 590)
 			default: regs.rip = tv_rand(&rs); break;
 			}
 		}
-		if (ioctl(v->fd, TV_SET_SREGS, &s)) {
-			EXPECT_EQ(EINVAL, errno);
+		set_err = ioctl(v->fd, TV_SET_SREGS, &s) ? errno : 0;
+		if (set_err) {
+			EXPECT_EQ(EINVAL, set_err);
 			refused++;
 		}
 		tv_set_regs(v, &regs);
-		for (i = 0; i < 8; i++)
-			if (exit_ends_round(run_once(v, &k, &rs, &t, false)))
+		if (trace) {
+			/* What the vCPU holds now: the refused state's remains. */
+			tv_get_sregs(v, &s);
+			trace_state(r, mode, &s, &regs, set_err);
+		}
+		for (i = 0; i < 8; i++) {
+			int reason = run_once(v, &k, &rs, &t, false);
+
+			if (trace) {
+				printf("#   RUN %d: %s\n", i, tv_exit_str(v));
+				fflush(stdout);
+			}
+			if (exit_ends_round(reason))
 				break;
+		}
 	}
 	memcpy(low, saved, TV_BLOB_GPA);
 	free(saved);
@@ -611,22 +645,37 @@ TEST_F_TIMEOUT(hostile, sregs_garbage_then_recovery, 590)
 #define X2APIC_SELF_IPI	0x83f
 
 static volatile uint64_t guest_irqs[MAX_THREADS * 4];
+static volatile uint64_t guest_timer_irqs[MAX_THREADS * 4];
+static volatile uint64_t guest_timer_cap;
 
 static void guest_on_irq(struct tv_ex_frame *f)
 {
-	uint32_t id = tv_rdmsr(0x802);
+	uint32_t id = tv_rdmsr(0x802) % (MAX_THREADS * 4);
 
-	__atomic_add_fetch(&guest_irqs[id % (MAX_THREADS * 4)], 1, __ATOMIC_RELAXED);
+	__atomic_add_fetch(&guest_irqs[id], 1, __ATOMIC_RELAXED);
+	/*
+	 * The timer stops itself after a number of its interrupts: where
+	 * taking one costs more than its 200 us period (the Bochs machine,
+	 * where an exit costs tens of emulated microseconds), the guest
+	 * does nothing but take them, and the storm's loop would never end.
+	 */
+	if (f->vector == VEC_TIMER && ++guest_timer_irqs[id] >= guest_timer_cap)
+		tv_wrmsr(X2APIC_TMICT, 0);
 	if (f->vector != 2)
 		tv_wrmsr(X2APIC_EOI, 0);
 }
 
-/* Every vCPU: a 1-count periodic timer, self-IPIs, IPIs and NMIs to all. */
-static void guest_ipi_storm(uint64_t seed, uint64_t n)
+/*
+ * Every vCPU: a 1-count periodic timer (the module makes that its
+ * shortest period, 200 us) for timer_cap of its interrupts, self-IPIs,
+ * IPIs and NMIs to all.
+ */
+static void guest_ipi_storm(uint64_t seed, uint64_t n, uint64_t timer_cap)
 {
 	uint64_t s = seed, i;
-	uint32_t id = tv_rdmsr(0x802);
+	uint32_t id = tv_rdmsr(0x802) % (MAX_THREADS * 4);
 
+	guest_timer_cap = timer_cap;
 	tv_guest_handlers[VEC_IPI] = guest_on_irq;
 	tv_guest_handlers[VEC_TIMER] = guest_on_irq;
 	tv_guest_handlers[2] = guest_on_irq;
@@ -647,7 +696,7 @@ static void guest_ipi_storm(uint64_t seed, uint64_t n)
 		asm volatile("sti; nop; cli");
 	}
 	tv_wrmsr(X2APIC_TMICT, 0);
-	GUEST_SYNC_ARGS(1, guest_irqs[id % (MAX_THREADS * 4)], 0, 0, 0);
+	GUEST_SYNC_ARGS(1, guest_irqs[id], guest_timer_irqs[id], 0, 0);
 	/* Take what is still in flight, then end. */
 	asm volatile("sti; nop; nop; cli");
 	GUEST_DONE();
@@ -656,8 +705,9 @@ static void guest_ipi_storm(uint64_t seed, uint64_t n)
 struct storm_job {
 	struct tv_vcpu *v;
 	uint64_t seed;
+	long max_runs;
 	bool done;
-	uint64_t irqs;
+	uint64_t irqs, timer_irqs;
 	struct tally t;
 };
 
@@ -668,7 +718,7 @@ static void *storm_runner(void *arg)
 	uint64_t rs = j->seed;
 	long n;
 
-	for (n = 0; n < 100000; n++) {
+	for (n = 0; n < j->max_runs; n++) {
 		struct tv_ucall uc;
 		int reason = run_once(j->v, &k, &rs, &j->t, false);
 
@@ -679,6 +729,7 @@ static void *storm_runner(void *arg)
 		switch (tv_get_ucall(j->v, &uc)) {
 		case TV_UCALL_SYNC:
 			j->irqs = uc.args[1];
+			j->timer_irqs = uc.args[2];
 			break;
 		case TV_UCALL_DONE:
 			j->done = true;
@@ -696,6 +747,11 @@ static void *storm_runner(void *arg)
 	return NULL;
 }
 
+/*
+ * Bounded by counts, not time: n loop turns and timer_cap timer
+ * interrupts a vCPU, and at most max_runs RUNs (each ended by the
+ * kicker's 2 ms at the latest) to do them in.
+ */
 TEST_F_TIMEOUT(hostile, ipi_storm_and_tiny_timer_period, 590)
 {
 	int nthreads = nr_runners(), i;
@@ -704,21 +760,27 @@ TEST_F_TIMEOUT(hostile, ipi_storm_and_tiny_timer_period, 590)
 	struct tally all = { 0 };
 	struct tv_vm *vm = tv_vm_create_std();
 	uint64_t n = tv_fuzz_rounds(5000, vm->vendor, 50), seed = tv_fuzz_seed() ^ 0x1919;
+	uint64_t timer_cap = tv_fuzz_rounds(2000, vm->vendor, 20);
 
 	for (i = 0; i < nthreads; i++) {
 		jobs[i].v = tv_vcpu_add_guest(vm, i, TV_MODE_LONG64, (uint64_t)guest_ipi_storm);
 		jobs[i].seed = seed + i;
-		tv_vcpu_set_args(jobs[i].v, 2, seed + i, n);
+		jobs[i].max_runs = 20 * n + 10 * timer_cap + 1000;
+		tv_vcpu_set_args(jobs[i].v, 3, seed + i, n, timer_cap);
 	}
 	for (i = 0; i < nthreads; i++)
 		ASSERT_EQ(0, pthread_create(&th[i], NULL, storm_runner, &jobs[i]));
 	for (i = 0; i < nthreads; i++) {
 		pthread_join(th[i], NULL);
 		tally_add(&all, &jobs[i].t);
-		printf("# vCPU %d: %s, %llu interrupts taken\n", i,
-		       jobs[i].done ? "done" : "not done", (unsigned long long)jobs[i].irqs);
+		printf("# vCPU %d: %s after %llu turns, %llu interrupts taken, %llu of them the timer's (at most %llu)\n",
+		       i, jobs[i].done ? "done" : "not done", (unsigned long long)n,
+		       (unsigned long long)jobs[i].irqs, (unsigned long long)jobs[i].timer_irqs,
+		       (unsigned long long)timer_cap);
 		EXPECT_TRUE(jobs[i].done);
 		EXPECT_LT(0, jobs[i].irqs);
+		/* Every loop turn has exits: more than one 200 us period passes. */
+		EXPECT_LT(0, jobs[i].timer_irqs);
 	}
 	tally_log("exits", &all);
 	EXPECT_EQ(0, all.bad) TH_LOG("%ld problems, first: %s", all.bad, all.why);
