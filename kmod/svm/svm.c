@@ -183,6 +183,21 @@ static void svm_get_sregs(struct tv_vcpu *vcpu, struct tv_sregs *s)
 #define SVM_GUEST_EFER	(EFER_SCE | EFER_LME | EFER_LMA | EFER_NX)
 
 /*
+ * EFER.LME with CR0.PG and CR4.PAE both clear: the APM allows it (LME
+ * before paging), but QEMU's TCG cannot leave the guest from there.  Its
+ * #VMEXIT loads the host's CR0 while the guest's EFER and CR4 are still
+ * in place, takes the host's CR0.PG for an entry into long mode without
+ * PAE, and drops the write: the host CPU goes on with the guest's CR0,
+ * paging off, and is lost, deaf even to NMIs (security.rst).  Refused,
+ * from TV_SET_SREGS, TV_SET_MSRS and the guest's WRMSR (#GP) alike; the
+ * SDM's way into long mode (PAE, then LME, then PG) never passes there.
+ */
+static bool svm_efer_state_ok(u64 efer, u64 cr0, u64 cr4)
+{
+	return !(efer & EFER_LME) || (cr0 & X86_CR0_PG) || (cr4 & X86_CR4_PAE);
+}
+
+/*
  * Obvious nonsense is refused here; the rest of the consistency checks are
  * the CPU's, and a state it refuses comes back as TV_EXIT_FAIL_ENTRY.
  */
@@ -191,7 +206,8 @@ static int svm_set_sregs(struct tv_vcpu *vcpu, const struct tv_sregs *s)
 	struct vmcb *vmcb = ((struct svm_vcpu *)vcpu->vendor)->vmcb;
 	struct vmcb_save_area *save = &vmcb->save;
 
-	if ((s->efer & ~SVM_GUEST_EFER) || (s->cr0 >> 32) || s->cr8 > 15)
+	if ((s->efer & ~SVM_GUEST_EFER) || (s->cr0 >> 32) || s->cr8 > 15 ||
+	    !svm_efer_state_ok(s->efer, s->cr0, s->cr4))
 		return -EINVAL;
 	svm_seg_set(&save->cs, &s->cs);
 	svm_seg_set(&save->ds, &s->ds);
@@ -283,7 +299,7 @@ static int svm_set_msr(struct tv_vcpu *vcpu, u32 index, u64 data)
 
 	switch (index) {
 	case MSR_EFER:
-		if (data & ~SVM_GUEST_EFER)
+		if ((data & ~SVM_GUEST_EFER) || !svm_efer_state_ok(data, save->cr0, save->cr4))
 			return -EINVAL;
 		/* SVME stays set: VMRUN refuses a guest without it. */
 		save->efer = data | EFER_SVME;

@@ -193,6 +193,77 @@ TEST_F(sregs, long_mode_bits_outside_long_mode_einval)
 	expect_refused(_metadata, TV_MODE_PROT32, pcide, "CR4.PCIDE in protected mode");
 }
 
+static void lme_without_pg_or_pae(struct tv_sregs *s)
+{
+	s->efer |= EFER_LME;
+}
+
+/*
+ * SVM only: EFER.LME with CR0.PG and CR4.PAE both clear.  The APM allows
+ * it, but QEMU's TCG loses the host CPU at the guest's next exit
+ * (kmod/svm/svm.c, security.rst): hostile_guest seed 1796427070401041356
+ * stopped the svm machine there, and so did this case before the fix.
+ * With CR4.PAE set first (the SDM's order) LME is taken.
+ */
+TEST_F(sregs, svm_lme_without_paging_or_pae_einval)
+{
+	struct tv_vm *vm;
+	struct tv_vcpu *v;
+	struct tv_sregs s;
+	struct tv_ucall uc;
+
+	if (ioctl(self->dev, TV_CHECK_CAP, TV_CAP_VENDOR) != TV_VENDOR_AMD_SVM)
+		SKIP(return, "the state is refused on SVM only (QEMU's TCG); VMX runs it");
+	expect_refused(_metadata, TV_MODE_PROT32, lme_without_pg_or_pae,
+		       "EFER.LME without CR0.PG and CR4.PAE");
+	/* The same with CR4.PAE set: taken, and the guest runs. */
+	vm = tv_vm_create_std();
+	v = tv_vcpu_add(vm, 0);
+	tv_vm_load_blob(vm, TV_BLOB_FOR(blob_done, TV_MODE_PROT32));
+	tv_vcpu_setup(v, TV_MODE_PROT32, TV_BLOB_GPA);
+	tv_get_sregs(v, &s);
+	s.cr4 |= 0x20;		/* PAE */
+	s.efer |= EFER_LME;
+	EXPECT_EQ(0, ioctl(v->fd, TV_SET_SREGS, &s)) TH_LOG("%s", strerror(errno));
+	TV_RUN_DONE(v, &uc);
+	tv_vm_free(vm);
+}
+
+/*
+ * The guest's own way there: WRMSR of EFER.LME in protected mode with
+ * paging and PAE off gets #GP (here a shutdown: the guest has no IDT),
+ * and TV_SET_MSRS of it is refused; before the fix the WRMSR was taken
+ * and the exit after it lost the host CPU.
+ */
+TV_BLOB(blob_set_lme,
+	"mov $0xc0000080, %ecx\n\t"
+	"rdmsr\n\t"
+	"or $0x100, %eax\n\t"
+	"wrmsr\n\t"
+	TV_BLOB_DONE);
+
+TEST_F(sregs, svm_guest_wrmsr_lme_without_paging_or_pae_gp)
+{
+	struct tv_msrs *m;
+
+	if (ioctl(self->dev, TV_CHECK_CAP, TV_CAP_VENDOR) != TV_VENDOR_AMD_SVM)
+		SKIP(return, "the state is refused on SVM only (QEMU's TCG); VMX runs it");
+	self->vm = tv_vm_create_with_blob(TV_MODE_PROT32, TV_BLOB_FOR(blob_set_lme, TV_MODE_PROT32),
+					  &self->vcpu);
+	tv_vcpu_run(self->vcpu);
+	EXPECT_EQ(TV_EXIT_SHUTDOWN, self->vcpu->run->exit_reason) TH_LOG("%s",
+									 tv_exit_str(self->vcpu));
+	EXPECT_EQ(0, tv_get_msr(self->vcpu, MSR_EFER) & EFER_LME);
+	m = calloc(1, sizeof(*m) + sizeof(m->entries[0]));
+	ASSERT_NE(NULL, m);
+	m->nmsrs = 1;
+	m->entries[0].index = MSR_EFER;
+	m->entries[0].data = EFER_LME;
+	EXPECT_EQ(0, ioctl(self->vcpu->fd, TV_SET_MSRS, m));
+	EXPECT_EQ(0, tv_get_msr(self->vcpu, MSR_EFER) & EFER_LME);
+	free(m);
+}
+
 /* Spins with interrupts off (RFLAGS.IF is 0 from the start): no exit of its own. */
 static void guest_spin(void)
 {
