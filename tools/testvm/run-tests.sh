@@ -260,14 +260,6 @@ run_selftests() {
 	done
 }
 
-# hostile_guest only when named (tv.tests=), in every machine: in the
-# VMX machine its ipi_storm_and_tiny_timer_period had not finished after
-# 10 minutes of Bochs, and in svm one seed's sregs_garbage_then_recovery
-# printed nothing for minutes, neither understood yet (security.rst).
-on_request_here() {
-	[ "$1" = hostile_guest ] && [ -z "$only" ]
-}
-
 # Every selftest the sources declare (/etc/selftests, from run.sh) and
 # every binary here: one that is missing or not executable fails.
 run_selftests_once() {
@@ -280,10 +272,6 @@ run_selftests_once() {
 		fi
 		# tv.tests=a,b on the kernel command line runs only those.
 		case ",${only:-$name}," in *",$name,"*) ;; *) continue ;; esac
-		if on_request_here "$name"; then
-			echo "# $name: only when named in this machine (TESTVM_TESTS=$name)"
-			continue
-		fi
 		if [ ! -f "$t" ] || [ ! -x "$t" ]; then
 			tap fail "$name" "no executable /selftests/$name in this machine"
 			continue
