@@ -606,7 +606,7 @@ TEST_F_TIMEOUT(hostile, sregs_garbage_then_recovery, 590)
 		}
 		tv_set_regs(v, &regs);
 		if (trace) {
-			/* What the vCPU holds now: the refused state's remains. */
+			/* What the vCPU holds now: a refused state left it as it was. */
 			tv_get_sregs(v, &s);
 			trace_state(r, mode, &s, &regs, set_err);
 		}
