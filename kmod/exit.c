@@ -294,6 +294,7 @@ static int tv_handle_unknown(struct tv_vcpu *vcpu)
 			    vcpu->exit.raw[2]);
 	vcpu->run->exit_reason = TV_EXIT_INTERNAL_ERROR;
 	vcpu->run->internal.suberror = TV_INTERNAL_BAD_GUEST;
+	vcpu->run->internal.gpa = 0;
 	return 0;
 }
 

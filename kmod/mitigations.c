@@ -13,6 +13,7 @@
  * CPU, and what the guest asks for through PRED_CMD and FLUSH_CMD.
  */
 #include <linux/gfp.h>
+#include <linux/hardirq.h>
 #include <linux/mm.h>
 #include <linux/percpu.h>
 #include <linux/sysfs.h>
@@ -29,6 +30,7 @@
 
 DEFINE_STATIC_KEY_FALSE(tv_spec_enter_key);
 DEFINE_STATIC_KEY_FALSE(tv_l1d_flush_key);
+static DEFINE_STATIC_KEY_FALSE(tv_l1d_flush_cond_key);
 
 /*
  * The ARCH_CAPABILITIES bits a guest may see: statements about the
@@ -131,6 +133,14 @@ int tv_mitigations_init(void)
 			for (i = 0; i < 1 << TV_L1D_FLUSH_ORDER; i++)
 				memset(tv_l1d_flush_pages + i * PAGE_SIZE, i + 1, PAGE_SIZE);
 		}
+		/*
+		 * l1tf=full: at every entry.  Otherwise only when due, which
+		 * needs the host's interrupt entry to note each interrupt
+		 * (irq_stat, only in kernels built with KVM_INTEL).
+		 */
+		if (IS_ENABLED(CONFIG_KVM_INTEL) && l1tf_mitigation != L1TF_MITIGATION_FULL &&
+		    l1tf_mitigation != L1TF_MITIGATION_FULL_FORCE)
+			static_branch_enable(&tv_l1d_flush_cond_key);
 		static_branch_enable(&tv_l1d_flush_key);
 		/* A guest need not flush for guests of its own: it has none. */
 		tv_spec.arch_caps |= ARCH_CAP_SKIP_VMENTRY_L1DFLUSH;
@@ -146,6 +156,7 @@ void tv_mitigations_exit(void)
 {
 	static_branch_disable(&tv_spec_enter_key);
 	static_branch_disable(&tv_l1d_flush_key);
+	static_branch_disable(&tv_l1d_flush_cond_key);
 	if (tv_l1d_flush_pages)
 		free_pages((unsigned long)tv_l1d_flush_pages, TV_L1D_FLUSH_ORDER);
 	tv_l1d_flush_pages = NULL;
@@ -241,9 +252,31 @@ void __tv_mitigations_enter(struct tv_vcpu *vcpu)
 	vcpu->spec_pending = 0;
 }
 
-void __tv_l1d_flush(void)
+/* Whether host data may have come into the L1D since the last entry. */
+static bool tv_l1d_flush_due(struct tv_vcpu *vcpu)
+{
+	unsigned long switches = current->nvcsw + current->nivcsw;
+	bool due = vcpu->l1d_flush_due || switches != vcpu->l1d_switches;
+
+	vcpu->l1d_flush_due = false;
+	vcpu->l1d_switches = switches;
+#if IS_ENABLED(CONFIG_KVM_INTEL)
+	/* Set by every interrupt entry on this CPU (softirqs run after one). */
+	if (__this_cpu_read(irq_stat.kvm_cpu_l1tf_flush_l1d)) {
+		__this_cpu_write(irq_stat.kvm_cpu_l1tf_flush_l1d, 0);
+		due = true;
+	}
+#endif
+	return due;
+}
+
+void __tv_l1d_flush(struct tv_vcpu *vcpu)
 {
 	int size = PAGE_SIZE << TV_L1D_FLUSH_ORDER;
+
+	if (static_branch_likely(&tv_l1d_flush_cond_key) && !tv_l1d_flush_due(vcpu))
+		return;
+	tv_stats_count(vcpu->stats, TV_STAT_L1D_FLUSHES);
 
 	if (static_cpu_has(X86_FEATURE_FLUSH_L1D)) {
 		native_wrmsrl(MSR_IA32_FLUSH_CMD, L1D_FLUSH);
@@ -309,6 +342,8 @@ int tv_mitigations_show(char *buf, int at)
 	if (static_key_enabled(&tv_l1d_flush_key))
 		n += sysfs_emit_at(buf, n, "%s,", boot_cpu_has(X86_FEATURE_FLUSH_L1D) ?
 				   "l1d_flush" : "l1d_flush_sw");
+	if (static_key_enabled(&tv_l1d_flush_cond_key))
+		n += sysfs_emit_at(buf, n, "l1d_flush_cond,");
 	/* The last comma goes, or "none" says that nothing applies. */
 	if (buf[n - 1] == ',')
 		buf[--n] = '\0';

@@ -52,7 +52,9 @@ static const char *const tv_stats_user_names[TV_STATS_NR_USER] = {
 	[TV_STATS_NR_USER - 1] = "other",
 };
 
-#define TV_STATS_NR_DESC	(TV_X_NR + TV_STATS_NR_USER + 3 + TV_STATS_NR_HIST)
+/* The exits, the returns, the events (doorbells to l1d_flushes), the histograms. */
+#define TV_STATS_NR_EVENTS	(TV_STAT_HIST - TV_STAT_DOORBELLS)
+#define TV_STATS_NR_DESC	(TV_X_NR + TV_STATS_NR_USER + TV_STATS_NR_EVENTS + TV_STATS_NR_HIST)
 static struct tv_stats_desc tv_stats_descs[TV_STATS_NR_DESC];
 
 #define TV_STATS_DESC_OFFSET	sizeof(struct tv_stats_header)
@@ -89,6 +91,8 @@ static void tv_stats_build_descs(void)
 		      TV_STAT_IRQS_INJECTED, 1, "", "irqs_injected");
 	tv_stats_desc(&i, TV_STATS_TYPE_COUNTER, TV_STATS_UNIT_NONE,
 		      TV_STAT_HALT_WAKEUPS, 1, "", "halt_wakeups");
+	tv_stats_desc(&i, TV_STATS_TYPE_COUNTER, TV_STATS_UNIT_NONE,
+		      TV_STAT_L1D_FLUSHES, 1, "", "l1d_flushes");
 	for (k = 0; k < TV_STATS_NR_HIST; k++)
 		tv_stats_desc(&i, TV_STATS_TYPE_LOG2_HIST, TV_STATS_UNIT_CYCLES,
 			      TV_STAT_HIST + k * TV_STATS_BUCKETS, TV_STATS_BUCKETS,

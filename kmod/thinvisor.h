@@ -149,6 +149,9 @@ struct tv_vcpu {
 	/* The guest's SPEC_CTRL, loaded around it (world_switch.S). */
 	u64 spec_ctrl;
 	u32 spec_pending;	/* TV_SPEC_PENDING_*: PRED_CMD/FLUSH_CMD writes */
+	/* L1TF, the conditional flush (mitigations.h): host data may be in the L1D. */
+	bool l1d_flush_due;
+	unsigned long l1d_switches;	/* the thread's context switches at the last entry */
 
 	struct tv_lapic lapic;
 	struct task_struct *task;	/* the thread in RUN, for kicks */

@@ -167,6 +167,8 @@ static int tv_vcpu_run(struct tv_vcpu *vcpu)
 		goto out_unlock;
 
 	run->exit_reason = TV_EXIT_NONE;
+	/* Userspace ran since the last entry: its data may be in the L1D. */
+	vcpu->l1d_flush_due = true;
 	WRITE_ONCE(vcpu->task, current);
 	r = tv_complete_userspace_exit(vcpu);
 	/*
@@ -218,6 +220,7 @@ static int tv_vcpu_run(struct tv_vcpu *vcpu)
 		tv_stats_entry(vcpu->stats);
 		tv_ops->run(vcpu);
 		tv_stats_exit(vcpu->stats, vcpu->exit.kind);
+		tv_l1d_note_exit(vcpu);
 		if (pkru_switch)
 			tv_pkru_exit(vcpu, host_pkru);
 		tv_lapic_injected(vcpu);

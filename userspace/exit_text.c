@@ -41,7 +41,9 @@ int internal_error_text(const struct tv_run *run, char *buf, size_t size)
 	len = append(buf, size, 0, "internal error %llu", sub);
 	len += snprintf(buf + (len < size ? len : size), len < size ? size - len : 0,
 			" (%s)", internal_suberror_name(sub));
-	if (sub == TV_INTERNAL_EMULATION || sub == TV_INTERNAL_DELIVERY)
+	/* Unreadable guest memory: the module gives the address when it has one. */
+	if (sub == TV_INTERNAL_EMULATION || sub == TV_INTERNAL_DELIVERY ||
+	    (sub == TV_INTERNAL_BAD_GUEST && run->internal.gpa))
 		len = append(buf, size, len, " at gpa 0x%llx", run->internal.gpa);
 	if (sub != TV_INTERNAL_EMULATION)
 		return len;

@@ -350,8 +350,8 @@ int machine_run(struct vmm *v, const struct machine_devices *devs)
 	virtio_rng_stop(m.rng);
 	console_stop(m.con);
 	status = atomic_load(&m.status);
-	/* Where a guest stopped from outside, or triple-faulted, was. */
-	if (status > 128 || status == EXIT_TRIPLE_FAULT)
+	/* Where a guest stopped from outside, triple-faulted or hit an error was. */
+	if (status > 128 || status == EXIT_TRIPLE_FAULT || status == EXIT_ERROR)
 		report_vcpus(v);
 out:
 	/* A SIG_ENDED sent while nobody waited must not outlive the run. */

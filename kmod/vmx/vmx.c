@@ -1099,7 +1099,7 @@ static void vmx_run(struct tv_vcpu *vcpu)
 
 	tv_dr_enter(&vcpu->dr, true);
 	/* L1TF: nothing of the host's left in the L1D for the guest. */
-	tv_l1d_flush();
+	tv_l1d_flush(vcpu);
 	fail = tv_vmx_vmenter(vcpu->regs, vx->launched, &vcpu->spec_ctrl);
 
 	vx->cr2 = native_read_cr2();

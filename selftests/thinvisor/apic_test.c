@@ -193,11 +193,24 @@ static void guest_oneshot(void)
 {
 	uint64_t cur, t0;
 
+	int try;
+
 	apic_on();
 	tv_wrmsr(X2APIC_TIMER_DIV, 0xb);	/* divide by 1 */
 	tv_wrmsr(X2APIC_LVT_TIMER, TIMER_VECTOR);	/* mode 0: one-shot */
-	tv_wrmsr(X2APIC_TIMER_INIT, 2000000);
-	cur = tv_rdmsr(X2APIC_TIMER_CUR);
+	/*
+	 * The count runs out in a few ms of the host's time: a vCPU thread
+	 * preempted between the two MSR exits (a loaded emulator) reads 0.
+	 * That expiry is then taken and the count armed again, a few times.
+	 */
+	for (try = 0; try < 8; try++) {
+		tv_wrmsr(X2APIC_TIMER_INIT, 2000000);
+		cur = tv_rdmsr(X2APIC_TIMER_CUR);
+		if (cur)
+			break;
+		wait_ticks(1);
+		ticks = 0;
+	}
 	wait_ticks(1);
 	GUEST_SYNC_ARGS(1, ticks, cur, tv_rdmsr(X2APIC_TIMER_CUR), last_vector);
 	/* Far longer than the count with interrupts on: no second expiry. */

@@ -8,6 +8,7 @@
  * argument get EINVAL; reading a VM that is being destroyed is safe.
  */
 #include <dirent.h>
+#include <inttypes.h>
 #include <pthread.h>
 #include <sched.h>
 #include <sys/eventfd.h>
@@ -292,6 +293,92 @@ TEST_F(stats, stats_histogram_sums)
 	EXPECT_EQ(TV_STATS_UNIT_CYCLES, stats_desc(&b, "exit_cycles.cpuid")->unit);
 	EXPECT_EQ(TV_STATS_TYPE_LOG2_HIST, stats_desc(&b, "exit_cycles.cpuid")->type);
 	EXPECT_LT(0, b.h->tsc_khz);
+}
+
+/* The module's "mitigations=" list (sysfs features) has NAME. */
+static bool module_mitigation(const char *name)
+{
+	char line[4096], want[64];
+	FILE *f = fopen("/sys/class/misc/thinvisor/features", "r");
+	char *m;
+	bool found = false;
+
+	if (!f)
+		return false;
+	snprintf(want, sizeof(want), ",%s,", name);
+	while (fgets(line, sizeof(line), f)) {
+		m = strstr(line, "mitigations=");
+		if (!m)
+			continue;
+		m += strlen("mitigations=") - 1;
+		*m = ',';
+		m[strcspn(m, " \n")] = '\0';
+		strcat(m, ",");
+		found = found || strstr(m, want);
+	}
+	fclose(f);
+	return found;
+}
+
+#define N_LIGHT		2000
+
+/* N_LIGHT CPUID exits between the two syncs, and nothing else. */
+static void guest_light_exits(void)
+{
+	uint32_t a, b, c, d;
+	int i;
+
+	GUEST_SYNC(1);
+	for (i = 0; i < N_LIGHT; i++)
+		tv_cpuid(0, 0, &a, &b, &c, &d);
+	GUEST_SYNC(2);
+	GUEST_DONE();
+}
+
+/*
+ * L1TF (VMX, a host kernel with PTE inversion): the L1D is flushed as
+ * the host kernel chose.  With l1tf=full before every entry; with its
+ * default only when host data may be in the L1D (l1d_flush_cond): CPUID
+ * exits handled in the kernel do not ask for one, so of N_LIGHT entries
+ * only the first (RUN came back from userspace) and those after a host
+ * interrupt or a reschedule flush.
+ */
+TEST_F(stats, stats_l1d_flush_follows_host)
+{
+	static struct stats a, b;
+	struct tv_ucall uc;
+	uint64_t flushes, entries;
+	unsigned int i;
+
+	if (!module_mitigation("l1d_flush") && !module_mitigation("l1d_flush_sw"))
+		SKIP(return, "the module flushes no L1D on this host (no L1TF, or SVM)");
+	self->vm = tv_vm_create_with_vcpu(guest_light_exits, &self->vcpu);
+	self->sfd = stats_fd(self->vm);
+	ASSERT_LE(0, self->sfd);
+	TV_RUN_SYNC(self->vcpu, &uc, 1);
+	ASSERT_EQ(0, stats_read(self->sfd, &a));
+	TV_RUN_SYNC(self->vcpu, &uc, 2);
+	ASSERT_EQ(0, stats_read(self->sfd, &b));
+
+	/* Every exit between the reads followed one entry between them. */
+	entries = 0;
+	for (i = 0; i < b.h->num_desc; i++) {
+		const struct tv_stats_desc *d = (const void *)(b.buf + b.h->desc_offset +
+							       i * b.h->desc_size);
+
+		if (!strncmp(d->name, "exits.", 6))
+			entries += DELTA(d->name);
+	}
+	flushes = DELTA("l1d_flushes");
+	TH_LOG("%" PRIu64 " L1D flushes for %" PRIu64 " entries (%s)", flushes, entries,
+	       module_mitigation("l1d_flush_cond") ? "conditional" : "every entry");
+	ASSERT_LE(N_LIGHT, entries);
+	if (module_mitigation("l1d_flush_cond")) {
+		EXPECT_LE(1, flushes);
+		EXPECT_GT(entries / 4, flushes);
+	} else {
+		EXPECT_EQ(entries, flushes);
+	}
 }
 
 /* The layout: magic, version, sizes, every descriptor inside the data. */

@@ -55,6 +55,19 @@ TEST(delivery_names_address_without_bytes)
 		     " at gpa 0xd0000000", buf);
 }
 
+TEST(bad_guest_names_address_only_when_given)
+{
+	struct tv_run r = internal(TV_INTERNAL_BAD_GUEST, 0x7ff000);
+	char buf[256];
+
+	internal_error_text(&r, buf, sizeof(buf));
+	EXPECT_STREQ("internal error 2 (guest memory the module could not read)"
+		     " at gpa 0x7ff000", buf);
+	r = internal(TV_INTERNAL_BAD_GUEST, 0);
+	internal_error_text(&r, buf, sizeof(buf));
+	EXPECT_STREQ("internal error 2 (guest memory the module could not read)", buf);
+}
+
 TEST(hw_has_no_address)
 {
 	struct tv_run r = internal(TV_INTERNAL_HW, 0x1234);

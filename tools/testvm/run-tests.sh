@@ -210,6 +210,9 @@ test_mitigations() {
 		if grep -q 'Clear CPU buffers' $v/mds; then want verw "MDS: Clear CPU buffers"; fi
 		if grep -q 'PTE Inversion' $v/l1tf; then
 			has l1d_flush || has l1d_flush_sw || bad="$bad no L1D flush (L1TF);"
+			# Every entry with l1tf=full, only when due otherwise.
+			if grep -q 'l1tf=full' /proc/cmdline; then unwanted l1d_flush_cond "l1tf=flush"
+			else want l1d_flush_cond "l1tf=flush, the default"; fi
 		fi ;;
 	esac
 	if grep -qw ibpb /proc/cpuinfo; then :; else unwanted ibpb_vm_switch "IBPB"; fi

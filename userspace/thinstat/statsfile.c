@@ -171,7 +171,9 @@ int statsfile_rows(const struct statsfile *s, const struct statsfile *prev,
 	return n;
 }
 
-static const char *const events[] = { "doorbells", "irqs_injected", "halt_wakeups" };
+static const char *const events[] = {
+	"doorbells", "irqs_injected", "halt_wakeups", "l1d_flushes"
+};
 
 void statsfile_print_table(FILE *f, const struct statsfile *s,
 			   const struct statsfile *prev, double secs, const char *prefix)
