@@ -22,6 +22,8 @@ pkgs=(
 	sparse perl
 	# thinrun's virtio-blk submits its I/O through io_uring (linked static)
 	liburing-dev
+	# thinrun is linked static against musl: a small launcher (launcher.rst)
+	musl-tools
 	# emulated machines: QEMU (AMD SVM) and Bochs (Intel VMX)
 	qemu-system-x86
 	bochs bochsbios vgabios syslinux syslinux-common mtools dosfstools

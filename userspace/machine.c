@@ -287,11 +287,17 @@ static void report_vcpus(struct vmm *v)
 			fprintf(stderr, "thinrun: vCPU %u was waiting for a SIPI\n", i);
 		else if (ioctl(v->vcpus[i].fd, TV_GET_REGS, &regs) == 0 &&
 			 ioctl(v->vcpus[i].fd, TV_GET_SREGS, &sregs) == 0)
-			fprintf(stderr, "thinrun: vCPU %u was at RIP 0x%llx (CS 0x%x base 0x%llx, CR0 0x%llx, RFLAGS 0x%llx)\n",
+			fprintf(stderr, "thinrun: vCPU %u was at RIP 0x%llx (CS 0x%x base 0x%llx, CR0 0x%llx, RFLAGS 0x%llx, RSP 0x%llx, CR2 0x%llx, CR3 0x%llx, CR4 0x%llx, EFER 0x%llx, IDT 0x%llx/0x%x)\n",
 				i, (unsigned long long)regs.rip, sregs.cs.selector,
 				(unsigned long long)sregs.cs.base,
 				(unsigned long long)sregs.cr0,
-				(unsigned long long)regs.rflags);
+				(unsigned long long)regs.rflags,
+				(unsigned long long)regs.rsp,
+				(unsigned long long)sregs.cr2,
+				(unsigned long long)sregs.cr3,
+				(unsigned long long)sregs.cr4,
+				(unsigned long long)sregs.efer,
+				(unsigned long long)sregs.idt.base, sregs.idt.limit);
 	}
 }
 

@@ -226,8 +226,9 @@ static int add_disk(struct linux_opts *lo, const char *spec)
 
 /*
  * Every thread thinrun starts (vCPUs, disk queues, rng, vhost watchers,
- * the console's reader) gets a small stack rather than glibc's default
- * (RLIMIT_STACK: 8 MiB).  None needs more than a few KiB, and where the
+ * the console's reader) gets a small stack, whatever the C library's
+ * default (glibc's is RLIMIT_STACK, 8 MiB; musl's, which thinrun is
+ * linked with, 128 KiB).  None needs more than a few KiB, and where the
  * host has transparent huge pages "always" (Debian's default), an 8 MiB
  * stack has 2 MiB-aligned room that the kernel backs, on the first
  * touch, with one 2 MiB page, all of it resident: 2048 KiB of one

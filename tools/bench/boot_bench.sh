@@ -92,14 +92,34 @@ kvm=$(median_boot kvm:kvm_exit qemu-microvm -append "$cmdline")
 # and driven by the guest's own drivers (guest-bench.sh tv.bench=devices):
 # a 64 MiB disk, virtio-rng, virtio-net on vhost-net and the tap tvtap0,
 # vsock on vhost-vsock.  "<launcher KiB> <peak KiB> <guest KiB>" from
-# thinrun --stats; while the guest holds still at its end, thinrun's
-# mappings that hold more than 16 KiB, less the guest's memory, go to
-# the log ("# boot_bench: rss ..."), to show what costs.  Then QEMU's
-# peak KiB (no devices).
-rss=
-dd if=/dev/zero of=/tmp/rss.img bs=65536 count=1024 2>/dev/null
-if net_setup; then
-	net_servers_start
+# thinrun --stats; while the guest holds still at its end, what thinrun
+# holds goes to the log (rss_breakdown).  Then QEMU's peak KiB (no
+# devices).
+
+# thinrun's every resident mapping but the guest's memory, each as
+# "# boot_bench: rss NAME PERMS N KiB" (file-backed: the binary; anon:
+# heap, stacks, rings), then their sum and the kernel's own counts
+# (/proc/PID/status) at that moment, and how the kernel maps file pages
+# in (fault-around, transparent huge pages): thinrun's text is mapped
+# from the initramfs' page cache, fault_around_bytes at a time.
+rss_breakdown() { # pid
+	awk '/^[0-9a-f]+-[0-9a-f]+ / { name = $6 ? $6 : "[anon]"; perms = $2 }
+	     /^Rss:/ && $2 > 0 && $2 < 200000 {
+		printf "# boot_bench: rss %s %s %d KiB\n", name, perms, $2
+		sum += $2
+	     }
+	     END { printf "# boot_bench: rss sum of the above %d KiB\n", sum }' /proc/$1/smaps
+	grep -E '^(VmHWM|VmRSS|RssAnon|RssFile|RssShmem|Threads):' /proc/$1/status |
+		tr -s ' \t' ' ' | sed 's/^/# boot_bench: rss status /'
+	echo "# boot_bench: rss fault_around_bytes $(cat /sys/kernel/debug/fault_around_bytes 2>/dev/null)," \
+		"thp $(cat /sys/kernel/mm/transparent_hugepage/enabled 2>/dev/null)"
+}
+
+# The boot with every device: prints "<launcher KiB> <peak KiB> <guest
+# KiB>", or nothing when it failed (why, on stderr).
+rss_boot() {
+	dd if=/dev/zero of=/tmp/rss.img bs=65536 count=1024 2>/dev/null
+	net_servers_start >&2
 	thinrun --stats --kernel $kernel --initrd $initrd --mem 256 --cpus 1 \
 		--disk /tmp/rss.img --rng --net tap=tvtap0 --vsock 3 \
 		--cmdline "$cmdline tv.bench=devices" </dev/null >/tmp/rss.out 2>&1 &
@@ -109,24 +129,37 @@ if net_setup; then
 		sleep 0.5
 		i=$((i + 1))
 	done
-	awk '/^[0-9a-f]+-[0-9a-f]+ / { name = $6 ? $6 : "[anon " $1 "]" }
-	     /^Rss:/ && $2 > 16 && $2 < 200000 { printf "# boot_bench: rss %s %d KiB\n", name, $2 }' \
-		/proc/$pid/smaps >&2
+	rss_breakdown $pid >&2
 	wait $pid
 	st=$?
 	net_servers_stop
+	rm -f /tmp/rss.img
 	tr -d '\r' </tmp/rss.out | grep -E 'thinvisor-guest: bench|FAILED|^thinrun: (peak|virtio)' |
 		sed 's/^/# boot_bench: devices boot: /' >&2
 	if [ $st -eq 0 ] && grep -q 'bench devices ok' /tmp/rss.out; then
-		rss=$(sed -n 's/^thinrun: peak RSS \([0-9]*\) KiB: guest memory \([0-9]*\) KiB, launcher \(-*[0-9]*\) KiB$/\3 \1 \2/p' /tmp/rss.out)
+		sed -n 's/^thinrun: peak RSS \([0-9]*\) KiB: guest memory \([0-9]*\) KiB, launcher \(-*[0-9]*\) KiB$/\3 \1 \2/p' /tmp/rss.out
 	else
 		echo "# boot_bench: the boot with every device ended with status $st" >&2
 		tail -n 15 /tmp/rss.out | sed 's/^/# /' >&2
 	fi
+}
+
+rss=
+if net_setup; then
+	rss=$(rss_boot)
+	# tv.rssfaultaround=BYTES on the machine's command line: one more
+	# boot, with the kernel's fault-around at BYTES, to tell the pages
+	# thinrun touches from those mapped around them.  Only to the log:
+	# the line is measured as the machine comes.
+	fa=$(sed -n 's/.*tv\.rssfaultaround=\([0-9]*\).*/\1/p' /proc/cmdline)
+	if [ -n "$fa" ] && old_fa=$(cat /sys/kernel/debug/fault_around_bytes); then
+		echo "$fa" >/sys/kernel/debug/fault_around_bytes
+		echo "# boot_bench: rss with fault_around_bytes $fa: $(rss_boot)" >&2
+		echo "$old_fa" >/sys/kernel/debug/fault_around_bytes
+	fi
 else
 	echo "# boot_bench: no tap or vhost in this machine" >&2
 fi
-rm -f /tmp/rss.img
 busybox time -f %M -o /tmp/qemu.rss qemu-microvm -append "$cmdline" </dev/null >/dev/null 2>&1
 qemu_rss=$(tail -n 1 /tmp/qemu.rss)
 if [ "$tv" = fail ] || [ "$kvm" = fail ]; then

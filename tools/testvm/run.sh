@@ -145,7 +145,7 @@ svm | svm57 | demo | bench | nosvm | nonpt | debug)
 	# KASAN, lockdep and kmemleak under TCG: several times slower.
 	[ "$mode" = debug ] && limit=3000
 	timeout --foreground $limit qemu-system-x86_64 -M q35 -cpu "$cpu" -smp 2 -m 4G \
-		-accel tcg,thread=multi -kernel "$kernel" -initrd "$initrd" \
+		-accel tcg,thread=${TESTVM_TCG_THREAD:-multi} -kernel "$kernel" -initrd "$initrd" \
 		-append "$cmdline" -display none -monitor none -serial "file:$serial" \
 		-no-reboot </dev/null 2>"$out/$name.qemu.log"
 	status=$?

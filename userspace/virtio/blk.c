@@ -33,6 +33,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+/* musl's fcntl.h names only KEEP_SIZE and PUNCH_HOLE (linux/falloc.h). */
+#ifndef FALLOC_FL_ZERO_RANGE
+#define FALLOC_FL_ZERO_RANGE 0x10
+#endif
+
 #include "virtio/blk.h"
 #include "virtio/blk_req.h"
 #include "virtio/mmio.h"
