@@ -562,16 +562,15 @@ thinvisor-guest: topology cpu$i package 0 core $i threads $i cores $cores"
 # "RETBleed: WARNING: ..." (an affected Intel model without IBRS: the VMX
 # machine's Skylake-X) and "Speculative Return Stack Overflow: WARNING:
 # ..." (an affected AMD family without IBPB: the SVM machine's EPYC).
+guest_log_allowed() {
+	: >$allow
+	for line in 'RETBleed: WARNING: Spectre v2 mitigation leaves CPU vulnerable to RETBleed attacks' \
+		'Speculative Return Stack Overflow: WARNING: See https://kernel.org/doc/html/latest/admin-guide/hw-vuln/srso.html'; do
+		dmesg | grep -qF "$line" && echo "$line" >>$allow
+	done
+}
+
 guest_log_problems() { # thinrun-output
-	allow=/tmp/guest-log-allowed
-	# Read once, at the first boot: the early lines may leave the ring later.
-	if [ ! -f $allow ]; then
-		: >$allow
-		for line in 'RETBleed: WARNING: Spectre v2 mitigation leaves CPU vulnerable to RETBleed attacks' \
-			'Speculative Return Stack Overflow: WARNING: See https://kernel.org/doc/html/latest/admin-guide/hw-vuln/srso.html'; do
-			dmesg | grep -qF "$line" && echo "$line" >>$allow
-		done
-	fi
 	echo "$1" | grep -v -e '^thinrun:' -e '[Cc]ommand line:' |
 		if [ -s $allow ]; then grep -v -F -f $allow; else cat; fi |
 		grep -E 'WARNING:|Call Trace|unchecked MSR access|MSR access error|BUG:|Oops|panic'
@@ -1162,6 +1161,11 @@ test_unload() {
 # xstate sizes give a WARNING in fpu__init_system_xstate) is shown, but only
 # what comes after boot_lines counts against thinvisor.
 boot_lines=$(dmesg | wc -l)
+# The warnings this machine's kernel gave about its own CPU at boot may be
+# the guest's too (guest_log_problems): read now, before a busy kernel (the
+# debug machine's) pushes them out of the ring.
+allow=/tmp/guest-log-allowed
+guest_log_allowed
 # The module's own errors and warnings count from here, moved on past the
 # refusals the tests provoke on purpose (mark_module_log).
 mod_lines=$(dmesg -r | wc -l)

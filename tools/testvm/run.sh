@@ -112,7 +112,9 @@ payload="$payload $top/build/demo/exits.bin $guest_files"
 
 serial=$out/$name.serial
 rm -f "$serial"
-cmdline="console=ttyS0 loglevel=1 panic=-1 tv.mode=${mode/#debug/svm} slub_debug=FZPU init_on_free=1"
+# log_buf_len: the whole run's kernel log stays in the ring (the debug
+# kernel's checkers fill the default 128 KiB), for kernel_log_clean.
+cmdline="console=ttyS0 loglevel=1 panic=-1 tv.mode=${mode/#debug/svm} slub_debug=FZPU init_on_free=1 log_buf_len=16M"
 # TESTVM_TESTS=apic_test,run_test: run only these selftest binaries.
 [ -n "${TESTVM_TESTS:-}" ] && cmdline="$cmdline tv.tests=$TESTVM_TESTS"
 # TESTVM_REPEAT=N: run the selftest binaries N times over in each boot.
