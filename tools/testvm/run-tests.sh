@@ -824,6 +824,11 @@ test_net_bad_options() {
 	# Before the modules: the one to load is named.
 	net_case "no tun module" 1 'load the tun module' thinrun --net tap=lo $k
 	net_case "no vhost_vsock module" 1 'load the vhost_vsock module' thinrun --vsock 3 $k
+	# The debug machine's kernel has no network modules (skips/debug).
+	if [ ! -f /lib/modules/tun.ko ] && [ ! -d /sys/module/tun ]; then
+		tap skip $name "no tun module in this machine"
+		return
+	fi
 	net_insmod tun tap || { tap fail $name "insmod tun"; return; }
 	[ -d /sys/class/net/tvtap0 ] || sockpipe mktap tvtap0 || { tap fail $name "mktap"; return; }
 	net_case "no vhost_net module" 1 'load the vhost_net module' thinrun --net tap=tvtap0 $k
@@ -1117,7 +1122,7 @@ test_thinstat() {
 test_tracing_recipes() {
 	bad=
 	if ! command -v perf >/dev/null; then
-		tap fail tracing_recipes "no perf in this machine"
+		tap skip tracing_recipes "no perf in this machine"
 		return
 	fi
 	cd /tmp || return
