@@ -566,7 +566,13 @@ guest_log_allowed() {
 	: >$allow
 	for line in 'RETBleed: WARNING: Spectre v2 mitigation leaves CPU vulnerable to RETBleed attacks' \
 		'Speculative Return Stack Overflow: WARNING: See https://kernel.org/doc/html/latest/admin-guide/hw-vuln/srso.html'; do
-		dmesg | grep -qF "$line" && echo "$line" >>$allow
+		# The debug machine's own kernel, built from allnoconfig, has
+		# no SRSO mitigation to warn about; its CPU is svm's, whose
+		# kernel warns (no microcode), and so does the guest's.
+		if dmesg | grep -qF "$line" ||
+		   { [ "$machine" = debug ] && [ "${line#Speculative}" != "$line" ]; }; then
+			echo "$line" >>$allow
+		fi
 	done
 }
 
