@@ -38,6 +38,7 @@ struct obj {
 	enum kind kind;
 	struct tv_run *run;	/* a vCPU's run page, unmapped only at the end */
 	bool msr_exits;
+	long closes;		/* g.closes when this copy was taken */
 };
 
 /* What every thread shares. */
@@ -51,8 +52,14 @@ static struct {
 	/* Memory for slots, and pointers the kernel must refuse. */
 	uint8_t *ram[NR_RAM];
 	uint8_t *ro, *none, *edge;
+	/*
+	 * What lets a RUN's page be judged as that RUN's: no other RUN in
+	 * flight when it began, none begun after it, and no fd closed (so
+	 * renumbered to another vCPU) since its fd was picked.
+	 */
+	long run_starts, runs_in_flight, closes;
 	/* Results. */
-	long ops, runs_done, exits, forks;
+	long ops, runs_done, exits, judged, forks;
 	int bad;
 	char first_bad[256];
 } g = { .lock = PTHREAD_MUTEX_INITIALIZER };
@@ -137,6 +144,7 @@ static bool pick_obj(uint64_t *rs, int want, struct obj *o, int *slot)
 	}
 	if (any >= 0) {
 		*o = g.objs[any];
+		o->closes = g.closes;
 		if (slot)
 			*slot = any;
 	}
@@ -378,10 +386,13 @@ static unsigned long make_arg(uint64_t *rs, unsigned long cmd, uint8_t *buf, siz
 static void do_run(uint64_t seed, int t, long op, struct tv_kicker *k, struct obj *o)
 {
 	struct tv_run *run = o->run;
+	long start, alone;
 	int r, err;
 
 	if (run && !tv_rand_below(&seed, 8))
 		run->immediate_exit = 1;
+	start = __atomic_add_fetch(&g.run_starts, 1, __ATOMIC_SEQ_CST);
+	alone = __atomic_add_fetch(&g.runs_in_flight, 1, __ATOMIC_SEQ_CST) == 1;
 	tv_kicker_arm(k, 2000);
 	r = ioctl(o->fd, TV_RUN, 0);
 	err = errno;
@@ -393,27 +404,31 @@ static void do_run(uint64_t seed, int t, long op, struct tv_kicker *k, struct ob
 		/* No registers yet, a stale fd, a child's: documented errors. */
 		if (!errno_documented(err) || err == EINTR)
 			note_bad(seed, t, op, "TV_RUN: %s", strerror(err));
-		return;
+		goto out;
 	}
 	__atomic_add_fetch(&g.exits, 1, __ATOMIC_RELAXED);
 	if (run) {
 		/*
-		 * Another thread may run the same vCPU and reset the page at
-		 * any moment: judge one copy of it, and none taken while
-		 * another RUN had begun (exit_reason NONE).
+		 * Other threads' RUNs of the same vCPU (through this fd, a
+		 * dup of it, or the fd number reused for another vCPU) write
+		 * the page too: judge one copy, taken when none of those can
+		 * have happened since this RUN began.
 		 */
 		struct tv_run snap;
 		const char *why;
 
 		memcpy(&snap, run, sizeof(snap));
-		__atomic_thread_fence(__ATOMIC_ACQUIRE);
-		if (snap.exit_reason == TV_EXIT_NONE ||
-		    __atomic_load_n(&run->exit_reason, __ATOMIC_RELAXED) != snap.exit_reason)
-			return;
+		__atomic_thread_fence(__ATOMIC_SEQ_CST);
+		if (!alone || __atomic_load_n(&g.run_starts, __ATOMIC_SEQ_CST) != start ||
+		    __atomic_load_n(&g.closes, __ATOMIC_SEQ_CST) != o->closes)
+			goto out;
+		__atomic_add_fetch(&g.judged, 1, __ATOMIC_RELAXED);
 		why = tv_fuzz_exit_problem(r, err, &snap, g.run_size, true);
 		if (why)
 			note_bad(seed, t, op, "%s", why);
 	}
+out:
+	__atomic_sub_fetch(&g.runs_in_flight, 1, __ATOMIC_SEQ_CST);
 }
 
 /* A child of fork(): the VM and vCPU fds it inherited are not its own. */
@@ -505,6 +520,7 @@ static void *worker(void *arg)
 			pthread_mutex_lock(&g.lock);
 			if (g.objs[slot].fd == o.fd) {
 				g.objs[slot].fd = -1;
+				__atomic_add_fetch(&g.closes, 1, __ATOMIC_SEQ_CST);
 				close(o.fd);
 			}
 			pthread_mutex_unlock(&g.lock);
@@ -710,8 +726,8 @@ TEST_F_TIMEOUT(fuzz, random_ioctls_from_threads, 590)
 	}
 	for (i = 0; i < NR_THREADS; i++)
 		pthread_join(w[i].th, NULL);
-	TH_LOG("%ld operations, %ld RUNs (%ld ended in an exit), %ld forks, %d problems",
-	       g.ops, g.runs_done, g.exits, g.forks, g.bad);
+	TH_LOG("%ld operations, %ld RUNs (%ld ended in an exit, %ld of them judged), %ld forks, %d problems",
+	       g.ops, g.runs_done, g.exits, g.judged, g.forks, g.bad);
 	teardown_shared();
 	EXPECT_EQ(0, g.bad) TH_LOG("first: %s", g.first_bad);
 	EXPECT_NOTHING_LEFT();
