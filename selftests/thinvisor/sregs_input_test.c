@@ -264,6 +264,91 @@ TEST_F(sregs, svm_guest_wrmsr_lme_without_paging_or_pae_gp)
 	free(m);
 }
 
+/*
+ * The guest's own ways to the same state, with MOV to CR4 and CR0 (both
+ * intercepted on SVM now, cr_write.c): PAE, then LME, then PAE cleared
+ * with paging off; or out of long mode through compatibility mode, then
+ * PAE cleared.  The last MOV gets #GP (a shutdown here: the IDT limit is
+ * 0) and CR4.PAE stays set; before, the MOV ran natively and the exit
+ * after it (the DONE's OUT) lost the host CPU.  After the shutdown the
+ * vCPU runs a fresh guest to DONE.
+ */
+/* CR4 op= imm, in whichever width the copy is assembled for. */
+#define BLOB_CR4(op, imm)						\
+	".if TV_BITS == 64\n\t"					\
+	"mov %cr4, %rax\n\t" op " $" imm ", %rax\n\tmov %rax, %cr4\n\t"	\
+	".else\n\t"							\
+	"mov %cr4, %eax\n\t" op " $" imm ", %eax\n\tmov %eax, %cr4\n\t"	\
+	".endif\n\t"
+TV_BLOB(blob_pae_lme_clear_pae,
+	BLOB_CR4("or", "0x20")
+	"mov $0xc0000080, %ecx\n\t"
+	"rdmsr\n\t"
+	"or $0x100, %eax\n\t"
+	"wrmsr\n\t"
+	BLOB_CR4("and", "~0x20")
+	TV_BLOB_DONE);
+
+/* From 64-bit mode: far return to CODE32, clear CR0.PG, then CR4.PAE. */
+TV_BLOB64(blob_compat_leave_long_clear_pae,
+	"lea 1f(%rip), %rax\n\t"
+	"pushq $" TV_STR(TV_SEL_CODE32) "\n\t"
+	"pushq %rax\n\t"
+	"lretq\n\t"
+	".code32\n"
+	"1:\n\t"
+	"pushl $0\n\t"
+	"pushl $0\n\t"
+	"lidt 2(%esp)\n\t"
+	"mov %cr0, %eax\n\t"
+	"and $0x7fffffff, %eax\n\t"
+	"mov %eax, %cr0\n\t"
+	"mov %cr4, %eax\n\t"
+	"and $~0x20, %eax\n\t"
+	"mov %eax, %cr4\n\t"
+	TV_BLOB_DONE
+	".code64\n");
+
+static void expect_pae_kept_then_recovery(struct __test_metadata *_metadata,
+					  struct tv_vm *vm, struct tv_vcpu *v, bool paging_was_left)
+{
+	struct tv_sregs s;
+	struct tv_ucall uc;
+
+	tv_vcpu_run(v);
+	EXPECT_EQ(TV_EXIT_SHUTDOWN, v->run->exit_reason) TH_LOG("%s", tv_exit_str(v));
+	tv_get_sregs(v, &s);
+	EXPECT_TRUE(s.cr4 & 0x20) TH_LOG("CR4 0x%llx", (unsigned long long)s.cr4);
+	EXPECT_TRUE(s.efer & EFER_LME) TH_LOG("EFER 0x%llx", (unsigned long long)s.efer);
+	EXPECT_FALSE(s.cr0 & 0x80000000UL) TH_LOG("CR0 0x%llx", (unsigned long long)s.cr0);
+	if (paging_was_left)
+		EXPECT_FALSE(s.efer & EFER_LMA) TH_LOG("EFER 0x%llx", (unsigned long long)s.efer);
+	/* The host is alive: the same vCPU runs a fresh guest to DONE. */
+	tv_vm_load_blob(vm, TV_BLOB_FOR(blob_done, TV_MODE_PROT32));
+	tv_vcpu_setup(v, TV_MODE_PROT32, TV_BLOB_GPA);
+	TV_RUN_DONE(v, &uc);
+}
+
+TEST_F(sregs, svm_guest_clears_pae_with_lme_and_no_paging_gp)
+{
+	if (ioctl(self->dev, TV_CHECK_CAP, TV_CAP_VENDOR) != TV_VENDOR_AMD_SVM)
+		SKIP(return, "the state is refused on SVM only (QEMU's TCG); VMX runs it");
+	self->vm = tv_vm_create_with_blob(TV_MODE_PROT32,
+					  TV_BLOB_FOR(blob_pae_lme_clear_pae, TV_MODE_PROT32),
+					  &self->vcpu);
+	expect_pae_kept_then_recovery(_metadata, self->vm, self->vcpu, false);
+}
+
+TEST_F(sregs, svm_guest_leaves_long_mode_then_clears_pae_gp)
+{
+	if (ioctl(self->dev, TV_CHECK_CAP, TV_CAP_VENDOR) != TV_VENDOR_AMD_SVM)
+		SKIP(return, "the state is refused on SVM only (QEMU's TCG); VMX runs it");
+	self->vm = tv_vm_create_with_blob(TV_MODE_LONG64,
+					  TV_BLOB64_OF(blob_compat_leave_long_clear_pae),
+					  &self->vcpu);
+	expect_pae_kept_then_recovery(_metadata, self->vm, self->vcpu, true);
+}
+
 /* Spins with interrupts off (RFLAGS.IF is 0 from the start): no exit of its own. */
 static void guest_spin(void)
 {
