@@ -326,6 +326,7 @@ static int (*const tv_exit_handlers[TV_X_NR])(struct tv_vcpu *vcpu) = {
 	[TV_X_EXCEPTION] = tv_handle_exception,
 	[TV_X_RDPMC] = tv_handle_rdpmc,
 	[TV_X_WBINVD] = tv_handle_wbinvd,
+	[TV_X_CR_WRITE] = tv_handle_cr_write,
 	[TV_X_UNKNOWN] = tv_handle_unknown,
 };
 

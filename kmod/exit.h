@@ -35,6 +35,7 @@ enum tv_exit_kind {
 	TV_X_EXCEPTION,		/* #DB or #AC, to be reflected */
 	TV_X_RDPMC,		/* no PMU: #GP */
 	TV_X_WBINVD,		/* a no-op for the guest */
+	TV_X_CR_WRITE,		/* CR0 or CR4, intercepted (SVM): cr_exit.c */
 	TV_X_UNKNOWN,
 	TV_X_NR
 };
@@ -66,6 +67,10 @@ struct tv_exit_info {
 			bool has_error;
 			u32 error;
 		} exc;
+		struct {
+			u8 cr;		/* 0 or 4 */
+			s8 gpr;		/* MOV's source by decode assist; -1: fetch */
+		} cr;
 	};
 	unsigned long next_rip;		/* 0 when the hardware did not say */
 };
@@ -81,6 +86,19 @@ int tv_handle_io(struct tv_vcpu *vcpu);
 int tv_handle_npf(struct tv_vcpu *vcpu);
 int tv_complete_io(struct tv_vcpu *vcpu, int pending);
 int tv_complete_mmio(struct tv_vcpu *vcpu);
+
+/*
+ * io.c: fetch the instruction at CS:RIP and decode it.  A decoder returns
+ * 0, -EAGAIN when it needs more bytes, or another errno.
+ */
+struct tv_sregs;
+typedef int (*tv_insn_decoder)(const u8 *code, unsigned int n, unsigned int mode_bits,
+			       void *insn);
+int tv_fetch_decode(struct tv_vcpu *vcpu, struct tv_sregs *s, tv_insn_decoder decode,
+		    void *insn, u8 *code, unsigned int *n);
+
+/* cr_exit.c */
+int tv_handle_cr_write(struct tv_vcpu *vcpu);
 
 /* mce.c: a machine check that hit the guest, to the host's handler. */
 void tv_machine_check(void);

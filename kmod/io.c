@@ -240,13 +240,15 @@ int tv_complete_io(struct tv_vcpu *vcpu, int pending)
 }
 
 /*
- * Decode the instruction at CS:RIP.  The bytes up to the end of RIP's page
- * come first; the next page is read (and may fault) only if the
- * instruction reaches into it.  0, 1 when a fault went into the guest, or
- * -EINVAL with *n bytes in code when it is not an MMIO move.
+ * Fetch and decode the instruction at CS:RIP with decode (cr_write.c's,
+ * decode.c's).  The bytes up to the end of RIP's page come first; the
+ * next page is read (and may fault) only if the instruction reaches into
+ * it.  0, 1 when a fault went into the guest, -EFAULT when the guest's
+ * tables point at no RAM, or -EINVAL with *n bytes in code when decode
+ * refused them.
  */
-static int tv_decode_at_rip(struct tv_vcpu *vcpu, struct tv_sregs *s,
-			    struct tv_insn *insn, u8 *code, unsigned int *n)
+int tv_fetch_decode(struct tv_vcpu *vcpu, struct tv_sregs *s, tv_insn_decoder decode,
+		    void *insn, u8 *code, unsigned int *n)
 {
 	u64 rip = tv_long_mode_cs(s) ? vcpu->rip : s->cs.base + (u32)vcpu->rip;
 	unsigned int first = tv_gwalk_page_remaining(rip, TV_INSN_MAX_LEN);
@@ -258,7 +260,7 @@ static int tv_decode_at_rip(struct tv_vcpu *vcpu, struct tv_sregs *s,
 	if (r)
 		return r;
 	*n = first;
-	r = tv_decode_mmio(code, first, mode, insn);
+	r = decode(code, first, mode, insn);
 	if (r != -EAGAIN || first == TV_INSN_MAX_LEN)
 		return r ? -EINVAL : 0;
 	r = tv_virt_copy(vcpu, s, rip + first, code + first,
@@ -266,7 +268,12 @@ static int tv_decode_at_rip(struct tv_vcpu *vcpu, struct tv_sregs *s,
 	if (r)
 		return r;
 	*n = TV_INSN_MAX_LEN;
-	return tv_decode_mmio(code, *n, mode, insn) ? -EINVAL : 0;
+	return decode(code, *n, mode, insn) ? -EINVAL : 0;
+}
+
+static int tv_mmio_decoder(const u8 *code, unsigned int n, unsigned int mode_bits, void *insn)
+{
+	return tv_decode_mmio(code, n, mode_bits, insn);
 }
 
 /* The offload path's MMIO: a virtio window's interrupt registers, a doorbell. */
@@ -324,7 +331,7 @@ int tv_handle_npf(struct tv_vcpu *vcpu)
 		return tv_internal_error(vcpu, TV_INTERNAL_DELIVERY, gpa);
 
 	tv_ops->get_sregs(vcpu, &s);
-	r = tv_decode_at_rip(vcpu, &s, insn, code, &n);
+	r = tv_fetch_decode(vcpu, &s, tv_mmio_decoder, insn, code, &n);
 	if (r > 0)
 		return 1;
 	if (r == -EFAULT)

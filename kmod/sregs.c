@@ -14,9 +14,10 @@
  * entry refuses it.  Of those, not the ones for what the module does not
  * offer a guest: VMXE and SMXE (no nested virtualization, no SMX), CET
  * and PKS (their state is not switched), LA57 where guests have no
- * five-level paging (VMX, and CPUs without it).
+ * five-level paging (VMX, and CPUs without it).  The guest's own CR4
+ * writes are held to the same where they exit (cr_exit.c).
  */
-static u64 tv_cr4_ok(void)
+u64 tv_cr4_ok(void)
 {
 	u64 ok = X86_CR4_TSD | X86_CR4_PAE | X86_CR4_PCE | X86_CR4_OSFXSR |
 		 X86_CR4_OSXMMEXCPT;

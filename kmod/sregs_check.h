@@ -28,6 +28,8 @@ const char *tv_sregs_refused(const struct tv_sregs_check *s, const struct tv_sre
 struct tv_sregs;
 /* The check with this host's limits (sregs.c): 0 or -EINVAL. */
 int tv_sregs_check(const struct tv_sregs *s);
+/* The CR4 bits a guest may have on this host (sregs.c). */
+u64 tv_cr4_ok(void);
 #endif
 
 #endif

@@ -70,6 +70,13 @@ struct tv_vendor_ops {
 	/* MSRs kept in the VMCB/VMCS: -ENOENT for one it does not hold. */
 	int (*get_msr)(struct tv_vcpu *vcpu, u32 index, u64 *data);
 	int (*set_msr)(struct tv_vcpu *vcpu, u32 index, u64 data);
+	/*
+	 * Store a guest's write of CR0 or CR4 that passed the CPU's #GP
+	 * checks (cr_exit.c), with what a native write changes with it;
+	 * nonzero to refuse it (#GP).  Only for backends that intercept
+	 * such writes (TV_X_CR_WRITE).
+	 */
+	int (*set_cr)(struct tv_vcpu *vcpu, int cr, u64 val);
 	/* The guest's current privilege level, 0-3, as of the last exit. */
 	int (*get_cpl)(struct tv_vcpu *vcpu);
 	/* The interrupt shadow (after STI or MOV SS), for TV_GET/SET_EVENTS. */

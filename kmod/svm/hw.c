@@ -25,6 +25,7 @@ DEFINE_PER_CPU(struct svm_cpu, svm_cpu);
 u32 svm_max_asid;
 u64 svm_iopm_pa, svm_msrpm_pa;
 bool svm_has_nrips;
+bool svm_has_decode_assists;
 
 #define SVM_IOPM_ORDER	2	/* 12 KiB, all ports intercepted */
 #define SVM_MSRPM_ORDER	1	/* 8 KiB */
@@ -205,6 +206,7 @@ int tv_svm_init(const struct tv_vendor_ops **ops)
 	}
 	svm_max_asid = cpuid_ebx(SVM_CPUID_FUNC) - 1;
 	svm_has_nrips = boot_cpu_has(X86_FEATURE_NRIPS);
+	svm_has_decode_assists = boot_cpu_has(X86_FEATURE_DECODEASSISTS);
 
 	r = svm_hw_setup();
 	if (r)

@@ -53,6 +53,29 @@ static void svm_intercept_dr(struct vmcb *vmcb, bool on)
 	vmcb->control.intercepts[INTERCEPT_DR] = on ? 0x00ff00ff : 0;
 }
 
+/*
+ * The guest's CR0 writes always exit, its CR4 writes while CR0.PG is clear
+ * (cr_exit.c emulates them).  QEMU's TCG loses the host CPU at the #VMEXIT
+ * of a guest with EFER.LME set and CR0.PG and CR4.PAE clear (see
+ * svm_efer_state_ok()); without these intercepts a guest reaches that
+ * state with MOV to CR4 (PAE, then LME, then PAE cleared with paging
+ * off), or by leaving long mode (CR0.PG cleared in compatibility mode)
+ * and then clearing PAE.  CR0 writes are rare in Linux; CR4 writes are
+ * not (CR4.PGE toggles flush the global TLB where there is no INVPCID),
+ * but only with paging on, where CR4.PAE cannot be cleared (#GP in long
+ * mode, and out of it EFER.LME is refused without PAE), so they run
+ * natively there.  The CR4 intercept also keeps a guest with paging off
+ * from CR4 bits TV_SET_SREGS refuses; with paging on, the CPU's own #GP
+ * covers the bits it lacks.
+ */
+static void svm_update_cr4_intercept(struct vmcb *vmcb)
+{
+	if (vmcb->save.cr0 & X86_CR0_PG)
+		svm_unintercept(vmcb, INTERCEPT_CR4_WRITE);
+	else
+		svm_intercept(vmcb, INTERCEPT_CR4_WRITE);
+}
+
 /* The VMX access-rights layout of the uAPI, and the VMCB's packed one. */
 static u16 svm_attrib_from_uapi(u16 a)
 {
@@ -123,6 +146,8 @@ static int svm_vcpu_create(struct tv_vcpu *vcpu)
 	svm_intercept(vmcb, INTERCEPT_MWAIT);
 	svm_intercept(vmcb, INTERCEPT_MWAIT_COND);
 	svm_intercept(vmcb, INTERCEPT_XSETBV);
+	svm_intercept(vmcb, INTERCEPT_CR0_WRITE);
+	svm_intercept(vmcb, INTERCEPT_CR4_WRITE);	/* CR0.PG is clear */
 	svm_intercept_dr(vmcb, true);
 	/* Only to reflect them: see tv_handle_exception(). */
 	svm_intercept(vmcb, INTERCEPT_EXCEPTION_OFFSET + X86_TRAP_DB);
@@ -230,6 +255,48 @@ static int svm_set_sregs(struct tv_vcpu *vcpu, const struct tv_sregs *s)
 	/* The CPL is SS.DPL once protected mode is on. */
 	save->cpl = (s->cr0 & X86_CR0_PE) ? (s->ss.attrib >> 5) & 3 : 0;
 	vmcb->control.int_ctl = (vmcb->control.int_ctl & ~V_TPR_MASK) | s->cr8;
+	svm_update_cr4_intercept(vmcb);
+	return 0;
+}
+
+/*
+ * A guest's MOV to CR0/CR4, CLTS or LMSW that passed the CPU's checks
+ * (cr_exit.c): stored as the CPU would, with EFER.LMA following CR0.PG
+ * where EFER.LME is set, and the guest's TLB flushed where the paging
+ * mode or the rights it applies changed (the intercepted instruction did
+ * not run, so the CPU flushed nothing).  Refused (#GP) where it would
+ * make the state svm_efer_state_ok() refuses: clearing CR4.PAE while
+ * EFER.LME is set and paging is off, which the CPU allows.  That is the
+ * one write a guest gets #GP for here and not on a CPU (security.rst).
+ */
+static int svm_set_cr(struct tv_vcpu *vcpu, int cr, u64 val)
+{
+	struct vmcb *vmcb = ((struct svm_vcpu *)vcpu->vendor)->vmcb;
+	struct vmcb_save_area *save = &vmcb->save;
+	u64 cr0 = save->cr0, cr4 = save->cr4, efer = save->efer;
+	const u64 fpu_bits = X86_CR0_MP | X86_CR0_EM | X86_CR0_TS | X86_CR0_NE;
+
+	if (cr == 0) {
+		if (!(val & X86_CR0_PG))
+			efer &= ~EFER_LMA;
+		else if (!(cr0 & X86_CR0_PG) && (efer & EFER_LME))
+			efer |= EFER_LMA;
+		cr0 = val;
+	} else if (cr == 4) {
+		cr4 = val;
+	} else {
+		return -EINVAL;
+	}
+	if (!svm_efer_state_ok(efer, cr0, cr4))
+		return -EINVAL;
+	if ((((cr0 ^ save->cr0) & ~fpu_bits) || cr4 != save->cr4) &&
+	    vmcb->control.tlb_ctl == TLB_CONTROL_DO_NOTHING)
+		vmcb->control.tlb_ctl = TLB_CONTROL_FLUSH_ASID;
+	save->cr0 = cr0;
+	save->cr4 = cr4;
+	save->efer = efer;
+	vcpu->cr4 = cr4;
+	svm_update_cr4_intercept(vmcb);
 	return 0;
 }
 
@@ -511,6 +578,18 @@ static void svm_decode_exit(struct tv_vcpu *vcpu, struct vmcb *vmcb)
 	case SVM_EXIT_WBINVD:
 		e->kind = TV_X_WBINVD;
 		break;
+	case SVM_EXIT_WRITE_CR0:
+	case SVM_EXIT_WRITE_CR4:
+		e->kind = TV_X_CR_WRITE;
+		e->cr.cr = code - SVM_EXIT_WRITE_CR0;
+		/*
+		 * Decode assists name MOV's source GPR (EXITINFO1 bit 63 and
+		 * bits 3:0; clear for CLTS and LMSW); the step over it needs
+		 * NRIPS.  QEMU's TCG has neither: cr_exit.c fetches the bytes.
+		 */
+		e->cr.gpr = (svm_has_decode_assists && svm_has_nrips && (info1 & BIT_ULL(63))) ?
+			    (s8)(info1 & SVM_EXITINFO_REG_MASK) : -1;
+		break;
 	case SVM_EXIT_EXCP_BASE + X86_TRAP_MC:
 		/* svm_run() gave it to the host's handler: the guest goes on. */
 		e->kind = TV_X_NONE;
@@ -719,6 +798,7 @@ struct tv_vendor_ops svm_ops = {
 	.set_sregs = svm_set_sregs,
 	.get_msr = svm_get_msr,
 	.set_msr = svm_set_msr,
+	.set_cr = svm_set_cr,
 	.get_cpl = svm_get_cpl,
 	.get_interrupt_shadow = svm_get_interrupt_shadow,
 	.set_interrupt_shadow = svm_set_interrupt_shadow,

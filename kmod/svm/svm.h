@@ -22,6 +22,7 @@ DECLARE_PER_CPU(struct svm_cpu, svm_cpu);
 extern u32 svm_max_asid;
 extern u64 svm_iopm_pa, svm_msrpm_pa;
 extern bool svm_has_nrips;
+extern bool svm_has_decode_assists;
 
 struct svm_vcpu {
 	struct vmcb *vmcb;
