@@ -613,6 +613,8 @@ test_virtio_rng() {
 }requests and exits to thinrun: '${stats:-none reported}'"
 	if [ $rc -eq 0 ] && echo "$out" | grep -q 'thinvisor-guest: rng ok' && [ -z "$bad" ]; then
 		echo "$out" | grep 'thinrun: virtio-rng:' | sed 's/^/# /'
+		# The exits of one whole Linux boot, by kind (thinrun --stats).
+		echo "$out" | grep -E '^thinrun: +[a-z_:]+ +[0-9]+ ' | sed 's/^/# /'
 		echo "$out" | grep -E 'virtio|thinvisor-guest' | sed 's/^/# /'
 		tap ok $name
 	else
