@@ -11,7 +11,7 @@ const char *internal_suberror_name(unsigned int suberror)
 {
 	switch (suberror) {
 	case TV_INTERNAL_EMULATION:
-		return "an MMIO instruction the module cannot decode";
+		return "an instruction the module cannot decode or emulate";
 	case TV_INTERNAL_BAD_GUEST:
 		return "guest memory the module could not read";
 	case TV_INTERNAL_HW:

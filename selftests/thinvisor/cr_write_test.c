@@ -10,6 +10,45 @@
 #include "tv_test.h"
 #include "tv_guest.h"
 
+/*
+ * exits.cr_write of the VM (TV_GET_STATS_FD): on SVM every CR0 write the
+ * guest made must have been one, or it ran natively and the emulation
+ * went untested; on VMX there are none.
+ */
+static uint64_t cr_write_exits(struct tv_vm *vm)
+{
+	static uint8_t buf[65536];
+	const struct tv_stats_header *h = (const void *)buf;
+	int fd = ioctl(vm->fd, TV_GET_STATS_FD, 0);
+	ssize_t n;
+	uint32_t i;
+
+	if (fd < 0)
+		tv_die("TV_GET_STATS_FD: %s", strerror(errno));
+	n = pread(fd, buf, sizeof(buf), 0);
+	close(fd);
+	if (n < (ssize_t)sizeof(*h))
+		tv_die("stats: read %zd bytes", n);
+	for (i = 0; i < h->num_desc; i++) {
+		const struct tv_stats_desc *d = (const void *)(buf + h->desc_offset +
+							      i * h->desc_size);
+
+		if (!strcmp(d->name, "exits.cr_write"))
+			return *(const uint64_t *)(buf + h->data_offset + d->offset);
+	}
+	tv_die("no statistic exits.cr_write");
+	return 0;
+}
+
+static uint64_t want_cr_write_exits(int n_writes)
+{
+	int dev = open("/dev/thinvisor", O_RDWR);
+	int vendor = ioctl(dev, TV_CHECK_CAP, TV_CAP_VENDOR);
+
+	close(dev);
+	return vendor == TV_VENDOR_AMD_SVM ? n_writes : 0;
+}
+
 #define CR0_PE		(1UL << 0)
 #define CR0_MP		(1UL << 1)
 #define CR0_EM		(1UL << 2)
@@ -70,6 +109,7 @@ TEST(cr0_gp_cases)
 		EXPECT_EQ(s.cr0, uc.args[2]) TH_LOG("%s: CR0 changed", what[i]);
 	}
 	TV_RUN_DONE(vcpu, &uc);
+	EXPECT_EQ(want_cr_write_exits(NR_BAD), cr_write_exits(vm));
 	tv_vm_free(vm);
 }
 
@@ -167,6 +207,8 @@ TEST(cr0_writes_take_effect)
 	TV_RUN_DONE(vcpu, &uc);
 	tv_get_sregs(vcpu, &s);
 	EXPECT_EQ(cr0, s.cr0);
+	/* MOV 2, CLTS 3 (MOV, CLTS, MOV), LMSW 2 twice, MOV from R9 2. */
+	EXPECT_EQ(want_cr_write_exits(11), cr_write_exits(vm));
 	tv_vm_free(vm);
 }
 

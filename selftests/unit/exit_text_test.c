@@ -39,7 +39,7 @@ TEST(emulation_names_address_and_bytes)
 	r.internal.insn[1] = 0xfd;
 	r.internal.insn[2] = 0x7f;
 	internal_error_text(&r, buf, sizeof(buf));
-	EXPECT_STREQ("internal error 1 (an MMIO instruction the module cannot decode)"
+	EXPECT_STREQ("internal error 1 (an instruction the module cannot decode or emulate)"
 		     " at gpa 0xfee00300, instruction bytes c5 fd 7f", buf);
 }
 

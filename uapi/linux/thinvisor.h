@@ -260,7 +260,7 @@ struct tv_events {
 #define TV_IO_OUT		1
 
 /* internal.suberror */
-#define TV_INTERNAL_EMULATION	1	/* an MMIO instruction not decoded */
+#define TV_INTERNAL_EMULATION	1	/* an instruction not decoded or emulated */
 #define TV_INTERNAL_BAD_GUEST	2	/* guest memory unreadable */
 #define TV_INTERNAL_HW		3	/* the CPU refused the module (VMWRITE) */
 #define TV_INTERNAL_DELIVERY	4	/* delivering an event touched gpa, no RAM */
