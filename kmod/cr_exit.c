@@ -79,6 +79,12 @@ int tv_handle_cr_write(struct tv_vcpu *vcpu)
 	u64 src = 0, val;
 	int r;
 
+	/* Only a backend with set_cr makes these exits; never trust that. */
+	if (WARN_ON_ONCE(!tv_ops->set_cr)) {
+		vcpu->run->exit_reason = TV_EXIT_INTERNAL_ERROR;
+		vcpu->run->internal.suberror = TV_INTERNAL_HW;
+		return 0;
+	}
 	tv_ops->get_sregs(vcpu, &s);
 	r = tv_cr_insn(vcpu, &s, &insn);
 	if (r)
