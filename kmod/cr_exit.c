@@ -3,7 +3,8 @@
  * The exit of an intercepted write of CR0 or CR4 (TV_X_CR_WRITE; only the
  * SVM backend intercepts them, svm.c says when and why).  The write is
  * emulated: the source from the decode assist where the CPU gave one,
- * else from the instruction fetched at RIP (cr_write.c); refused with #GP
+ * else from the instruction fetched at RIP (cr_write.c) and, for LMSW
+ * from memory, its operand read through the guest's tables; refused with #GP
  * as the CPU would, or by the backend (tv_ops->set_cr); else handed to
  * the backend, which stores it with what a native write changes with it
  * (EFER.LMA, the TLB).
@@ -15,6 +16,7 @@
 #include "thinvisor.h"
 #include "cr_write.h"
 #include "decode.h"
+#include "gwalk.h"
 #include "sregs_check.h"
 #include "vendor.h"
 
@@ -57,15 +59,42 @@ static int tv_cr_insn(struct tv_vcpu *vcpu, struct tv_sregs *s, struct tv_cr_ins
 		vcpu->run->internal.gpa = 0;
 		return -1;
 	}
-	/*
-	 * Not a write of this register (another vCPU rewrote the bytes since
-	 * the exit), or LMSW from memory, whose operand is not fetched here.
-	 */
-	if (r || insn->op == TV_CR_OP_LMSW_MEM ||
-	    (insn->op == TV_CR_OP_MOV ? insn->cr : 0) != e->cr.cr) {
+	/* Not a write of this register: another vCPU rewrote the bytes since. */
+	if (r || (insn->op == TV_CR_OP_MOV ? insn->cr : 0) != e->cr.cr) {
 		tv_cr_not_emulated(vcpu, code, n);
 		return -1;
 	}
+	return 0;
+}
+
+/*
+ * LMSW's 16-bit operand in memory: 0, 1 when the read faulted into the
+ * guest, -1 when it stopped RUN.  The segment's limit is not checked.
+ */
+static int tv_cr_read_mem(struct tv_vcpu *vcpu, struct tv_sregs *s,
+			  const struct tv_cr_insn *insn, bool long64, u64 *src)
+{
+	const struct tv_segment *segs[] = { &s->es, &s->cs, &s->ss, &s->ds, &s->fs, &s->gs };
+	u8 seg = array_index_nospec(insn->mem.seg, ARRAY_SIZE(segs));
+	u64 gva = tv_cr_mem_offset(&insn->mem, vcpu->regs, vcpu->rip + insn->len);
+	unsigned int access = (vcpu->rflags & X86_EFLAGS_AC) ? TV_GWALK_AC : 0;
+	u16 msw;
+	int r;
+
+	if (!long64)
+		gva = (u32)(gva + segs[seg]->base);
+	else if (seg == TV_SEG_FS || seg == TV_SEG_GS)
+		gva += segs[seg]->base;
+	r = tv_virt_copy(vcpu, s, gva, &msw, sizeof(msw), access);
+	if (r > 0)
+		return 1;
+	if (r) {
+		vcpu->run->exit_reason = TV_EXIT_INTERNAL_ERROR;
+		vcpu->run->internal.suberror = TV_INTERNAL_BAD_GUEST;
+		vcpu->run->internal.gpa = 0;
+		return -1;
+	}
+	*src = msw;
 	return 0;
 }
 
@@ -77,6 +106,7 @@ int tv_handle_cr_write(struct tv_vcpu *vcpu)
 	struct tv_sregs s;
 	const char *why;
 	u64 src = 0, val;
+	bool long64;
 	int r;
 
 	/* Only a backend with set_cr makes these exits; never trust that. */
@@ -93,10 +123,15 @@ int tv_handle_cr_write(struct tv_vcpu *vcpu)
 		.cr0 = s.cr0, .cr3 = s.cr3, .cr4 = s.cr4, .efer = s.efer,
 		.cs_l = s.cs.attrib & TV_SEG_ATTR_L,
 	};
-	if (insn.op != TV_CR_OP_CLTS) {
+	long64 = (s.efer & EFER_LMA) && st.cs_l;
+	if (insn.op == TV_CR_OP_LMSW_MEM) {
+		r = tv_cr_read_mem(vcpu, &s, &insn, long64, &src);
+		if (r)
+			return r > 0 ? 1 : 0;
+	} else if (insn.op != TV_CR_OP_CLTS) {
 		src = vcpu->regs[array_index_nospec(insn.gpr, TV_NR_REGS)];
 		/* Outside 64-bit mode MOV to CR takes 32 bits, LMSW 16 always. */
-		if (!((s.efer & EFER_LMA) && st.cs_l))
+		if (!long64)
 			src = (u32)src;
 		if (insn.op == TV_CR_OP_LMSW)
 			src &= 0xffff;

@@ -19,11 +19,104 @@ static bool tv_is_legacy_prefix(u8 b)
 	}
 }
 
+/* The segment a prefix byte overrides to, or -1. */
+static int tv_seg_prefix(u8 b)
+{
+	switch (b) {
+	case 0x26: return TV_SEG_ES;
+	case 0x2e: return TV_SEG_CS;
+	case 0x36: return TV_SEG_SS;
+	case 0x3e: return TV_SEG_DS;
+	case 0x64: return TV_SEG_FS;
+	case 0x65: return TV_SEG_GS;
+	default: return -1;
+	}
+}
+
+/* Take len bytes at *i as a sign-extended displacement. */
+static int tv_take_disp(const u8 *code, unsigned int n, unsigned int *i,
+			unsigned int len, s64 *disp)
+{
+	u64 v = 0;
+	unsigned int k;
+
+	if (*i + len > TV_INSN_MAX_LEN)
+		return -EINVAL;
+	if (*i + len > n)
+		return -EAGAIN;
+	for (k = 0; k < len; k++)
+		v |= (u64)code[*i + k] << (8 * k);
+	*i += len;
+	if (len == 1)
+		*disp = (s8)v;
+	else if (len == 2)
+		*disp = (s16)v;
+	else if (len == 4)
+		*disp = (s32)v;
+	else
+		*disp = 0;
+	return 0;
+}
+
+/*
+ * The memory operand of a ModRM (mod != 3) whose bytes after the ModRM
+ * start at *i: 16-bit addressing (BX/BP with SI/DI, disp16), or 32/64-bit
+ * (SIB, disp8/32, RIP-relative in 64-bit mode).  The default segment is
+ * SS where the base is BP/EBP/ESP (RBP, RSP), else DS.
+ */
+static int tv_decode_mem(const u8 *code, unsigned int n, unsigned int *i, u8 modrm,
+			 u8 rex, unsigned int mode_bits, struct tv_cr_mem *m)
+{
+	static const s8 base16[8] = { TV_RBX, TV_RBX, TV_RBP, TV_RBP, -1, -1, TV_RBP, TV_RBX };
+	static const s8 index16[8] = { TV_RSI, TV_RDI, TV_RSI, TV_RDI, TV_RSI, TV_RDI, -1, -1 };
+	unsigned int mod = modrm >> 6, rm = modrm & 7;
+
+	m->base = -1;
+	m->index = -1;
+	m->scale = 1;
+	if (m->addr_size == 2) {
+		if (mod == 0 && rm == 6)
+			return tv_take_disp(code, n, i, 2, &m->disp);
+		m->base = base16[rm];
+		m->index = index16[rm];
+		if (m->base == TV_RBP)
+			m->seg = TV_SEG_SS;
+		return tv_take_disp(code, n, i, mod == 1 ? 1 : mod == 2 ? 2 : 0, &m->disp);
+	}
+	if (rm == 4) {
+		u8 sib;
+
+		if (*i + 1 > TV_INSN_MAX_LEN)
+			return -EINVAL;
+		if (*i + 1 > n)
+			return -EAGAIN;
+		sib = code[(*i)++];
+		m->scale = 1 << (sib >> 6);
+		m->index = ((sib >> 3) & 7) | ((rex & 2) << 2);
+		if (m->index == TV_RSP)		/* 100 without REX.X: no index */
+			m->index = -1;
+		if ((sib & 7) == 5 && mod == 0)
+			return tv_take_disp(code, n, i, 4, &m->disp);
+		m->base = (sib & 7) | ((rex & 1) << 3);
+	} else if (mod == 0 && rm == 5) {
+		m->rip_rel = mode_bits == 64;
+		return tv_take_disp(code, n, i, 4, &m->disp);
+	} else {
+		m->base = rm | ((rex & 1) << 3);
+	}
+	if (m->base == TV_RSP || m->base == TV_RBP)
+		m->seg = TV_SEG_SS;
+	return tv_take_disp(code, n, i, mod == 1 ? 1 : mod == 2 ? 4 : 0, &m->disp);
+}
+
 int tv_decode_cr_write(const u8 *code, unsigned int n, unsigned int mode_bits,
 		       struct tv_cr_insn *insn)
 {
 	unsigned int i = 0;
 	u8 rex = 0, modrm;
+	bool addr_prefix = false;
+	int seg = -1;
+	int r;
 
 	memset(insn, 0, sizeof(*insn));
 	for (;; i++) {
@@ -35,6 +128,10 @@ int tv_decode_cr_write(const u8 *code, unsigned int n, unsigned int mode_bits,
 			return -EINVAL;
 		if (tv_is_legacy_prefix(code[i])) {
 			rex = 0;	/* a REX before a legacy prefix is ignored */
+			if (code[i] == 0x67)
+				addr_prefix = true;
+			if (tv_seg_prefix(code[i]) >= 0)
+				seg = tv_seg_prefix(code[i]);	/* the last one counts */
 			continue;
 		}
 		if (mode_bits == 64 && (code[i] & 0xf0) == 0x40) {
@@ -72,14 +169,44 @@ int tv_decode_cr_write(const u8 *code, unsigned int n, unsigned int mode_bits,
 	if (((modrm >> 3) & 7) != 6)	/* 0F 01 /6 is LMSW; the rest is not ours */
 		return -EINVAL;
 	if ((modrm >> 6) != 3) {
-		/* The memory form: its length is not needed, it is not emulated. */
+		struct tv_cr_mem *m = &insn->mem;
+
+		if (mode_bits == 64)
+			m->addr_size = addr_prefix ? 4 : 8;
+		else if (mode_bits == 32)
+			m->addr_size = addr_prefix ? 2 : 4;
+		else
+			m->addr_size = addr_prefix ? 4 : 2;
+		m->seg = TV_SEG_DS;
+		i += 3;
+		r = tv_decode_mem(code, n, &i, modrm, rex, mode_bits, m);
+		if (r)
+			return r;
+		if (seg >= 0)
+			m->seg = seg;
 		insn->op = TV_CR_OP_LMSW_MEM;
+		insn->len = i;
 		return 0;
 	}
 	insn->op = TV_CR_OP_LMSW;
 	insn->gpr = (modrm & 7) | ((rex & 1) << 3);
 	insn->len = i + 3;
 	return 0;
+}
+
+u64 tv_cr_mem_offset(const struct tv_cr_mem *mem, const unsigned long *regs, u64 next_rip)
+{
+	u64 ea = mem->disp;
+
+	if (mem->base >= 0)
+		ea += regs[mem->base & 15];
+	if (mem->index >= 0)
+		ea += (u64)regs[mem->index & 15] * mem->scale;
+	if (mem->rip_rel)
+		ea += next_rip;
+	if (mem->addr_size < 8)
+		ea &= (1ULL << (mem->addr_size * 8)) - 1;
+	return ea;
 }
 
 u64 tv_cr0_written(const struct tv_cr_insn *insn, u64 cr0, u64 src)

@@ -13,7 +13,8 @@
  *                ModRM.mod is ignored: always a register)
  *   0F 06        CLTS (clears CR0.TS)
  *   0F 01 /6     LMSW r/m16 (loads CR0 bits 3:0; PE can be set, not
- *                cleared); only the register form is emulated
+ *                cleared), from a register or from memory: its
+ *                effective address is computed here (tv_cr_mem_offset)
  *
  * Pure logic (pure.h), unit-tested in selftests/unit/cr_write_test.c.
  */
@@ -49,7 +50,30 @@ enum tv_cr_op {
 	TV_CR_OP_MOV,		/* MOV to CRn from a GPR */
 	TV_CR_OP_CLTS,
 	TV_CR_OP_LMSW,		/* from a GPR (register form) */
-	TV_CR_OP_LMSW_MEM,	/* from memory: decoded, not emulated */
+	TV_CR_OP_LMSW_MEM,	/* from memory (@mem) */
+};
+
+/* Segment registers in their x86 encoding (prefixes, the uAPI's order). */
+enum tv_seg_reg { TV_SEG_ES, TV_SEG_CS, TV_SEG_SS, TV_SEG_DS, TV_SEG_FS, TV_SEG_GS };
+
+/**
+ * struct tv_cr_mem - the memory operand of LMSW m16
+ * @base:      the base GPR, or -1
+ * @index:     the index GPR, or -1
+ * @scale:     1, 2, 4 or 8
+ * @addr_size: 2, 4 or 8 bytes
+ * @seg:       enum tv_seg_reg: the default or the override
+ * @rip_rel:   RIP-relative (64-bit mode, ModRM 00 xxx 101)
+ * @disp:      the displacement, sign-extended
+ */
+struct tv_cr_mem {
+	s8 base;
+	s8 index;
+	u8 scale;
+	u8 addr_size;
+	u8 seg;
+	bool rip_rel;
+	s64 disp;
 };
 
 /**
@@ -58,12 +82,14 @@ enum tv_cr_op {
  * @op:  enum tv_cr_op
  * @cr:  the register written: MOV's CRn; 0 for CLTS and LMSW
  * @gpr: MOV and register LMSW: the source GPR (enum tv_gpr, decode.h)
+ * @mem: LMSW from memory: its operand
  */
 struct tv_cr_insn {
 	u8 len;
 	u8 op;
 	u8 cr;
 	u8 gpr;
+	struct tv_cr_mem mem;
 };
 
 /**
@@ -78,6 +104,17 @@ struct tv_cr_insn {
  */
 int tv_decode_cr_write(const u8 *code, unsigned int n, unsigned int mode_bits,
 		       struct tv_cr_insn *insn);
+
+/**
+ * tv_cr_mem_offset() - the offset in its segment of LMSW's memory operand
+ * @mem:      the decoded operand
+ * @regs:     the guest's 16 GPRs (enum tv_gpr)
+ * @next_rip: the RIP after the instruction (for RIP-relative operands)
+ *
+ * Return: base + index * scale + displacement, cut to the address size.
+ * The caller adds the segment's base (in 64-bit mode only FS's and GS's).
+ */
+u64 tv_cr_mem_offset(const struct tv_cr_mem *mem, const unsigned long *regs, u64 next_rip);
 
 /* What the rules read of the vCPU's state. */
 struct tv_cr_state {

@@ -88,10 +88,14 @@ int tv_complete_io(struct tv_vcpu *vcpu, int pending);
 int tv_complete_mmio(struct tv_vcpu *vcpu);
 
 /*
- * io.c: fetch the instruction at CS:RIP and decode it.  A decoder returns
- * 0, -EAGAIN when it needs more bytes, or another errno.
+ * io.c: copy to or from guest-virtual memory through the guest's tables
+ * (0; 1 when a #PF or #GP went into the guest instead; -EFAULT: no RAM);
+ * fetch the instruction at CS:RIP and decode it.  A decoder returns 0,
+ * -EAGAIN when it needs more bytes, or another errno.
  */
 struct tv_sregs;
+int tv_virt_copy(struct tv_vcpu *vcpu, struct tv_sregs *s, u64 gva,
+		 void *buf, unsigned int len, unsigned int access);
 typedef int (*tv_insn_decoder)(const u8 *code, unsigned int n, unsigned int mode_bits,
 			       void *insn);
 int tv_fetch_decode(struct tv_vcpu *vcpu, struct tv_sregs *s, tv_insn_decoder decode,

@@ -44,8 +44,8 @@ static int tv_internal_error(struct tv_vcpu *vcpu, u32 suberror, u64 gpa)
  * caller resumes the guest so it takes it); -EFAULT when the memory, or a
  * page table on the way to it, is not RAM.
  */
-static int tv_virt_copy(struct tv_vcpu *vcpu, struct tv_sregs *s, u64 gva,
-			void *buf, unsigned int len, unsigned int access)
+int tv_virt_copy(struct tv_vcpu *vcpu, struct tv_sregs *s, u64 gva,
+		 void *buf, unsigned int len, unsigned int access)
 {
 	struct tv_gwalk w = {
 		.cr0 = s->cr0, .cr3 = s->cr3, .cr4 = s->cr4, .efer = s->efer,

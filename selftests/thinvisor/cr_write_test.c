@@ -144,6 +144,29 @@ static uint64_t cr0_after_lmsw(uint16_t msw, uint64_t orig)
 	return out;
 }
 
+/* LMSW from memory: a stack slot (SS, SIB) and a global (RIP-relative). */
+static volatile uint16_t global_msw;
+
+static uint64_t cr0_after_lmsw_stack(uint16_t msw, uint64_t orig)
+{
+	volatile uint16_t local = msw;
+	uint64_t out;
+
+	asm volatile("lmsw %1\n\tmov %%cr0, %0\n\tmov %2, %%cr0"
+		     : "=&r"(out) : "m"(local), "r"(orig) : "memory");
+	return out;
+}
+
+static uint64_t cr0_after_lmsw_global(uint16_t msw, uint64_t orig)
+{
+	uint64_t out;
+
+	global_msw = msw;
+	asm volatile("lmsw global_msw(%%rip)\n\tmov %%cr0, %0\n\tmov %1, %%cr0"
+		     : "=&r"(out) : "r"(orig) : "memory");
+	return out;
+}
+
 /* mov %r9, %cr0 with an operand-size prefix (ignored) and REX.B. */
 static uint64_t cr0_after_mov_r9(uint64_t v, uint64_t orig)
 {
@@ -158,8 +181,8 @@ static uint64_t cr0_after_mov_r9(uint64_t v, uint64_t orig)
 
 /*
  * MOV sets TS; CLTS clears it; LMSW loads MP, EM and TS and can set PE
- * but not clear it; MOV from R9 (REX.B, 66 prefix) writes what it is
- * given.  Then CR0 must be as it was.
+ * but not clear it, from a register or from memory; MOV from R9 (REX.B,
+ * 66 prefix) writes what it is given.  Then CR0 must be as it was.
  */
 static void guest_good_writes(void)
 {
@@ -170,7 +193,9 @@ static void guest_good_writes(void)
 	GUEST_SYNC_ARGS(2, cr0_after_lmsw(CR0_MP | CR0_TS, cr0), 0, 0, 0);
 	GUEST_SYNC_ARGS(3, cr0_after_lmsw(CR0_EM | CR0_PE, cr0), 0, 0, 0);
 	GUEST_SYNC_ARGS(4, cr0_after_mov_r9(cr0 | CR0_TS | CR0_MP, cr0), 0, 0, 0);
-	GUEST_SYNC_ARGS(5, read_cr0(), 0, 0, 0);
+	GUEST_SYNC_ARGS(5, cr0_after_lmsw_stack(CR0_MP | CR0_EM, cr0), 0, 0, 0);
+	GUEST_SYNC_ARGS(6, cr0_after_lmsw_global(CR0_TS, cr0), 0, 0, 0);
+	GUEST_SYNC_ARGS(7, read_cr0(), 0, 0, 0);
 	GUEST_DONE();
 }
 
@@ -181,9 +206,11 @@ TEST(cr0_writes_take_effect)
 	const uint64_t low4 = CR0_PE | CR0_MP | CR0_EM | CR0_TS;
 	static const char *const what[] = {
 		"MOV to CR0 setting TS", "CLTS", "LMSW MP|TS (PE clear: kept)",
-		"LMSW EM|PE", "MOV to CR0 from R9 with 66 REX.B", "CR0 restored",
+		"LMSW EM|PE", "MOV to CR0 from R9 with 66 REX.B",
+		"LMSW MP|EM from the stack", "LMSW TS from a global (RIP-relative)",
+		"CR0 restored",
 	};
-	uint64_t want[6];
+	uint64_t want[8];
 	struct tv_sregs s;
 	struct tv_ucall uc;
 	unsigned int i;
@@ -197,8 +224,10 @@ TEST(cr0_writes_take_effect)
 	want[2] = (cr0 & ~low4) | CR0_PE | CR0_MP | CR0_TS;
 	want[3] = (cr0 & ~low4) | CR0_PE | CR0_EM;
 	want[4] = cr0 | CR0_TS | CR0_MP;
-	want[5] = cr0;
-	for (i = 0; i < 6; i++) {
+	want[5] = (cr0 & ~low4) | CR0_PE | CR0_MP | CR0_EM;
+	want[6] = (cr0 & ~low4) | CR0_PE | CR0_TS;
+	want[7] = cr0;
+	for (i = 0; i < 8; i++) {
 		TV_RUN_UCALL(vcpu, &uc, TV_UCALL_SYNC);
 		ASSERT_EQ(i, uc.args[0]);
 		EXPECT_EQ(want[i], uc.args[1])
@@ -207,8 +236,8 @@ TEST(cr0_writes_take_effect)
 	TV_RUN_DONE(vcpu, &uc);
 	tv_get_sregs(vcpu, &s);
 	EXPECT_EQ(cr0, s.cr0);
-	/* MOV 2, CLTS 3 (MOV, CLTS, MOV), LMSW 2 twice, MOV from R9 2. */
-	EXPECT_EQ(want_cr_write_exits(11), cr_write_exits(vm));
+	/* MOV 2, CLTS 3 (MOV, CLTS, MOV), LMSW 2 four times, MOV from R9 2. */
+	EXPECT_EQ(want_cr_write_exits(15), cr_write_exits(vm));
 	tv_vm_free(vm);
 }
 

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Unit test of kmod/cr_write.c: the decoding of the instructions that
- * raise an SVM CR write intercept (MOV to CRn, CLTS, LMSW) in each mode,
- * with prefixes, REX and short fetches; the CR0 value each asks for; and
+ * raise an SVM CR write intercept (MOV to CRn, CLTS, LMSW from a register
+ * and from memory) in each mode, with prefixes, REX and short fetches;
+ * LMSW's effective address; the CR0 value each asks for; and
  * each #GP rule of a CR0 or CR4 write alone, next to a write it allows.
  */
 #include "kselftest_harness.h"
@@ -106,10 +107,68 @@ FIXTURE_VARIANT_ADD(dec, m64_lmsw_r10) {
 	.want = { .len = 4, .op = TV_CR_OP_LMSW, .gpr = TV_R10 },
 };
 
-/* lmsw (%rax): decoded as the memory form, which is not emulated */
-FIXTURE_VARIANT_ADD(dec, m64_lmsw_mem) {
+#define MEM(b, i, sc, as, sg, rr, d)	\
+	.mem = { .base = (b), .index = (i), .scale = (sc), .addr_size = (as), .seg = (sg), \
+		 .rip_rel = (rr), .disp = (d) }
+
+/* lmsw (%rax) */
+FIXTURE_VARIANT_ADD(dec, m64_lmsw_mem_rax) {
 	.mode = 64, .n = 3, .code = { 0x0f, 0x01, 0x30 },
-	.want = { .op = TV_CR_OP_LMSW_MEM },
+	.want = { .len = 3, .op = TV_CR_OP_LMSW_MEM, MEM(TV_RAX, -1, 1, 8, TV_SEG_DS, false, 0) },
+};
+
+/* lmsw 0x10(%rsp): SIB, disp8, SS */
+FIXTURE_VARIANT_ADD(dec, m64_lmsw_mem_rsp_disp8) {
+	.mode = 64, .n = 5, .code = { 0x0f, 0x01, 0x74, 0x24, 0x10 },
+	.want = { .len = 5, .op = TV_CR_OP_LMSW_MEM, MEM(TV_RSP, -1, 1, 8, TV_SEG_SS, false, 0x10) },
+};
+
+/* lmsw -0x100(%r13,%r10,4): REX.B and REX.X, disp32 (the segment: moot in 64-bit mode) */
+FIXTURE_VARIANT_ADD(dec, m64_lmsw_mem_sib_rex) {
+	.mode = 64, .n = 9, .code = { 0x43, 0x0f, 0x01, 0xb4, 0x95, 0x00, 0xff, 0xff, 0xff },
+	.want = { .len = 9, .op = TV_CR_OP_LMSW_MEM, MEM(TV_R13, TV_R10, 4, 8, TV_SEG_DS, false, -0x100) },
+};
+
+/* lmsw 0x1234(%rip) */
+FIXTURE_VARIANT_ADD(dec, m64_lmsw_mem_rip) {
+	.mode = 64, .n = 7, .code = { 0x0f, 0x01, 0x35, 0x34, 0x12, 0x00, 0x00 },
+	.want = { .len = 7, .op = TV_CR_OP_LMSW_MEM, MEM(-1, -1, 1, 8, TV_SEG_DS, true, 0x1234) },
+};
+
+/* lmsw %gs:0x8 (SIB, no base, no index: absolute) */
+FIXTURE_VARIANT_ADD(dec, m64_lmsw_mem_gs_abs) {
+	.mode = 64, .n = 9, .code = { 0x65, 0x0f, 0x01, 0x34, 0x25, 0x08, 0x00, 0x00, 0x00 },
+	.want = { .len = 9, .op = TV_CR_OP_LMSW_MEM, MEM(-1, -1, 1, 8, TV_SEG_GS, false, 8) },
+};
+
+/* lmsw 0x1000 in 32-bit code: disp32, absolute */
+FIXTURE_VARIANT_ADD(dec, m32_lmsw_mem_abs) {
+	.mode = 32, .n = 7, .code = { 0x0f, 0x01, 0x35, 0x00, 0x10, 0x00, 0x00 },
+	.want = { .len = 7, .op = TV_CR_OP_LMSW_MEM, MEM(-1, -1, 1, 4, TV_SEG_DS, false, 0x1000) },
+};
+
+/* lmsw -2(%bp,%si) in 16-bit code: SS, disp8 */
+FIXTURE_VARIANT_ADD(dec, m16_lmsw_mem_bp_si) {
+	.mode = 16, .n = 4, .code = { 0x0f, 0x01, 0x72, 0xfe },
+	.want = { .len = 4, .op = TV_CR_OP_LMSW_MEM, MEM(TV_RBP, TV_RSI, 1, 2, TV_SEG_SS, false, -2) },
+};
+
+/* lmsw 0x7000 in 16-bit code: disp16, no base */
+FIXTURE_VARIANT_ADD(dec, m16_lmsw_mem_disp16) {
+	.mode = 16, .n = 5, .code = { 0x0f, 0x01, 0x36, 0x00, 0x70 },
+	.want = { .len = 5, .op = TV_CR_OP_LMSW_MEM, MEM(-1, -1, 1, 2, TV_SEG_DS, false, 0x7000) },
+};
+
+/* lmsw %es:(%ebx) in 16-bit code with 67: 32-bit addressing */
+FIXTURE_VARIANT_ADD(dec, m16_lmsw_mem_addr32_es) {
+	.mode = 16, .n = 5, .code = { 0x26, 0x67, 0x0f, 0x01, 0x33 },
+	.want = { .len = 5, .op = TV_CR_OP_LMSW_MEM, MEM(TV_RBX, -1, 1, 4, TV_SEG_ES, false, 0) },
+};
+
+/* lmsw 0x10(%rsp) cut short in its displacement */
+FIXTURE_VARIANT_ADD(dec, m64_lmsw_mem_short) {
+	.mode = 64, .n = 4, .code = { 0x0f, 0x01, 0x74, 0x24 },
+	.ret = -EAGAIN,
 };
 
 /* 0F 01 /7 is INVLPG (or SWAPGS...), not LMSW */
@@ -169,6 +228,40 @@ TEST_F(dec, decode)
 	EXPECT_EQ(variant->want.op, got.op);
 	EXPECT_EQ(variant->want.cr, got.cr);
 	EXPECT_EQ(variant->want.gpr, got.gpr);
+	if (got.op != TV_CR_OP_LMSW_MEM)
+		return;
+	EXPECT_EQ(variant->want.mem.base, got.mem.base);
+	EXPECT_EQ(variant->want.mem.index, got.mem.index);
+	EXPECT_EQ(variant->want.mem.scale, got.mem.scale);
+	EXPECT_EQ(variant->want.mem.addr_size, got.mem.addr_size);
+	EXPECT_EQ(variant->want.mem.seg, got.mem.seg);
+	EXPECT_EQ(variant->want.mem.rip_rel, got.mem.rip_rel);
+	EXPECT_EQ(variant->want.mem.disp, got.mem.disp);
+}
+
+TEST(mem_offset)
+{
+	unsigned long regs[16] = { 0 };
+	struct tv_cr_mem m = { .base = TV_R13, .index = TV_R10, .scale = 4, .addr_size = 8,
+			       .disp = -0x100 };
+
+	regs[TV_R13] = 0x10000;
+	regs[TV_R10] = 3;
+	EXPECT_EQ(0x10000ULL + 12 - 0x100, tv_cr_mem_offset(&m, regs, 0));
+	/* RIP-relative: from the next instruction. */
+	m = (struct tv_cr_mem){ .base = -1, .index = -1, .scale = 1, .addr_size = 8,
+				.rip_rel = true, .disp = 0x10 };
+	EXPECT_EQ(0x401007ULL + 0x10, tv_cr_mem_offset(&m, regs, 0x401007));
+	/* 16-bit addressing wraps at 64 KiB, 32-bit at 4 GiB. */
+	regs[TV_RBP] = 0xfffe;
+	regs[TV_RSI] = 4;
+	m = (struct tv_cr_mem){ .base = TV_RBP, .index = TV_RSI, .scale = 1, .addr_size = 2,
+				.disp = -2 };
+	EXPECT_EQ(0x0000ULL, tv_cr_mem_offset(&m, regs, 0));
+	regs[TV_RBX] = 0xfffffff0UL;
+	m = (struct tv_cr_mem){ .base = TV_RBX, .index = -1, .scale = 1, .addr_size = 4,
+				.disp = 0x20 };
+	EXPECT_EQ(0x10ULL, tv_cr_mem_offset(&m, regs, 0));
 }
 
 /* --- the value each instruction writes ------------------------------------ */
