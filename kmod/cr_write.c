@@ -101,9 +101,9 @@ static int tv_decode_mem(const u8 *code, unsigned int n, unsigned int *i, u8 mod
 	} else if (mod == 0 && rm == 5) {
 		m->rip_rel = mode_bits == 64;
 		return tv_take_disp(code, n, i, 4, &m->disp);
-	} else {
-		m->base = rm | ((rex & 1) << 3);
 	}
+	if (rm != 4)
+		m->base = rm | ((rex & 1) << 3);
 	if (m->base == TV_RSP || m->base == TV_RBP)
 		m->seg = TV_SEG_SS;
 	return tv_take_disp(code, n, i, mod == 1 ? 1 : mod == 2 ? 4 : 0, &m->disp);
