@@ -287,6 +287,21 @@ static int tv_handle_fail_entry(struct tv_vcpu *vcpu)
 	return 0;
 }
 
+/*
+ * The backend opened an interrupt window on an instruction that was still
+ * in an STI or MOV SS shadow (svm.c: QEMU's TCG drops the shadow a VMRUN
+ * loads), so the interrupt may not go in yet.  A HLT there is run here:
+ * the CPU would have halted and the interrupt woken it, returning after
+ * the HLT (STI; HLT is how Linux idles).  Any other instruction runs with
+ * the window closed, and the interrupt waits for the next exit.
+ */
+static int tv_handle_window_in_shadow(struct tv_vcpu *vcpu)
+{
+	if (tv_insn_at_rip_is_hlt(vcpu))
+		vcpu->rip += 1;
+	return 1;
+}
+
 static int tv_handle_unknown(struct tv_vcpu *vcpu)
 {
 	pr_warn_ratelimited(TV_NAME ": unexpected %s exit 0x%llx 0x%llx 0x%llx\n",
@@ -326,6 +341,7 @@ static int (*const tv_exit_handlers[TV_X_NR])(struct tv_vcpu *vcpu) = {
 	[TV_X_EXCEPTION] = tv_handle_exception,
 	[TV_X_RDPMC] = tv_handle_rdpmc,
 	[TV_X_WBINVD] = tv_handle_wbinvd,
+	[TV_X_WINDOW_IN_SHADOW] = tv_handle_window_in_shadow,
 	[TV_X_CR_WRITE] = tv_handle_cr_write,
 	[TV_X_UNKNOWN] = tv_handle_unknown,
 };

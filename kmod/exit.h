@@ -35,6 +35,7 @@ enum tv_exit_kind {
 	TV_X_EXCEPTION,		/* #DB or #AC, to be reflected */
 	TV_X_RDPMC,		/* no PMU: #GP */
 	TV_X_WBINVD,		/* a no-op for the guest */
+	TV_X_WINDOW_IN_SHADOW,	/* an interrupt window opened too early */
 	TV_X_CR_WRITE,		/* CR0 or CR4, intercepted (SVM): cr_exit.c */
 	TV_X_UNKNOWN,
 	TV_X_NR
@@ -86,6 +87,7 @@ int tv_handle_io(struct tv_vcpu *vcpu);
 int tv_handle_npf(struct tv_vcpu *vcpu);
 int tv_complete_io(struct tv_vcpu *vcpu, int pending);
 int tv_complete_mmio(struct tv_vcpu *vcpu);
+bool tv_insn_at_rip_is_hlt(struct tv_vcpu *vcpu);
 
 /*
  * io.c: copy to or from guest-virtual memory through the guest's tables

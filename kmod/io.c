@@ -38,6 +38,16 @@ static int tv_internal_error(struct tv_vcpu *vcpu, u32 suberror, u64 gpa)
 	return 0;
 }
 
+/* A walker of the guest's own page tables, as its registers s set them. */
+static void tv_gwalk_init(struct tv_gwalk *w, struct tv_vcpu *vcpu, const struct tv_sregs *s)
+{
+	*w = (struct tv_gwalk){
+		.cr0 = s->cr0, .cr3 = s->cr3, .cr4 = s->cr4, .efer = s->efer,
+		.maxphyaddr = boot_cpu_data.x86_phys_bits,
+		.read_gpa = tv_gwalk_read_gpa, .opaque = vcpu->vm,
+	};
+}
+
 /*
  * Copy between buf and guest-virtual memory, page by page.  0 when done;
  * 1 when the guest's tables refused and a #PF or #GP went in instead (the
@@ -47,12 +57,9 @@ static int tv_internal_error(struct tv_vcpu *vcpu, u32 suberror, u64 gpa)
 int tv_virt_copy(struct tv_vcpu *vcpu, struct tv_sregs *s, u64 gva,
 		 void *buf, unsigned int len, unsigned int access)
 {
-	struct tv_gwalk w = {
-		.cr0 = s->cr0, .cr3 = s->cr3, .cr4 = s->cr4, .efer = s->efer,
-		.maxphyaddr = boot_cpu_data.x86_phys_bits,
-		.read_gpa = tv_gwalk_read_gpa, .opaque = vcpu->vm,
-	};
+	struct tv_gwalk w;
 
+	tv_gwalk_init(&w, vcpu, s);
 	while (len) {
 		unsigned int n = tv_gwalk_page_remaining(gva, len);
 		struct tv_gwalk_fault fault;
@@ -237,6 +244,24 @@ int tv_complete_io(struct tv_vcpu *vcpu, int pending)
 	}
 	tv_string_advance(vcpu, vcpu->ins.count);
 	return 1;
+}
+
+/* Is the instruction at CS:RIP a HLT?  False when it cannot be read. */
+bool tv_insn_at_rip_is_hlt(struct tv_vcpu *vcpu)
+{
+	struct tv_gwalk_fault fault;
+	struct tv_sregs s;
+	struct tv_gwalk w;
+	u64 rip, gpa;
+	u8 op;
+
+	tv_ops->get_sregs(vcpu, &s);
+	tv_gwalk_init(&w, vcpu, &s);
+	rip = tv_long_mode_cs(&s) ? vcpu->rip : s.cs.base + (u32)vcpu->rip;
+	if (tv_gwalk_translate(&w, rip, TV_GWALK_FETCH, &gpa, &fault) ||
+	    tv_read_guest(vcpu->vm, gpa, &op, 1))
+		return false;
+	return op == 0xf4;
 }
 
 /*

@@ -40,7 +40,8 @@ static const char *const tv_stats_kind_names[TV_X_NR] = {
 	[TV_X_FAIL_ENTRY] = "fail_entry", [TV_X_XSETBV] = "xsetbv",
 	[TV_X_RDTSCP] = "rdtscp", [TV_X_UD] = "ud", [TV_X_HW_ERROR] = "hw_error",
 	[TV_X_EXCEPTION] = "exception", [TV_X_RDPMC] = "rdpmc",
-	[TV_X_WBINVD] = "wbinvd", [TV_X_CR_WRITE] = "cr_write",
+	[TV_X_WBINVD] = "wbinvd", [TV_X_WINDOW_IN_SHADOW] = "window_in_shadow",
+	[TV_X_CR_WRITE] = "cr_write",
 	[TV_X_UNKNOWN] = "unknown",
 };
 

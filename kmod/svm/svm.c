@@ -119,6 +119,8 @@ static int svm_vcpu_create(struct tv_vcpu *vcpu)
 	sv->vmcb = page_address(page);
 	sv->vmcb_pa = page_to_phys(page);
 	sv->asid_cpu = -1;
+	sv->window_shadow_rip = SVM_NO_RIP;
+	sv->window_held_rip = SVM_NO_RIP;
 	vmcb = sv->vmcb;
 
 	/* Only what the core must see exits; everything else stays in. */
@@ -418,6 +420,8 @@ static void svm_set_interrupt_shadow(struct tv_vcpu *vcpu, bool shadow)
 		vmcb->control.int_state |= SVM_INTERRUPT_SHADOW_MASK;
 	else
 		vmcb->control.int_state &= ~SVM_INTERRUPT_SHADOW_MASK;
+	/* At the RIP of now: svm_run() ends a shadow when RIP moves. */
+	vmcb->save.rip = vcpu->rip;
 }
 
 /*
@@ -428,6 +432,7 @@ static void svm_inject_events(struct tv_vcpu *vcpu, struct vmcb *vmcb)
 {
 	struct svm_vcpu *sv = vcpu->vendor;
 	struct tv_events *ev = &vcpu->events;
+	bool shadow;
 
 	if (ev->exception.flags & TV_EVENT_VALID) {
 		vmcb->control.event_inj = ev->exception.vector |
@@ -448,18 +453,50 @@ static void svm_inject_events(struct tv_vcpu *vcpu, struct vmcb *vmcb)
 	}
 	if (!(ev->interrupt.flags & TV_EVENT_VALID))
 		return;
-	if ((vcpu->rflags & X86_EFLAGS_IF) &&
-	    !(vmcb->control.int_state & SVM_INTERRUPT_SHADOW_MASK)) {
+	shadow = vmcb->control.int_state & SVM_INTERRUPT_SHADOW_MASK;
+	if ((vcpu->rflags & X86_EFLAGS_IF) && !shadow) {
 		vmcb->control.event_inj = ev->interrupt.vector |
 			SVM_EVTINJ_TYPE_INTR | SVM_EVTINJ_VALID;
 		ev->interrupt.flags = 0;
 		vmcb->control.int_ctl &= ~V_IRQ_MASK;
 		svm_unintercept(vmcb, INTERCEPT_VINTR);
+	} else if (shadow && sv->window_held_rip == vcpu->rip) {
+		/* The instruction in the shadow runs first, window closed. */
+		sv->window_held_rip = SVM_NO_RIP;
+		vmcb->control.int_ctl &= ~V_IRQ_MASK;
+		svm_unintercept(vmcb, INTERCEPT_VINTR);
 	} else {
-		/* A virtual interrupt exits (VINTR) as soon as it could go in. */
+		/*
+		 * A virtual interrupt exits (VINTR) as soon as it could go in:
+		 * after the shadow's instruction, on a CPU.  QEMU's TCG loses
+		 * the shadow at VMRUN and exits before it (svm_window_exit()).
+		 */
+		sv->window_shadow_rip = shadow ? vcpu->rip : SVM_NO_RIP;
 		vmcb->control.int_ctl |= V_IRQ_MASK | V_IGN_TPR_MASK;
 		svm_intercept(vmcb, INTERCEPT_VINTR);
 	}
+}
+
+/*
+ * The interrupt window is open: the next entry injects, unless it was
+ * asked for in a shadow and RIP has not moved.  Then the instruction in
+ * the shadow has not run (a CPU keeps the shadow for it; QEMU's TCG drops
+ * it at VMRUN and exits here at once, with int_state clear): the shadow is
+ * put back, the next entry runs that instruction with the window closed,
+ * and exit.c runs a HLT there itself.
+ */
+static u32 svm_window_exit(struct svm_vcpu *sv, struct vmcb *vmcb)
+{
+	bool early = sv->window_shadow_rip == vmcb->save.rip;
+
+	vmcb->control.int_ctl &= ~V_IRQ_MASK;
+	svm_unintercept(vmcb, INTERCEPT_VINTR);
+	sv->window_shadow_rip = SVM_NO_RIP;
+	if (!early)
+		return TV_X_NONE;
+	vmcb->control.int_state |= SVM_INTERRUPT_SHADOW_MASK;
+	sv->window_held_rip = vmcb->save.rip;
+	return TV_X_WINDOW_IN_SHADOW;
 }
 
 /* An event cut short by the exit goes back in on the next entry. */
@@ -524,10 +561,7 @@ static void svm_decode_exit(struct tv_vcpu *vcpu, struct vmcb *vmcb)
 		e->kind = TV_X_NMI;
 		break;
 	case SVM_EXIT_VINTR:
-		/* The interrupt window is open: the next entry injects. */
-		vmcb->control.int_ctl &= ~V_IRQ_MASK;
-		svm_unintercept(vmcb, INTERCEPT_VINTR);
-		e->kind = TV_X_NONE;
+		e->kind = svm_window_exit(vcpu->vendor, vmcb);
 		break;
 	case SVM_EXIT_CPUID:
 		e->kind = TV_X_CPUID;

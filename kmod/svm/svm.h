@@ -39,7 +39,17 @@ struct svm_vcpu {
 	bool nmi_masked;
 	bool iret_seen;
 	u64 iret_rip;
+	/*
+	 * An interrupt window asked for on an instruction in an STI or MOV
+	 * SS shadow, at this RIP (else SVM_NO_RIP); and a window held back
+	 * at this RIP once, the emulator having opened the last one there
+	 * before that instruction ran (svm_inject_events()).
+	 */
+	u64 window_shadow_rip;
+	u64 window_held_rip;
 };
+
+#define SVM_NO_RIP	(~0ULL)
 
 int svm_hw_setup(void);
 void svm_hw_teardown(void);

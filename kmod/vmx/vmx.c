@@ -592,16 +592,19 @@ static bool vmx_get_interrupt_shadow(struct tv_vcpu *vcpu)
 
 static void vmx_set_interrupt_shadow(struct tv_vcpu *vcpu, bool shadow)
 {
+	struct vmx_vcpu *vx = vcpu->vendor;
 	u32 intr;
 
 	preempt_disable();
-	vmx_vcpu_load(vcpu->vendor);
+	vmx_vcpu_load(vx);
 	intr = vmcs_read(GUEST_INTERRUPTIBILITY_INFO) & ~VMX_GUEST_INTR_SHADOW;
 	/* An STI shadow needs IF set: otherwise it is the MOV SS kind. */
 	if (shadow)
 		intr |= (vcpu->rflags & X86_EFLAGS_IF) ? GUEST_INTR_STATE_STI :
 							  GUEST_INTR_STATE_MOV_SS;
 	vmcs_write(GUEST_INTERRUPTIBILITY_INFO, intr);
+	/* At the RIP of now: vmx_run() ends a shadow when RIP moves. */
+	vx->exit_rip = vcpu->rip;
 	preempt_enable();
 }
 

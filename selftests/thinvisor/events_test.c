@@ -83,7 +83,7 @@ TEST_F(events, set_events_bad_values_einval)
 	EXPECT_EVENTS_EINVAL(self->vcpu, &ev, &before);
 }
 
-static volatile uint64_t nmis, irqs, last_vector, nmi_rip;
+static volatile uint64_t nmis, irqs, last_vector, nmi_rip, irq_rip;
 
 static void on_nmi(struct tv_ex_frame *f)
 {
@@ -95,6 +95,7 @@ static void on_irq(struct tv_ex_frame *f)
 {
 	irqs++;
 	last_vector = f->vector;
+	irq_rip = f->rip;
 }
 
 /*
@@ -166,6 +167,63 @@ TEST_F(events, interrupt_set_waits_for_if)
 	EXPECT_EQ(INJECTED_VECTOR, uc.args[2]);
 	ASSERT_EQ(0, ioctl(self->vcpu->fd, TV_GET_EVENTS, &ev));
 	EXPECT_EQ(0, ev.interrupt.flags & TV_EVENT_VALID);
+	TV_RUN_DONE(self->vcpu, &uc);
+}
+
+/*
+ * STI; HLT with an interrupt already due: the STI shadow keeps it out
+ * until HLT has run, and it then wakes the HLT (SDM 6.8.3; Linux's
+ * safe_halt()).  Taken at the HLT instead, it would return to the HLT and
+ * the vCPU would sleep with nothing left to wake it.  The guest stops on
+ * a ucall (a one-byte OUT) right before its HLT; the test makes that
+ * OUT an STI (TV_SET_EVENTS: the shadow, and the interrupt due) and runs
+ * it again.  QEMU's TCG loses the shadow a VMRUN loads and takes the
+ * interrupt window at the HLT at once: the module must not inject there.
+ */
+extern const char shadow_hlt[], shadow_after_hlt[];
+
+static void guest_sti_hlt(void)
+{
+	tv_guest_handlers[INJECTED_VECTOR] = on_irq;
+	asm volatile("sti\n\t"
+		     "mov $" TV_STR(TV_UCALL_SYNC) ", %%eax\n\t"
+		     "mov $1, %%ebx\n\t"
+		     "outb %%al, $" TV_STR(TV_UCALL_PORT) "\n"
+		     "shadow_hlt:\n\t"
+		     "hlt\n"
+		     "shadow_after_hlt:\n\t"
+		     "cli"
+		     : : : "rax", "rbx", "memory");
+	GUEST_SYNC_ARGS(2, irqs, irq_rip, 0, 0);
+	GUEST_DONE();
+}
+
+TEST_F(events, interrupt_in_sti_shadow_wakes_the_hlt)
+{
+	struct tv_events ev;
+	struct tv_regs regs;
+	struct tv_ucall uc;
+	bool alarm_came;
+
+	self->vm = tv_vm_create_with_vcpu(guest_sti_hlt, &self->vcpu);
+	TV_RUN_SYNC(self->vcpu, &uc, 1);
+	tv_get_regs(self->vcpu, &regs);
+	ASSERT_EQ((uintptr_t)shadow_hlt, regs.rip);
+	ASSERT_EQ(0, ioctl(self->vcpu->fd, TV_GET_EVENTS, &ev));
+	ev.interrupt.vector = INJECTED_VECTOR;
+	ev.interrupt.flags = TV_EVENT_VALID;
+	ev.interrupt_shadow = 1;
+	ASSERT_EQ(0, ioctl(self->vcpu->fd, TV_SET_EVENTS, &ev)) TH_LOG("%s", strerror(errno));
+	ASSERT_EQ(0, ioctl(self->vcpu->fd, TV_GET_EVENTS, &ev));
+	EXPECT_EQ(1, ev.interrupt_shadow);
+	ASSERT_EQ(0, __tv_vcpu_run_bounded(self->vcpu, 10, &alarm_came))
+		TH_LOG("the HLT never woke: the interrupt went in at it (%s)",
+		       alarm_came ? "RUN stopped by the test after 10 s" : strerror(errno));
+	ASSERT_EQ(TV_UCALL_SYNC, tv_get_ucall(self->vcpu, &uc)) TH_LOG("%s", tv_exit_str(self->vcpu));
+	EXPECT_EQ(2, uc.args[0]);
+	EXPECT_EQ(1, uc.args[1]);
+	EXPECT_EQ((uintptr_t)shadow_after_hlt, uc.args[2]) TH_LOG("taken at 0x%llx, the HLT at %p",
+		(unsigned long long)uc.args[2], shadow_hlt);
 	TV_RUN_DONE(self->vcpu, &uc);
 }
 

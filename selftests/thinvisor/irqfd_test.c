@@ -201,7 +201,8 @@ static void *backend_thread(void *arg)
 	uint64_t n;
 
 	while (b->served < N_REQUESTS) {
-		if (poll(&p, 1, 10000) != 1)
+		/* Longer than the test watches a stall (run_watching_stalls()). */
+		if (poll(&p, 1, 70000) != 1)
 			break;
 		if (read(b->kick, &n, sizeof(n)) != sizeof(n))
 			continue;
@@ -209,6 +210,82 @@ static void *backend_thread(void *arg)
 		signal_fd(b->call);
 	}
 	return NULL;
+}
+
+#define STALL_SECS	10
+#define X2APIC_ISR0	0x810
+#define X2APIC_TMR0	0x818
+#define X2APIC_IRR0	0x820
+
+/* The vector's bit in one of the APIC's 256-bit registers (8 MSRs). */
+static int apic_bit(struct tv_vcpu *vcpu, uint32_t base, int vector)
+{
+	return (tv_get_msr(vcpu, base + vector / 32) >> (vector % 32)) & 1;
+}
+
+/* An eventfd's count, read without taking it (/proc's fdinfo); -1 if unknown. */
+static long long eventfd_count(int fd)
+{
+	char path[64], line[128];
+	long long n = -1;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/self/fdinfo/%d", fd);
+	f = fopen(path, "r");
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "eventfd-count: %llx", &n) == 1)
+			break;
+	fclose(f);
+	return n;
+}
+
+/*
+ * RUN until the guest's ucall, cut every STALL_SECS: when the backend
+ * served nothing in one of those, the state that should have moved is
+ * logged (served, the guest's count, the virtio vector in the APIC, the
+ * pending event).  The number of such stalls; 6 in a row fail the test.
+ */
+static int run_watching_stalls(struct __test_metadata *_metadata, struct tv_vm *vm,
+			       struct tv_vcpu *vcpu, struct backend *b)
+{
+	int stalls = 0, in_a_row = 0, last = -1;
+	struct tv_events ev;
+	struct tv_regs regs;
+	uint64_t guest_ticks;
+	bool alarm_came;
+
+	for (;;) {
+		if (__tv_vcpu_run_bounded(vcpu, STALL_SECS, &alarm_came) == 0)
+			return stalls;
+		if (!alarm_came || errno != EINTR) {
+			TH_LOG("TV_RUN: %s", strerror(errno));
+			return stalls + 1;
+		}
+		if (__atomic_load_n(&b->served, __ATOMIC_RELAXED) != last) {
+			last = __atomic_load_n(&b->served, __ATOMIC_RELAXED);
+			in_a_row = 0;
+			continue;
+		}
+		stalls++;
+		tv_read_guest(vm, (uint64_t)(uintptr_t)&ticks, &guest_ticks, sizeof(guest_ticks));
+		tv_get_regs(vcpu, &regs);
+		ASSERT_EQ(0, ioctl(vcpu->fd, TV_GET_EVENTS, &ev));
+		TH_LOG("stalled: served %d, guest ticks %llu (waits for %llu), kick count %lld, "
+		       "call count %lld, vector 0x%x IRR %d ISR %d TMR %d, "
+		       "pending interrupt %s0x%x, rip 0x%llx rflags 0x%llx",
+		       last, (unsigned long long)guest_ticks, (unsigned long long)regs.rdx,
+		       eventfd_count(b->kick), eventfd_count(b->call), VIRTIO_VECTOR,
+		       apic_bit(vcpu, X2APIC_IRR0, VIRTIO_VECTOR),
+		       apic_bit(vcpu, X2APIC_ISR0, VIRTIO_VECTOR),
+		       apic_bit(vcpu, X2APIC_TMR0, VIRTIO_VECTOR),
+		       (ev.interrupt.flags & TV_EVENT_VALID) ? "" : "none, last ",
+		       ev.interrupt.vector, (unsigned long long)regs.rip,
+		       (unsigned long long)regs.rflags);
+		if (++in_a_row == 6)
+			return stalls;
+	}
 }
 
 static void guest_virtio_requests(void)
@@ -244,6 +321,7 @@ TEST_F_TIMEOUT(irqfd, virtio_requests_cost_no_userspace_exit, 120)
 	struct backend b = { .served = 0 };
 	struct tv_ucall uc;
 	pthread_t t;
+	int stalls;
 
 	self->vm = tv_vm_create_with_vcpu(guest_virtio_requests, &self->vcpu);
 	b.kick = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
@@ -255,9 +333,16 @@ TEST_F_TIMEOUT(irqfd, virtio_requests_cost_no_userspace_exit, 120)
 		TH_LOG("%s", strerror(errno));
 	TV_RUN_SYNC(self->vcpu, &uc, 1);
 	ASSERT_EQ(0, pthread_create(&t, NULL, backend_thread, &b));
-	/* One RUN: had any access of the N rounds exited, this would not be the ucall. */
-	TV_RUN_SYNC(self->vcpu, &uc, 2);
+	/*
+	 * One RUN: had any access of the N rounds exited, this would not be
+	 * the ucall.  It is cut every STALL_SECS only to look: a stop of the
+	 * round trips is a lost interrupt or wake-up, and is shown as such.
+	 */
+	stalls = run_watching_stalls(_metadata, self->vm, self->vcpu, &b);
 	pthread_join(t, NULL);
+	EXPECT_EQ(0, stalls) TH_LOG("round trips stopped for %d s", stalls * STALL_SECS);
+	ASSERT_EQ(TV_UCALL_SYNC, tv_get_ucall(self->vcpu, &uc)) TH_LOG("%s", tv_exit_str(self->vcpu));
+	ASSERT_EQ(2, uc.args[0]);
 	EXPECT_EQ(N_REQUESTS, b.served);
 	EXPECT_EQ(N_REQUESTS, uc.args[1]);
 	EXPECT_EQ(1, uc.args[2]);		/* VRING, nothing else */
