@@ -37,7 +37,10 @@ static int tv_cr_not_emulated(struct tv_vcpu *vcpu, const u8 *code, unsigned int
 	return 0;
 }
 
-/* The instruction, by the decode assist or from guest memory: 1 if done. */
+/*
+ * The instruction, by the decode assist or from guest memory: 0; 1 when a
+ * fault went into the guest instead; -1 when RUN returns (run page filled).
+ */
 static int tv_cr_insn(struct tv_vcpu *vcpu, struct tv_sregs *s, struct tv_cr_insn *insn)
 {
 	const struct tv_exit_info *e = &vcpu->exit;
