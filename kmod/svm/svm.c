@@ -62,9 +62,9 @@ static void svm_intercept_dr(struct vmcb *vmcb, bool on)
  * off), or by leaving long mode (CR0.PG cleared in compatibility mode)
  * and then clearing PAE.  CR0 writes are rare in Linux; CR4 writes are
  * not (CR4.PGE toggles flush the global TLB where there is no INVPCID),
- * but only with paging on, where CR4.PAE cannot be cleared (#GP in long
- * mode, and out of it EFER.LME is refused without PAE), so they run
- * natively there.  The CR4 intercept also keeps a guest with paging off
+ * but only with paging on, where no CR4 write makes that state (it has
+ * CR0.PG clear, and the way there is a CR0 write, which exits and is
+ * checked), so they run natively there.  The CR4 intercept also keeps a guest with paging off
  * from CR4 bits TV_SET_SREGS refuses; with paging on, the CPU's own #GP
  * covers the bits it lacks.
  */
