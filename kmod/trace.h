@@ -35,6 +35,7 @@ TRACE_DEFINE_ENUM(TV_X_EXCEPTION);
 TRACE_DEFINE_ENUM(TV_X_RDPMC);
 TRACE_DEFINE_ENUM(TV_X_WBINVD);
 TRACE_DEFINE_ENUM(TV_X_CR_WRITE);
+TRACE_DEFINE_ENUM(TV_X_WINDOW_IN_SHADOW);
 TRACE_DEFINE_ENUM(TV_X_UNKNOWN);
 
 TRACE_EVENT(tv_entry,
@@ -85,6 +86,7 @@ TRACE_EVENT(tv_exit,
 				       { TV_X_RDPMC, "rdpmc" },
 				       { TV_X_WBINVD, "wbinvd" },
 				       { TV_X_CR_WRITE, "cr_write" },
+				       { TV_X_WINDOW_IN_SHADOW, "window_in_shadow" },
 				       { TV_X_UNKNOWN, "unknown" }),
 		      __entry->rip, __entry->raw0, __entry->raw1, __entry->raw2)
 );
