@@ -455,16 +455,11 @@ static void svm_inject_events(struct tv_vcpu *vcpu, struct vmcb *vmcb)
 		return;
 	shadow = vmcb->control.int_state & SVM_INTERRUPT_SHADOW_MASK;
 	if ((vcpu->rflags & X86_EFLAGS_IF) && !shadow) {
-		/*
-		 * A virtual interrupt the CPU takes at once, not EVENTINJ:
-		 * QEMU's TCG delivers an EVENTINJ interrupt a second time when
-		 * its vCPU loop is asked to stop right after the VMRUN
-		 * (testing.rst).  svm_virq_exit() learns whether it went in.
-		 */
-		vmcb->control.int_vector = ev->interrupt.vector;
-		vmcb->control.int_ctl |= V_IRQ_MASK | V_IGN_TPR_MASK | V_INTR_PRIO_MASK;
+		vmcb->control.event_inj = ev->interrupt.vector |
+			SVM_EVTINJ_TYPE_INTR | SVM_EVTINJ_VALID;
+		ev->interrupt.flags = 0;
+		vmcb->control.int_ctl &= ~V_IRQ_MASK;
 		svm_unintercept(vmcb, INTERCEPT_VINTR);
-		sv->virq_armed = true;
 	} else if (shadow && sv->window_held_rip == vcpu->rip) {
 		/* The instruction in the shadow runs first, window closed. */
 		sv->window_held_rip = SVM_NO_RIP;
@@ -480,22 +475,6 @@ static void svm_inject_events(struct tv_vcpu *vcpu, struct vmcb *vmcb)
 		vmcb->control.int_ctl |= V_IRQ_MASK | V_IGN_TPR_MASK;
 		svm_intercept(vmcb, INTERCEPT_VINTR);
 	}
-}
-
-/*
- * After the exit, for an interrupt given as a virtual one: the CPU clears
- * V_IRQ when it takes it (an exit in the middle of its delivery then
- * requeues it, svm_requeue_event()); still set, it is still due, and is
- * offered again at the next entry.  A refused VMRUN took nothing.
- */
-static void svm_virq_exit(struct tv_vcpu *vcpu, struct svm_vcpu *sv, struct vmcb *vmcb)
-{
-	sv->virq_armed = false;
-	if ((vmcb->control.int_ctl & V_IRQ_MASK) ||
-	    vmcb->control.exit_code == (u32)SVM_EXIT_ERR)
-		vmcb->control.int_ctl &= ~(V_IRQ_MASK | V_INTR_PRIO_MASK);
-	else
-		vcpu->events.interrupt.flags = 0;
 }
 
 /*
@@ -525,18 +504,10 @@ static void svm_requeue_event(struct tv_vcpu *vcpu, struct vmcb *vmcb)
 {
 	u32 info = vmcb->control.exit_int_info;
 	struct tv_events *ev = &vcpu->events;
-	u32 type;
 
 	if (!(info & SVM_EXITINTINFO_VALID))
 		return;
-	type = info & SVM_EXITINTINFO_TYPE_MASK;
-	/*
-	 * Exceptions are vectors 0-31: QEMU's TCG gives a virtual interrupt
-	 * cut short the exception type.
-	 */
-	if (type == SVM_EXITINTINFO_TYPE_EXEPT && (info & SVM_EXITINTINFO_VEC_MASK) >= 32)
-		type = SVM_EXITINTINFO_TYPE_INTR;
-	switch (type) {
+	switch (info & SVM_EXITINTINFO_TYPE_MASK) {
 	case SVM_EXITINTINFO_TYPE_EXEPT:
 		ev->exception.vector = info & SVM_EXITINTINFO_VEC_MASK;
 		ev->exception.flags = TV_EVENT_VALID;
@@ -833,8 +804,6 @@ static void svm_run(struct tv_vcpu *vcpu)
 		sv->nmi_masked = false;
 	}
 
-	if (sv->virq_armed)
-		svm_virq_exit(vcpu, sv, vmcb);
 	svm_decode_exit(vcpu, vmcb);
 	if (unlikely(vmcb->control.exit_int_info & SVM_EXITINTINFO_VALID))
 		svm_requeue_event(vcpu, vmcb);

@@ -47,7 +47,6 @@ struct svm_vcpu {
 	 */
 	u64 window_shadow_rip;
 	u64 window_held_rip;
-	bool virq_armed;	/* an interrupt given as V_IRQ this entry */
 };
 
 #define SVM_NO_RIP	(~0ULL)
