@@ -29,9 +29,7 @@ static int tv_cr_not_emulated(struct tv_vcpu *vcpu, const u8 *code, unsigned int
 {
 	struct tv_run *run = vcpu->run;
 
-	run->exit_reason = TV_EXIT_INTERNAL_ERROR;
-	run->internal.suberror = TV_INTERNAL_EMULATION;
-	run->internal.gpa = 0;
+	tv_internal_error(vcpu, TV_INTERNAL_EMULATION, 0);
 	run->internal.ninsn = n;
 	memcpy(run->internal.insn, code, n);
 	return 0;
@@ -57,9 +55,7 @@ static int tv_cr_insn(struct tv_vcpu *vcpu, struct tv_sregs *s, struct tv_cr_ins
 	if (r > 0)		/* the fetch faulted: the guest takes it */
 		return 1;
 	if (r == -EFAULT) {
-		vcpu->run->exit_reason = TV_EXIT_INTERNAL_ERROR;
-		vcpu->run->internal.suberror = TV_INTERNAL_BAD_GUEST;
-		vcpu->run->internal.gpa = 0;
+		tv_internal_error(vcpu, TV_INTERNAL_BAD_GUEST, 0);
 		return -1;
 	}
 	/* Not a write of this register: another vCPU rewrote the bytes since. */
@@ -92,9 +88,7 @@ static int tv_cr_read_mem(struct tv_vcpu *vcpu, struct tv_sregs *s,
 	if (r > 0)
 		return 1;
 	if (r) {
-		vcpu->run->exit_reason = TV_EXIT_INTERNAL_ERROR;
-		vcpu->run->internal.suberror = TV_INTERNAL_BAD_GUEST;
-		vcpu->run->internal.gpa = 0;
+		tv_internal_error(vcpu, TV_INTERNAL_BAD_GUEST, 0);
 		return -1;
 	}
 	*src = msw;
@@ -113,11 +107,8 @@ int tv_handle_cr_write(struct tv_vcpu *vcpu)
 	int r;
 
 	/* Only a backend with set_cr makes these exits; never trust that. */
-	if (WARN_ON_ONCE(!tv_ops->set_cr)) {
-		vcpu->run->exit_reason = TV_EXIT_INTERNAL_ERROR;
-		vcpu->run->internal.suberror = TV_INTERNAL_HW;
-		return 0;
-	}
+	if (WARN_ON_ONCE(!tv_ops->set_cr))
+		return tv_internal_error(vcpu, TV_INTERNAL_HW, 0);
 	tv_ops->get_sregs(vcpu, &s);
 	r = tv_cr_insn(vcpu, &s, &insn);
 	if (r)

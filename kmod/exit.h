@@ -88,6 +88,8 @@ int tv_handle_npf(struct tv_vcpu *vcpu);
 int tv_complete_io(struct tv_vcpu *vcpu, int pending);
 int tv_complete_mmio(struct tv_vcpu *vcpu);
 bool tv_insn_at_rip_is_hlt(struct tv_vcpu *vcpu);
+/* RUN returns TV_EXIT_INTERNAL_ERROR with suberror and gpa: 0. */
+int tv_internal_error(struct tv_vcpu *vcpu, u32 suberror, u64 gpa);
 
 /*
  * io.c: copy to or from guest-virtual memory through the guest's tables

@@ -30,7 +30,7 @@ static bool tv_long_mode_cs(const struct tv_sregs *s)
 	return (s->efer & EFER_LMA) && (s->cs.attrib & TV_SEG_ATTR_L);
 }
 
-static int tv_internal_error(struct tv_vcpu *vcpu, u32 suberror, u64 gpa)
+int tv_internal_error(struct tv_vcpu *vcpu, u32 suberror, u64 gpa)
 {
 	vcpu->run->exit_reason = TV_EXIT_INTERNAL_ERROR;
 	vcpu->run->internal.suberror = suberror;
@@ -246,6 +246,12 @@ int tv_complete_io(struct tv_vcpu *vcpu, int pending)
 	return 1;
 }
 
+/* CS:RIP as a linear address. */
+static u64 tv_rip_linear(const struct tv_vcpu *vcpu, const struct tv_sregs *s)
+{
+	return tv_long_mode_cs(s) ? vcpu->rip : s->cs.base + (u32)vcpu->rip;
+}
+
 /* Is the instruction at CS:RIP a HLT?  False when it cannot be read. */
 bool tv_insn_at_rip_is_hlt(struct tv_vcpu *vcpu)
 {
@@ -257,7 +263,7 @@ bool tv_insn_at_rip_is_hlt(struct tv_vcpu *vcpu)
 
 	tv_ops->get_sregs(vcpu, &s);
 	tv_gwalk_init(&w, vcpu, &s);
-	rip = tv_long_mode_cs(&s) ? vcpu->rip : s.cs.base + (u32)vcpu->rip;
+	rip = tv_rip_linear(vcpu, &s);
 	if (tv_gwalk_translate(&w, rip, TV_GWALK_FETCH, &gpa, &fault) ||
 	    tv_read_guest(vcpu->vm, gpa, &op, 1))
 		return false;
@@ -275,7 +281,7 @@ bool tv_insn_at_rip_is_hlt(struct tv_vcpu *vcpu)
 int tv_fetch_decode(struct tv_vcpu *vcpu, struct tv_sregs *s, tv_insn_decoder decode,
 		    void *insn, u8 *code, unsigned int *n)
 {
-	u64 rip = tv_long_mode_cs(s) ? vcpu->rip : s->cs.base + (u32)vcpu->rip;
+	u64 rip = tv_rip_linear(vcpu, s);
 	unsigned int first = tv_gwalk_page_remaining(rip, TV_INSN_MAX_LEN);
 	int mode = tv_long_mode_cs(s) ? 64 : (s->cs.attrib & TV_SEG_ATTR_DB) ? 32 : 16;
 	int r;

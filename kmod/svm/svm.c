@@ -64,9 +64,9 @@ static void svm_intercept_dr(struct vmcb *vmcb, bool on)
  * not (CR4.PGE toggles flush the global TLB where there is no INVPCID),
  * but only with paging on, where no CR4 write makes that state (it has
  * CR0.PG clear, and the way there is a CR0 write, which exits and is
- * checked), so they run natively there.  The CR4 intercept also keeps a guest with paging off
- * from CR4 bits TV_SET_SREGS refuses; with paging on, the CPU's own #GP
- * covers the bits it lacks.
+ * checked), so they run natively there.  The CR4 intercept also keeps a
+ * guest with paging off from CR4 bits TV_SET_SREGS refuses; with paging
+ * on, the CPU's own #GP covers the bits it lacks.
  */
 static void svm_update_cr4_intercept(struct vmcb *vmcb)
 {
