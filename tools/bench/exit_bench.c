@@ -12,7 +12,9 @@
  *   bench exit_cpuid_stats thinvisor_on=<us> thinvisor_off=<us> ratio=<on/off>
  *   bench exit_pio_stats thinvisor_on=<us> thinvisor_off=<us> ratio=<on/off>
  * Figures from an emulated machine mean something only as ratios taken in
- * one run.
+ * one run.  "exit_bench N thinvisor" or "exit_bench N kvm" measures one
+ * hypervisor alone and prints only its figures (a hang then has one
+ * suspect: Documentation/testing.rst, "Benchmarks").
  *
  * exit_cpuid is biased against KVM where the CPU has no NRIPS (SVM's next
  * RIP on exit; no QEMU TCG CPU offers it): KVM then steps over CPUID by
@@ -23,6 +25,7 @@
  * their in-kernel IOAPIC, with no trip to userspace.
  */
 #include <errno.h>
+#include <math.h>
 #include <stdbool.h>
 #include <fcntl.h>
 #include <stdint.h>
@@ -312,14 +315,29 @@ static int cmp_double(const void *a, const void *b)
 enum { TV_CPUID, KVM_CPUID, TV_PIO, KVM_PIO, TV_MMIO, KVM_MMIO, FLOOR,
        TV_CPUID_NOSTATS, TV_PIO_NOSTATS, FLOOR_HW, CPUID_KERNEL, NR_FIGURES };
 
+/* Which hypervisors to measure: both, or one alone (argv[2]). */
+static bool run_tv = true, run_kvm = true;
+
+/* A figure of a hypervisor left out is NaN, and its lines are not printed. */
+static double measure_if(bool kvm, const uint8_t *code, size_t len, int n)
+{
+	if (!(kvm ? run_kvm : run_tv))
+		return NAN;
+	return measure(kvm, code, len, n);
+}
+
 int main(int argc, char **argv)
 {
 	int n = argc > 1 ? atoi(argv[1]) : 5000;
 	double fig[NR_FIGURES][ROUNDS], med[NR_FIGURES];
 	int i, r;
 
-	if (n <= 0 || n > 65535) {
-		fprintf(stderr, "usage: exit_bench [iterations 1..65535]\n");
+	if (argc > 2) {
+		run_tv = !strcmp(argv[2], "thinvisor");
+		run_kvm = !strcmp(argv[2], "kvm");
+	}
+	if (n <= 0 || n > 65535 || argc > 3 || !(run_tv || run_kvm)) {
+		fprintf(stderr, "usage: exit_bench [iterations 1..65535 [thinvisor|kvm]]\n");
 		return 2;
 	}
 	/*
@@ -328,25 +346,27 @@ int main(int argc, char **argv)
 	 * round of every figure, not every round of one.
 	 */
 	for (r = 0; r < ROUNDS; r++) {
-		fig[TV_CPUID][r] = measure(false, cpuid_loop, sizeof(cpuid_loop), n);
+		fig[TV_CPUID][r] = measure_if(false, cpuid_loop, sizeof(cpuid_loop), n);
 		fig[CPUID_KERNEL][r] = last_kernel_p50_us;
-		fig[KVM_CPUID][r] = measure(true, cpuid_loop, sizeof(cpuid_loop), n);
-		fig[TV_PIO][r] = measure(false, pio_loop, sizeof(pio_loop), n);
-		fig[KVM_PIO][r] = measure(true, pio_loop, sizeof(pio_loop), n);
-		fig[TV_MMIO][r] = measure(false, mmio_loop, sizeof(mmio_loop), n);
-		fig[KVM_MMIO][r] = measure(true, mmio_loop, sizeof(mmio_loop), n);
-		set_floor(true);
-		fig[FLOOR][r] = measure(false, cpuid_loop, sizeof(cpuid_loop), n);
-		set_floor(false);
-		/* CPUID exits resumed by the backend's world switch alone (SVM). */
-		set_knob("/sys/kernel/debug/thinvisor/cpuid_floor_hw", true);
-		fig[FLOOR_HW][r] = measure(false, cpuid_loop, sizeof(cpuid_loop), n);
-		set_knob("/sys/kernel/debug/thinvisor/cpuid_floor_hw", false);
-		/* The same two loops with the exit statistics off. */
-		set_stats(false);
-		fig[TV_CPUID_NOSTATS][r] = measure(false, cpuid_loop, sizeof(cpuid_loop), n);
-		fig[TV_PIO_NOSTATS][r] = measure(false, pio_loop, sizeof(pio_loop), n);
-		set_stats(true);
+		fig[KVM_CPUID][r] = measure_if(true, cpuid_loop, sizeof(cpuid_loop), n);
+		fig[TV_PIO][r] = measure_if(false, pio_loop, sizeof(pio_loop), n);
+		fig[KVM_PIO][r] = measure_if(true, pio_loop, sizeof(pio_loop), n);
+		fig[TV_MMIO][r] = measure_if(false, mmio_loop, sizeof(mmio_loop), n);
+		fig[KVM_MMIO][r] = measure_if(true, mmio_loop, sizeof(mmio_loop), n);
+		if (run_tv) {
+			set_floor(true);
+			fig[FLOOR][r] = measure(false, cpuid_loop, sizeof(cpuid_loop), n);
+			set_floor(false);
+			/* CPUID exits resumed by the backend's world switch alone (SVM). */
+			set_knob("/sys/kernel/debug/thinvisor/cpuid_floor_hw", true);
+			fig[FLOOR_HW][r] = measure(false, cpuid_loop, sizeof(cpuid_loop), n);
+			set_knob("/sys/kernel/debug/thinvisor/cpuid_floor_hw", false);
+			/* The same two loops with the exit statistics off. */
+			set_stats(false);
+			fig[TV_CPUID_NOSTATS][r] = measure(false, cpuid_loop, sizeof(cpuid_loop), n);
+			fig[TV_PIO_NOSTATS][r] = measure(false, pio_loop, sizeof(pio_loop), n);
+			set_stats(true);
+		}
 		/* Progress on stderr: a round that never ends says where. */
 		fprintf(stderr, "# exit_bench: round %d of %d done\n", r + 1, ROUNDS);
 	}
@@ -355,23 +375,35 @@ int main(int argc, char **argv)
 		med[i] = fig[i][ROUNDS / 2];
 	}
 
-	printf("bench exit_cpuid thinvisor=%.2f kvm=%.2f ratio=%.2f\n",
-	       med[TV_CPUID], med[KVM_CPUID], med[TV_CPUID] / med[KVM_CPUID]);
-	printf("bench exit_pio thinvisor=%.2f kvm=%.2f ratio=%.2f\n",
-	       med[TV_PIO], med[KVM_PIO], med[TV_PIO] / med[KVM_PIO]);
-	printf("bench exit_mmio_kernel thinvisor=%.2f kvm=%.2f ratio=%.2f\n",
-	       med[TV_MMIO], med[KVM_MMIO], med[TV_MMIO] / med[KVM_MMIO]);
-	printf("bench exit_floor thinvisor=%.2f cpuid_over_floor=%.2f\n",
-	       med[FLOOR], med[TV_CPUID] / med[FLOOR]);
-	printf("bench exit_floor_hw thinvisor=%.2f cpuid_over_hw_floor=%.2f\n",
-	       med[FLOOR_HW], med[TV_CPUID] / med[FLOOR_HW]);
-	/* Where a CPUID exit's time goes: the RUN loop, and all the rest. */
-	printf("bench exit_cpuid_split total=%.2f run_loop_p50=%.2f switch_and_emulator=%.2f\n",
-	       med[TV_CPUID], med[CPUID_KERNEL], med[TV_CPUID] - med[CPUID_KERNEL]);
-	printf("bench exit_cpuid_stats thinvisor_on=%.2f thinvisor_off=%.2f ratio=%.3f\n",
-	       med[TV_CPUID], med[TV_CPUID_NOSTATS], med[TV_CPUID] / med[TV_CPUID_NOSTATS]);
-	printf("bench exit_pio_stats thinvisor_on=%.2f thinvisor_off=%.2f ratio=%.3f\n",
-	       med[TV_PIO], med[TV_PIO_NOSTATS], med[TV_PIO] / med[TV_PIO_NOSTATS]);
+	if (!run_tv) {
+		printf("bench exit_cpuid kvm=%.2f\n", med[KVM_CPUID]);
+		printf("bench exit_pio kvm=%.2f\n", med[KVM_PIO]);
+		printf("bench exit_mmio_kernel kvm=%.2f\n", med[KVM_MMIO]);
+	} else if (!run_kvm) {
+		printf("bench exit_cpuid thinvisor=%.2f\n", med[TV_CPUID]);
+		printf("bench exit_pio thinvisor=%.2f\n", med[TV_PIO]);
+		printf("bench exit_mmio_kernel thinvisor=%.2f\n", med[TV_MMIO]);
+	} else {
+		printf("bench exit_cpuid thinvisor=%.2f kvm=%.2f ratio=%.2f\n",
+		       med[TV_CPUID], med[KVM_CPUID], med[TV_CPUID] / med[KVM_CPUID]);
+		printf("bench exit_pio thinvisor=%.2f kvm=%.2f ratio=%.2f\n",
+		       med[TV_PIO], med[KVM_PIO], med[TV_PIO] / med[KVM_PIO]);
+		printf("bench exit_mmio_kernel thinvisor=%.2f kvm=%.2f ratio=%.2f\n",
+		       med[TV_MMIO], med[KVM_MMIO], med[TV_MMIO] / med[KVM_MMIO]);
+	}
+	if (run_tv) {
+		printf("bench exit_floor thinvisor=%.2f cpuid_over_floor=%.2f\n",
+		       med[FLOOR], med[TV_CPUID] / med[FLOOR]);
+		printf("bench exit_floor_hw thinvisor=%.2f cpuid_over_hw_floor=%.2f\n",
+		       med[FLOOR_HW], med[TV_CPUID] / med[FLOOR_HW]);
+		/* Where a CPUID exit's time goes: the RUN loop, and all the rest. */
+		printf("bench exit_cpuid_split total=%.2f run_loop_p50=%.2f switch_and_emulator=%.2f\n",
+		       med[TV_CPUID], med[CPUID_KERNEL], med[TV_CPUID] - med[CPUID_KERNEL]);
+		printf("bench exit_cpuid_stats thinvisor_on=%.2f thinvisor_off=%.2f ratio=%.3f\n",
+		       med[TV_CPUID], med[TV_CPUID_NOSTATS], med[TV_CPUID] / med[TV_CPUID_NOSTATS]);
+		printf("bench exit_pio_stats thinvisor_on=%.2f thinvisor_off=%.2f ratio=%.3f\n",
+		       med[TV_PIO], med[TV_PIO_NOSTATS], med[TV_PIO] / med[TV_PIO_NOSTATS]);
+	}
 	printf("# microseconds per exit, medians of %d rounds of %d exits\n", ROUNDS, n);
 	printf("# exit_bench: exit_cpuid is biased against KVM on a CPU without NRIPS (%s here):"
 	       " KVM steps over CPUID with its instruction emulator, thinvisor adds"
