@@ -27,7 +27,7 @@ out=$top/build/test
 vmdir=$top/build/testvm
 mkdir -p "$out" "$vmdir"
 # No result of an earlier run may stand for this one, whatever fails below.
-rm -f "$out/$name.tap" "$out/$name.tap.summary"
+rm -f "$out/$name.tap" "$out/$name.tap.summary" "$out/$name.stalled"
 
 kver=$("$here/kver.sh")
 [ -n "$kver" ] || { echo "testvm: no ${TESTVM_KERNEL:-6.1} cloud kernel installed: run 'make deps'" >&2; exit 1; }
@@ -146,11 +146,43 @@ svm | svm57 | demo | bench | nosvm | nonpt | debug)
 	[ "$mode" = bench ] && limit=2400
 	# KASAN, lockdep and kmemleak under TCG: several times slower.
 	[ "$mode" = debug ] && limit=3000
+	# TESTVM_MONITOR=PATH: QEMU's monitor on that Unix socket, to look
+	# at a machine that stopped making progress (info registers -a, nmi).
+	monitor=none
+	[ -n "${TESTVM_MONITOR:-}" ] && monitor=unix:$TESTVM_MONITOR,server=on,wait=off
 	timeout --foreground $limit qemu-system-x86_64 -M q35 -cpu "$cpu" -smp 2 -m 4G \
 		-accel tcg,thread=${TESTVM_TCG_THREAD:-multi} -kernel "$kernel" -initrd "$initrd" \
-		-append "$cmdline" -display none -monitor none -serial "file:$serial" \
-		-no-reboot </dev/null 2>"$out/$name.qemu.log"
+		-append "$cmdline" -display none -monitor "$monitor" -serial "file:$serial" \
+		-no-reboot </dev/null 2>"$out/$name.qemu.log" &
+	qemu_pid=$!
+	# TESTVM_STALL=SECS: stop the machine once its userspace has printed
+	# no line on the console for SECS seconds (the kernel's own lines,
+	# "[ time] ...", do not count), and say so in build/test/MODE.stalled.
+	# KVM nested in QEMU's TCG has stopped the machine's clock: no
+	# timer, no watchdog, no bound inside the machine ends anything then
+	# (testing.rst, "Benchmarks"; make bench-ab boots again past it).
+	watch_pid=
+	if [ -n "${TESTVM_STALL:-}" ]; then
+		(
+			lines=-1 quiet=0
+			while kill -0 $qemu_pid 2>/dev/null; do
+				sleep 5
+				n=$(grep -a -c -v '^\[' "$serial" 2>/dev/null)
+				if [ "$n" != "$lines" ]; then
+					lines=$n quiet=0
+				elif [ $((quiet += 5)) -ge "$TESTVM_STALL" ]; then
+					echo "testvm: $name machine: no console line from its userspace in $TESTVM_STALL s: stopped" |
+						tee "$out/$name.stalled" >&2
+					kill $qemu_pid
+					break
+				fi
+			done
+		) &
+		watch_pid=$!
+	fi
+	wait $qemu_pid
 	status=$?
+	[ -n "$watch_pid" ] && kill $watch_pid 2>/dev/null
 	# QEMU ends with 0 at the guest's poweroff -f; 124 is the timeout.
 	[ $status -eq 0 ] || export TESTVM_HOST_FAIL="QEMU exited with status $status"
 	;;
