@@ -35,7 +35,7 @@ export TESTVM_AB_MODULE=$src/out/kmod/thinvisor.ko TESTVM_AB_EXIT_BENCH=$src/exi
 # KVM nested in QEMU's TCG now and then stops the machine's clock in a
 # round (testing.rst, "Benchmarks"): nothing inside the machine can
 # bound that, so run.sh stops a machine whose userspace has printed
-# nothing for EXIT_AB_STALL seconds (150), and the machine boots again
+# nothing for EXIT_AB_STALL seconds (90), and the machine boots again
 # from the round after the stuck one, at most ROUNDS boots in all.  The
 # rounds lost are named; the medians are over the rounds that finished.
 serial=$top/build/test/bench-ab.serial
@@ -45,7 +45,7 @@ from=1:head boots=0 lost=
 start=$(date +%s)
 while [ -n "$from" ] && [ $boots -lt "$rounds" ]; do
 	boots=$((boots + 1))
-	TESTVM_STALL=${EXIT_AB_STALL:-150} TESTVM_CMDLINE="$cmdline tv.abfrom=$from" \
+	TESTVM_STALL=${EXIT_AB_STALL:-90} TESTVM_CMDLINE="$cmdline tv.abfrom=$from" \
 		tools/testvm/run.sh bench || true
 	cat build/test/bench.serial >>"$serial"
 	from=
