@@ -26,6 +26,7 @@
 #include <time.h>
 
 #include "console.h"
+#include "guest_walk.h"
 #include "machine.h"
 #include "platform.h"
 #include "thinrun.h"
@@ -283,21 +284,27 @@ static void report_vcpus(struct vmm *v)
 	unsigned int i;
 
 	for (i = 0; i < v->nr_vcpus; i++) {
-		if (ioctl(v->vcpus[i].fd, TV_GET_EVENTS, &ev) == 0 && ev.wait_for_sipi)
+		if (ioctl(v->vcpus[i].fd, TV_GET_EVENTS, &ev) == 0 && ev.wait_for_sipi) {
 			fprintf(stderr, "thinrun: vCPU %u was waiting for a SIPI\n", i);
-		else if (ioctl(v->vcpus[i].fd, TV_GET_REGS, &regs) == 0 &&
-			 ioctl(v->vcpus[i].fd, TV_GET_SREGS, &sregs) == 0)
-			fprintf(stderr, "thinrun: vCPU %u was at RIP 0x%llx (CS 0x%x base 0x%llx, CR0 0x%llx, RFLAGS 0x%llx, RSP 0x%llx, CR2 0x%llx, CR3 0x%llx, CR4 0x%llx, EFER 0x%llx, IDT 0x%llx/0x%x)\n",
-				i, (unsigned long long)regs.rip, sregs.cs.selector,
-				(unsigned long long)sregs.cs.base,
-				(unsigned long long)sregs.cr0,
-				(unsigned long long)regs.rflags,
-				(unsigned long long)regs.rsp,
-				(unsigned long long)sregs.cr2,
-				(unsigned long long)sregs.cr3,
-				(unsigned long long)sregs.cr4,
-				(unsigned long long)sregs.efer,
-				(unsigned long long)sregs.idt.base, sregs.idt.limit);
+			continue;
+		}
+		if (ioctl(v->vcpus[i].fd, TV_GET_REGS, &regs) ||
+		    ioctl(v->vcpus[i].fd, TV_GET_SREGS, &sregs))
+			continue;
+		fprintf(stderr, "thinrun: vCPU %u was at RIP 0x%llx (CS 0x%x base 0x%llx, CR0 0x%llx, RFLAGS 0x%llx, RSP 0x%llx, CR2 0x%llx, CR3 0x%llx, CR4 0x%llx, EFER 0x%llx, IDT 0x%llx/0x%x)\n",
+			i, (unsigned long long)regs.rip, sregs.cs.selector,
+			(unsigned long long)sregs.cs.base,
+			(unsigned long long)sregs.cr0,
+			(unsigned long long)regs.rflags,
+			(unsigned long long)regs.rsp,
+			(unsigned long long)sregs.cr2,
+			(unsigned long long)sregs.cr3,
+			(unsigned long long)sregs.cr4,
+			(unsigned long long)sregs.efer,
+			(unsigned long long)sregs.idt.base, sregs.idt.limit);
+		/* A fault on the IDT itself ends in a triple fault: does RAM say so? */
+		guest_walk_print(v, i, &sregs, sregs.idt.base, "IDT");
+		guest_walk_print(v, i, &sregs, regs.rip, "RIP");
 	}
 }
 
