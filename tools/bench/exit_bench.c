@@ -250,6 +250,13 @@ static double measure(bool kvm, const uint8_t *code, size_t len, int n)
 	double t0, t;
 	int port;
 
+	/*
+	 * Which one runs, on stderr: where KVM nested in QEMU's TCG stops the
+	 * machine (testing.rst, "Benchmarks"), the console's last line
+	 * names the hypervisor.
+	 */
+	fprintf(stderr, "# measuring %s %s\n", kvm ? "KVM" : "thinvisor",
+		code == cpuid_loop ? "cpuid" : mmio ? "mmio" : "pio");
 	guest_open(&g, kvm, mmio);
 	/* A short warm-up run first: page faults and caches out of the way. */
 	guest_start(&g, code, len, 100, ds_base);

@@ -183,8 +183,14 @@ svm | svm57 | demo | bench | nosvm | nonpt | debug)
 	wait $qemu_pid
 	status=$?
 	[ -n "$watch_pid" ] && kill $watch_pid 2>/dev/null
-	# QEMU ends with 0 at the guest's poweroff -f; 124 is the timeout.
-	[ $status -eq 0 ] || export TESTVM_HOST_FAIL="QEMU exited with status $status"
+	# QEMU ends with 0 at the guest's poweroff -f, and at the SIGTERM of
+	# a stalled machine; 124 is the timeout.
+	if [ -f "$out/$name.stalled" ]; then
+		status=124
+		export TESTVM_HOST_FAIL="the machine stopped making progress ($(cat "$out/$name.stalled"))"
+	elif [ $status -ne 0 ]; then
+		export TESTVM_HOST_FAIL="QEMU exited with status $status"
+	fi
 	;;
 vmx | vmx2 | noept)
 	# vmx2: the same machine with two CPUs (Bochs emulates both in one
