@@ -60,6 +60,7 @@ while [ -n "$from" ] && [ $boots -lt "$rounds" ]; do
 	*) [ "${at%:*}" -lt "$rounds" ] && from=$((${at%:*} + 1)):head ;;
 	esac
 done
+[ -z "$from" ] || echo "exit_ab: $boots boots used: the rounds from $from on did not run"
 # Rounds the machine skipped itself (an exit_bench that failed or passed
 # its bound, tv.benchbound=).
 tr -d '\r' <"$serial" | grep -a '^exit_ab: ' || true
