@@ -1400,11 +1400,14 @@ bench)
 		for b in ${benches:-exit boot blk net}; do
 			case $b in
 			exit)
+				exit_status=0
 				for i in $(seq 1 "${rounds:-1}"); do
 					echo "bench: exit_bench run $i of ${rounds:-1}"
 					# shellcheck disable=SC2086 # one word or none
-					bounded "${bound:-400}" exit_bench exit_bench 5000 $exit_only || break
-				done ;;
+					bounded "${bound:-400}" exit_bench exit_bench 5000 $exit_only ||
+						{ exit_status=$?; break; }
+				done
+				[ $exit_status -eq 0 ] ;;
 			boot) timeout -s KILL 1800 boot_bench $rounds ;;
 			blk) timeout -s KILL 1200 blk_bench $rounds ;;
 			net) timeout -s KILL 1500 net_bench $rounds ;;
