@@ -48,16 +48,22 @@ while [ -n "$from" ] && [ $boots -lt "$rounds" ]; do
 	TESTVM_STALL=${EXIT_AB_STALL:-90} TESTVM_CMDLINE="$cmdline tv.abfrom=$from" \
 		tools/testvm/run.sh bench || true
 	cat build/test/bench.serial >>"$serial"
-	from=
-	[ -f build/test/bench.stalled ] || break
+	if [ ! -f build/test/bench.stalled ]; then
+		from=
+		break
+	fi
 	# The round it stopped in, and the one after it.
 	at=$(tr -d '\r' <build/test/bench.serial | sed -n 's/^AB round \([0-9]*\): \(head\|base\)$/\1:\2/p' | tail -n 1)
-	[ -n "$at" ] || break
+	if [ -z "$at" ]; then
+		echo "exit_ab: the machine stopped before its first round"
+		break
+	fi
 	lost="$lost $at"
 	echo "exit_ab: the machine stopped making progress in round ${at%:*} of ${at#*:}: that round is lost"
+	from=
 	case $at in
 	*:head) from=${at%:*}:base ;;
-	*) [ "${at%:*}" -lt "$rounds" ] && from=$((${at%:*} + 1)):head ;;
+	*) if [ "${at%:*}" -lt "$rounds" ]; then from=$((${at%:*} + 1)):head; fi ;;
 	esac
 done
 [ -z "$from" ] || echo "exit_ab: $boots boots used: the rounds from $from on did not run"
