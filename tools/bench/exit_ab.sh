@@ -36,14 +36,15 @@ export TESTVM_AB_MODULE=$src/out/kmod/thinvisor.ko TESTVM_AB_EXIT_BENCH=$src/exi
 # round (testing.rst, "Benchmarks"): nothing inside the machine can
 # bound that, so run.sh stops a machine whose userspace has printed
 # nothing for EXIT_AB_STALL seconds (90), and the machine boots again
-# from the round after the stuck one, at most ROUNDS boots in all.  The
+# from the round after the stuck one (each boot loses at most one of the
+# 2 x ROUNDS runs of exit_bench, which bounds the boots).  The
 # rounds lost are named; the medians are over the rounds that finished.
 serial=$top/build/test/bench-ab.serial
 : >"$serial"
 cmdline="${TESTVM_CMDLINE:-} tv.bench=ab tv.benchrounds=$rounds"
 from=1:head boots=0 lost=
 start=$(date +%s)
-while [ -n "$from" ] && [ $boots -lt "$rounds" ]; do
+while [ -n "$from" ] && [ $boots -lt $((2 * rounds)) ]; do
 	boots=$((boots + 1))
 	TESTVM_STALL=${EXIT_AB_STALL:-90} TESTVM_CMDLINE="$cmdline tv.abfrom=$from" \
 		tools/testvm/run.sh bench || true
@@ -95,6 +96,7 @@ function median(arr, k, who, cnt,    i, j, x, a) {
 	return cnt % 2 ? a[(cnt + 1) / 2] : (a[cnt / 2] + a[cnt / 2 + 1]) / 2
 }
 END {
+	if (length(names) == 0) { print "bench exit_ab: no round finished"; exit 1 }
 	for (k in names) {
 		h = n[k, "head"]; b = n[k, "base"]
 		if (!h || !b) { printf "bench %s_ab missing rounds (head %d, base %d)\n", k, h, b; bad = 1; continue }
