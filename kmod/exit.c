@@ -275,6 +275,11 @@ static int tv_handle_rdtscp(struct tv_vcpu *vcpu)
 
 static int tv_handle_shutdown(struct tv_vcpu *vcpu)
 {
+	/*
+	 * The event whose delivery ended in the shutdown went nowhere: it
+	 * must not be given to whatever state userspace sets up next.
+	 */
+	vcpu->events.exception.flags = 0;
 	vcpu->run->exit_reason = TV_EXIT_SHUTDOWN;
 	return 0;
 }

@@ -13,6 +13,7 @@
 #include <linux/tracepoint.h>
 
 #include "exit.h"
+#include "thinvisor.h"
 
 /* So that perf can print exit reasons by name. */
 TRACE_DEFINE_ENUM(TV_X_NONE);
@@ -38,14 +39,31 @@ TRACE_DEFINE_ENUM(TV_X_CR_WRITE);
 TRACE_DEFINE_ENUM(TV_X_WINDOW_IN_SHADOW);
 TRACE_DEFINE_ENUM(TV_X_UNKNOWN);
 
+/*
+ * What the entry may put in: the exception and the interrupt pending
+ * (vector, or -1), an NMI pending.  Whether the interrupt goes in now
+ * depends on RFLAGS.IF and a shadow; the exit after says what happened.
+ */
 TRACE_EVENT(tv_entry,
-	    TP_PROTO(u32 vcpu_id, unsigned long rip),
-	    TP_ARGS(vcpu_id, rip),
+	    TP_PROTO(const struct tv_vcpu *vcpu),
+	    TP_ARGS(vcpu),
 	    TP_STRUCT__entry(__field(u32, vcpu_id)
-			     __field(unsigned long, rip)),
-	    TP_fast_assign(__entry->vcpu_id = vcpu_id;
-			   __entry->rip = rip;),
-	    TP_printk("vcpu %u rip 0x%lx", __entry->vcpu_id, __entry->rip)
+			     __field(unsigned long, rip)
+			     __field(unsigned long, rflags)
+			     __field(s16, exception)
+			     __field(s16, interrupt)
+			     __field(u8, nmi)),
+	    TP_fast_assign(__entry->vcpu_id = vcpu->id;
+			   __entry->rip = vcpu->rip;
+			   __entry->rflags = vcpu->rflags;
+			   __entry->exception = (vcpu->events.exception.flags & TV_EVENT_VALID) ?
+						vcpu->events.exception.vector : -1;
+			   __entry->interrupt = (vcpu->events.interrupt.flags & TV_EVENT_VALID) ?
+						vcpu->events.interrupt.vector : -1;
+			   __entry->nmi = vcpu->events.nmi_pending;),
+	    TP_printk("vcpu %u rip 0x%lx rflags 0x%lx exception %d interrupt %d nmi %u",
+		      __entry->vcpu_id, __entry->rip, __entry->rflags,
+		      __entry->exception, __entry->interrupt, __entry->nmi)
 );
 
 TRACE_EVENT(tv_exit,

@@ -216,7 +216,7 @@ static int tv_vcpu_run(struct tv_vcpu *vcpu)
 		}
 		tv_lapic_offer(vcpu);
 		tv_mitigations_enter(vcpu);
-		trace_tv_entry(vcpu->id, vcpu->rip);
+		trace_tv_entry(vcpu);
 		tv_stats_entry(vcpu->stats);
 		tv_ops->run(vcpu);
 		tv_stats_exit(vcpu->stats, vcpu->exit.kind);

@@ -370,6 +370,9 @@ static int svm_set_msr(struct tv_vcpu *vcpu, u32 index, u64 data)
 	case MSR_EFER:
 		if ((data & ~SVM_GUEST_EFER) || !svm_efer_state_ok(data, save->cr0, save->cr4))
 			return -EINVAL;
+		/* As the CPU: LME stays as it is while paging is on. */
+		if (((data ^ save->efer) & EFER_LME) && (save->cr0 & X86_CR0_PG))
+			return -EINVAL;
 		/* SVME stays set: VMRUN refuses a guest without it. */
 		save->efer = data | EFER_SVME;
 		return 0;

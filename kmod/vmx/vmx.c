@@ -521,6 +521,12 @@ static int vmx_set_msr(struct tv_vcpu *vcpu, u32 index, u64 data)
 			return -EINVAL;
 		preempt_disable();
 		vmx_vcpu_load(vx);
+		/* As the CPU: LME stays as it is while paging is on. */
+		if (((data ^ vmcs_read(GUEST_IA32_EFER)) & EFER_LME) &&
+		    (vmcs_read(GUEST_CR0) & X86_CR0_PG)) {
+			preempt_enable();
+			return -EINVAL;
+		}
 		/* LMA is the CPU's: a WRMSR in long mode keeps it. */
 		if ((data & EFER_LME) && (vmcs_read(GUEST_CR0) & X86_CR0_PG))
 			data |= EFER_LMA;

@@ -241,4 +241,46 @@ TEST(cr0_writes_take_effect)
 	tv_vm_free(vm);
 }
 
+/* Clearing EFER.LME, then setting it again, with paging on; then EFER as it is. */
+static void guest_efer_writes(void)
+{
+	uint64_t efer = tv_rdmsr(MSR_EFER);
+	uint8_t v;
+
+	v = tv_wrmsr_safe(MSR_EFER, efer & ~EFER_LME);
+	GUEST_SYNC_ARGS(0, v, tv_rdmsr(MSR_EFER), 0, 0);
+	v = tv_wrmsr_safe(MSR_EFER, efer);
+	GUEST_SYNC_ARGS(1, v, tv_rdmsr(MSR_EFER), 0, 0);
+	GUEST_DONE();
+}
+
+/*
+ * The SDM and the APM: a WRMSR that changes EFER.LME while CR0.PG is set
+ * is #GP.  The module emulates EFER writes on both vendors; it once took
+ * this one.
+ */
+TEST(efer_lme_change_with_paging_gp)
+{
+	struct tv_vcpu *vcpu;
+	struct tv_vm *vm = tv_vm_create_with_vcpu(guest_efer_writes, &vcpu);
+	struct tv_sregs s;
+	struct tv_ucall uc;
+
+	tv_get_sregs(vcpu, &s);
+	ASSERT_TRUE(s.efer & EFER_LME);
+	TV_RUN_UCALL(vcpu, &uc, TV_UCALL_SYNC);
+	ASSERT_EQ(0, uc.args[0]);
+	EXPECT_EQ(13, uc.args[1]) TH_LOG("clearing LME: vector %llu",
+					 (unsigned long long)uc.args[1]);
+	EXPECT_EQ(s.efer & ~(1ULL << 12), uc.args[2] & ~(1ULL << 12));
+	TV_RUN_UCALL(vcpu, &uc, TV_UCALL_SYNC);
+	ASSERT_EQ(1, uc.args[0]);
+	EXPECT_EQ(0, uc.args[1]) TH_LOG("writing EFER unchanged: vector %llu",
+					(unsigned long long)uc.args[1]);
+	TV_RUN_DONE(vcpu, &uc);
+	tv_get_sregs(vcpu, &s);
+	EXPECT_TRUE(s.efer & EFER_LME);
+	tv_vm_free(vm);
+}
+
 TEST_HARNESS_MAIN

@@ -389,6 +389,7 @@ TV_BLOB(blob_shutdown,
 TEST_F(exits, shutdown_keeps_registers)
 {
 	struct tv_blob b = TV_BLOB_FOR(blob_shutdown, variant->mode);
+	struct tv_events ev;
 	struct tv_regs regs;
 	struct tv_sregs sregs;
 	uint64_t ud2 = 0;
@@ -410,6 +411,10 @@ TEST_F(exits, shutdown_keeps_registers)
 	EXPECT_EQ(0, sregs.idt.limit);
 	EXPECT_LE(ud2, sregs.cs.base + regs.rip);
 	EXPECT_GE(ud2 + 2, sregs.cs.base + regs.rip);
+	/* The fault that could not be delivered is not pending any more. */
+	ASSERT_EQ(0, ioctl(self->vcpu->fd, TV_GET_EVENTS, &ev));
+	EXPECT_EQ(0, ev.exception.flags & TV_EVENT_VALID)
+		TH_LOG("exception %u still pending", ev.exception.vector);
 }
 
 /* --- MSRs to userspace ----------------------------------------------- */

@@ -389,6 +389,7 @@ test_thinrun_signal() { # signal status
 	fi
 	# The timeout only catches a thinrun that does not stop.
 	# nokaslr: a vCPU's RIP in thinrun's report is then the symbol's own.
+	boot_trace_start
 	timeout -s KILL 300 thinrun --kernel /share/vmlinuz --initrd /share/hello.bin \
 		--cpus 2 --cmdline "console=ttyS0 panic=0 nokaslr" </dev/null >/tmp/sig.out 2>&1 &
 	pid=$!
@@ -405,9 +406,11 @@ test_thinrun_signal() { # signal status
 	rc=$?
 	if [ $rc -eq "$2" ] && grep -q 'Kernel panic' /tmp/sig.out &&
 	   grep -q 'stopping the guest' /tmp/sig.out; then
+		boot_trace_stop 0
 		hvtap ok "$name"
 	else
 		tail -n 20 /tmp/sig.out | sed 's/^/# /'
+		boot_trace_stop 2
 		guest_symbols "$(cat /tmp/sig.out)"
 		tap fail "$name" "status $rc"
 	fi
@@ -470,6 +473,36 @@ guest_symbols() { # thinrun-output
 # against its CPUID (msrcheck), that it sees the CPUs asked for, prints a
 # marker and powers off: thinrun's status must be 0, the marker there,
 # and the guest's own kernel log clean (guest_log_problems).
+# Every Linux boot records the module's entries and exits (tv_entry and
+# tv_exit, Documentation/tracing.rst) in the kernel's trace buffer, and
+# one that fails prints each vCPU's last ones: a rare failure, which CI
+# sees once, then says what the module put into the guest last.
+tracing=/sys/kernel/tracing
+boot_trace_start() {
+	[ -d $tracing/events/thinvisor ] || return 0
+	echo 0 >$tracing/tracing_on
+	echo 2048 >$tracing/buffer_size_kb
+	echo >$tracing/trace
+	echo 1 >$tracing/events/thinvisor/tv_entry/enable
+	echo 1 >$tracing/events/thinvisor/tv_exit/enable
+	echo 1 >$tracing/tracing_on
+}
+
+boot_trace_stop() { # vCPUs-to-print (0: none)
+	[ -d $tracing/events/thinvisor ] || return 0
+	echo 0 >$tracing/tracing_on
+	echo 0 >$tracing/events/thinvisor/tv_entry/enable
+	echo 0 >$tracing/events/thinvisor/tv_exit/enable
+	v=0
+	while [ "$v" -lt "$1" ]; do
+		echo "# the module's last entries and exits of vCPU $v:"
+		grep -E "tv_(entry|exit): vcpu $v " $tracing/trace | tail -n 24 |
+			sed -E 's/^ *[^ ]+ +\[[0-9]+\] [^ ]+ +/# trace: /'
+		v=$((v + 1))
+	done
+	echo >$tracing/trace
+}
+
 test_linux_boot() { # name cpus [cpus-to-expect [more cmdline [kernel]]]
 	name=$1 cpus=$2 expect=${3:-$2} more=${4:-} kernel=${5:-/share/vmlinuz}
 	TV_FULL=$(sed -n 's/.*tv\.full=\([0-9]*\).*/\1/p' /proc/cmdline)
@@ -486,6 +519,7 @@ test_linux_boot() { # name cpus [cpus-to-expect [more cmdline [kernel]]]
 	limit=150
 	[ "$kernel" = /share/vmlinuz ] || limit=900
 	start=$(date +%s)
+	boot_trace_start
 	out=$(timeout $limit thinrun --kernel "$kernel" --initrd /share/guest.cpio.gz \
 		--mem 256 --cpus "$cpus" --cmdline "console=ttyS0 tv.cpus=$expect $more" </dev/null 2>&1)
 	rc=$?
@@ -499,11 +533,13 @@ test_linux_boot() { # name cpus [cpus-to-expect [more cmdline [kernel]]]
 	# msrcheck must have run: its summary line says how many MSRs it read.
 	if [ $rc -eq $want_rc ] && echo "$out" | grep -q "$marker" && [ -z "$bad" ] &&
 	   echo "$out" | grep -q 'thinvisor-guest: msrcheck: [0-9]* cpus'; then
+		boot_trace_stop 0
 		echo "$out" | grep -E 'smpboot|thinvisor-guest' | sed 's/^/# /'
 		hvtap ok "$name"
 		[ "$expect" = "$cpus" ] && test_guest_topology "$name" "$cpus" "$out"
 	else
 		echo "$out" | tail -n ${TV_FULL:-40} | sed 's/^/# /'
+		boot_trace_stop "$cpus"
 		guest_symbols "$out"
 		echo "$out" | grep 'thinvisor-guest: msrcheck' | sed 's/^/# /'
 		[ -n "$bad" ] && echo "$bad" | head -n 40 | sed 's/^/# guest log: /'
