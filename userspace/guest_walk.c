@@ -13,7 +13,7 @@
 #define CR4_LA57	(1ull << 12)
 #define EFER_LMA	(1ull << 10)
 
-void guest_walk_print(const struct vmm *v, unsigned int vcpu,
+void guest_walk_print(const struct guest_mem *mem, unsigned int vcpu,
 		      const struct tv_sregs *s, uint64_t va, const char *what)
 {
 	int levels = (s->cr4 & CR4_LA57) ? 5 : 4;
@@ -26,7 +26,7 @@ void guest_walk_print(const struct vmm *v, unsigned int vcpu,
 	len = snprintf(line, sizeof(line), "thinrun: vCPU %u %s 0x%" PRIx64 ":", vcpu, what, va);
 	for (level = levels; level >= 1; level--) {
 		unsigned int index = (va >> (12 + 9 * (level - 1))) & 511;
-		const uint64_t *p = vmm_gpa(v, table + index * 8, 8);
+		const uint64_t *p = guest_mem_ptr(mem, table + index * 8, 8);
 
 		if (!p) {
 			len += snprintf(line + len, sizeof(line) - len,

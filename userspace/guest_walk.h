@@ -4,14 +4,16 @@
 #define THINRUN_GUEST_WALK_H
 
 #include <stdint.h>
-#include "vmm.h"
+#include <linux/thinvisor.h>
+
+#include "virtio/guest_mem.h"
 
 /*
  * Print, on stderr, each entry the walk of virtual address va through
  * the guest's long-mode tables (CR3, 4 or 5 levels) reads, and where it
  * stops: for a guest that faulted where its tables say it should not.
  */
-void guest_walk_print(const struct vmm *v, unsigned int vcpu,
+void guest_walk_print(const struct guest_mem *mem, unsigned int vcpu,
 		      const struct tv_sregs *s, uint64_t va, const char *what);
 
 #endif

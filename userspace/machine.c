@@ -278,6 +278,7 @@ static void stop_vcpus(struct machine *m, struct vcpu_thread *t, unsigned int n)
 /* Where each vCPU was: for a guest that hung or triple-faulted. */
 static void report_vcpus(struct vmm *v)
 {
+	struct guest_mem mem = machine_guest_mem(v);
 	struct tv_events ev;
 	struct tv_sregs sregs;
 	struct tv_regs regs;
@@ -303,8 +304,8 @@ static void report_vcpus(struct vmm *v)
 			(unsigned long long)sregs.efer,
 			(unsigned long long)sregs.idt.base, sregs.idt.limit);
 		/* A fault on the IDT itself ends in a triple fault: does RAM say so? */
-		guest_walk_print(v, i, &sregs, sregs.idt.base, "IDT");
-		guest_walk_print(v, i, &sregs, regs.rip, "RIP");
+		guest_walk_print(&mem, i, &sregs, sregs.idt.base, "IDT");
+		guest_walk_print(&mem, i, &sregs, regs.rip, "RIP");
 	}
 }
 

@@ -97,23 +97,9 @@ int vmm_open_split(struct vmm *v, uint64_t ram_size, uint64_t low, uint64_t high
 	}
 	/* Huge pages where the host has them: the NPT/EPT maps them whole. */
 	madvise(v->ram, ram_size, MADV_HUGEPAGE);
-	v->low = low;
-	v->high_gpa = high_gpa;
 	if (add_slots(v, low, high_gpa))
 		return -1;
 	return add_vcpus(v, nr_vcpus);
-}
-
-void *vmm_gpa(const struct vmm *v, uint64_t gpa, uint64_t len)
-{
-	uint64_t high_len = v->ram_size - v->low;
-
-	if (gpa < v->low && len <= v->low - gpa)
-		return (uint8_t *)v->ram + gpa;
-	if (v->low < v->ram_size && gpa >= v->high_gpa &&
-	    gpa - v->high_gpa < high_len && len <= high_len - (gpa - v->high_gpa))
-		return (uint8_t *)v->ram + v->low + (gpa - v->high_gpa);
-	return NULL;
 }
 
 int vmm_vcpu_real_mode(struct vmm *v, unsigned int id, uint16_t cs, uint16_t ip)

@@ -19,8 +19,6 @@ struct vmm {
 	int stats;		/* TV_GET_STATS_FD, or -1 */
 	void *ram;
 	uint64_t ram_size;
-	uint64_t low;		/* guest-physical [0, low) is ram[0, low) */
-	uint64_t high_gpa;	/* the rest of ram starts here */
 	size_t run_size;
 	unsigned int nr_vcpus;
 	struct vmm_vcpu *vcpus;	/* vCPU i has id (and APIC ID) i */
@@ -37,8 +35,6 @@ extern bool vmm_print_stats;
  */
 int vmm_open_split(struct vmm *v, uint64_t ram_size, uint64_t low, uint64_t high_gpa,
 		   unsigned int nr_vcpus);
-/* Where guest-physical [gpa, gpa + len) is in ram, or NULL if not all RAM. */
-void *vmm_gpa(const struct vmm *v, uint64_t gpa, uint64_t len);
 int vmm_vcpu_real_mode(struct vmm *v, unsigned int id, uint16_t cs, uint16_t ip);
 int vmm_set_state(struct vmm *v, unsigned int id, const struct tv_regs *regs,
 		  const struct tv_sregs *sregs);
