@@ -513,6 +513,7 @@ static int vmx_set_msr(struct tv_vcpu *vcpu, u32 index, u64 data)
 {
 	struct vmx_vcpu *vx = vcpu->vendor;
 	unsigned long field;
+	bool paging;
 	u64 *slot;
 
 	switch (index) {
@@ -521,14 +522,14 @@ static int vmx_set_msr(struct tv_vcpu *vcpu, u32 index, u64 data)
 			return -EINVAL;
 		preempt_disable();
 		vmx_vcpu_load(vx);
+		paging = vmcs_read(GUEST_CR0) & X86_CR0_PG;
 		/* As the CPU: LME stays as it is while paging is on. */
-		if (((data ^ vmcs_read(GUEST_IA32_EFER)) & EFER_LME) &&
-		    (vmcs_read(GUEST_CR0) & X86_CR0_PG)) {
+		if (paging && ((data ^ vmcs_read(GUEST_IA32_EFER)) & EFER_LME)) {
 			preempt_enable();
 			return -EINVAL;
 		}
 		/* LMA is the CPU's: a WRMSR in long mode keeps it. */
-		if ((data & EFER_LME) && (vmcs_read(GUEST_CR0) & X86_CR0_PG))
+		if ((data & EFER_LME) && paging)
 			data |= EFER_LMA;
 		vmx_write_efer(data);
 		preempt_enable();
