@@ -241,7 +241,7 @@ TEST(cr0_writes_take_effect)
 	tv_vm_free(vm);
 }
 
-/* Clearing EFER.LME, then setting it again, with paging on; then EFER as it is. */
+/* With paging on: a WRMSR clearing EFER.LME, then one writing EFER as it is. */
 static void guest_efer_writes(void)
 {
 	uint64_t efer = tv_rdmsr(MSR_EFER);
@@ -263,6 +263,10 @@ TEST(efer_lme_change_with_paging_gp)
 {
 	struct tv_vcpu *vcpu;
 	struct tv_vm *vm = tv_vm_create_with_vcpu(guest_efer_writes, &vcpu);
+	struct {
+		struct tv_msrs h;
+		struct tv_msr_entry e;
+	} m = { .h.nmsrs = 1, .e.index = MSR_EFER };
 	struct tv_sregs s;
 	struct tv_ucall uc;
 
@@ -272,6 +276,7 @@ TEST(efer_lme_change_with_paging_gp)
 	ASSERT_EQ(0, uc.args[0]);
 	EXPECT_EQ(13, uc.args[1]) TH_LOG("clearing LME: vector %llu",
 					 (unsigned long long)uc.args[1]);
+	/* EFER.SVME (bit 12) is the module's on SVM: compared without it. */
 	EXPECT_EQ(s.efer & ~(1ULL << 12), uc.args[2] & ~(1ULL << 12));
 	TV_RUN_UCALL(vcpu, &uc, TV_UCALL_SYNC);
 	ASSERT_EQ(1, uc.args[0]);
@@ -280,6 +285,12 @@ TEST(efer_lme_change_with_paging_gp)
 	TV_RUN_DONE(vcpu, &uc);
 	tv_get_sregs(vcpu, &s);
 	EXPECT_TRUE(s.efer & EFER_LME);
+	/* The same writes through TV_SET_MSRS: the first entry is not done. */
+	m.e.data = s.efer & ~EFER_LME;
+	EXPECT_EQ(0, ioctl(vcpu->fd, TV_SET_MSRS, &m));
+	EXPECT_EQ(s.efer, tv_get_msr(vcpu, MSR_EFER));
+	m.e.data = s.efer;
+	EXPECT_EQ(1, ioctl(vcpu->fd, TV_SET_MSRS, &m));
 	tv_vm_free(vm);
 }
 
