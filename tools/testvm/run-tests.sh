@@ -468,11 +468,6 @@ guest_symbols() { # thinrun-output
 	done
 }
 
-# thinrun boots the machine's own kernel (or Debian's generic one) with a
-# busybox initramfs whose /init (guest-init.sh) checks the guest's MSRs
-# against its CPUID (msrcheck), that it sees the CPUs asked for, prints a
-# marker and powers off: thinrun's status must be 0, the marker there,
-# and the guest's own kernel log clean (guest_log_problems).
 # Every Linux boot records the module's entries and exits (tv_entry and
 # tv_exit, Documentation/tracing.rst) in the kernel's trace buffer, and
 # one that fails prints each vCPU's last ones: a rare failure, which CI
@@ -503,6 +498,11 @@ boot_trace_stop() { # vCPUs-to-print (0: none)
 	echo >$tracing/trace
 }
 
+# thinrun boots the machine's own kernel (or Debian's generic one) with a
+# busybox initramfs whose /init (guest-init.sh) checks the guest's MSRs
+# against its CPUID (msrcheck), that it sees the CPUs asked for, prints a
+# marker and powers off: thinrun's status must be 0, the marker there,
+# and the guest's own kernel log clean (guest_log_problems).
 test_linux_boot() { # name cpus [cpus-to-expect [more cmdline [kernel]]]
 	name=$1 cpus=$2 expect=${3:-$2} more=${4:-} kernel=${5:-/share/vmlinuz}
 	TV_FULL=$(sed -n 's/.*tv\.full=\([0-9]*\).*/\1/p' /proc/cmdline)
@@ -916,11 +916,6 @@ test_net_bad_options() {
 	fi
 }
 
-# The guest (guest-net.sh) pings the machine, sends it a file and receives
-# one, checked by md5 on both sides, and echoes over vsock both ways;
-# its kernel log stays clean, and the devices' register accesses that
-# reached thinrun stay those of the setup, whatever the packets.  Run
-# with vhost-net, then with vhost=off (TAP names ending _vhost_off).
 # Run a benchmark bounded by SECS seconds, as NAME.  Past the bound it
 # says where the program is stuck before killing it: each thread's state,
 # kernel stack and wait channel, its open files (/dev/kvm and KVM's
@@ -1030,6 +1025,11 @@ test_readme_net_ping() {
 	fi
 }
 
+# The guest (guest-net.sh) pings the machine, sends it a file and receives
+# one, checked by md5 on both sides, and echoes over vsock both ways;
+# its kernel log stays clean, and the devices' register accesses that
+# reached thinrun stay those of the setup, whatever the packets.  Run
+# with vhost-net, then with vhost=off (TAP names ending _vhost_off).
 test_virtio_net() { # [TAP-name-suffix [more --net]]
 	sfx=${1:-} more=${2:-}
 	if [ ! -f /share/vmlinuz ] || [ ! -f /share/guest.cpio.gz ] || [ ! -d /sys/class/net/tvtap0 ]; then
